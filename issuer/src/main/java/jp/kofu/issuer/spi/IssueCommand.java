@@ -1,0 +1,40 @@
+package jp.kofu.issuer.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Issue this certificate for this resident, now.
+ *
+ * @param issuanceId the gateway's id of the issuance, printed as the document number
+ * @param binding 32 bytes the signed document must carry (PDF Info entry "KofuBinding", lowercase
+ *     hex): the gateway refuses any document without it
+ */
+public record IssueCommand(
+    String municipalityCode,
+    String residentHandle,
+    CardRef card,
+    Relation relation,
+    CertificateRequest request,
+    String issuanceId,
+    byte[] binding,
+    Instant at) {
+  public IssueCommand {
+    Objects.requireNonNull(municipalityCode, "municipalityCode");
+    Objects.requireNonNull(residentHandle, "residentHandle");
+    Objects.requireNonNull(card, "card");
+    Objects.requireNonNull(relation, "relation");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(issuanceId, "issuanceId");
+    binding = binding.clone();
+    if (binding.length != 32) {
+      throw new IllegalArgumentException("binding: " + binding.length + " bytes (expected: 32)");
+    }
+    Objects.requireNonNull(at, "at");
+  }
+
+  @Override
+  public byte[] binding() {
+    return binding.clone();
+  }
+}
