@@ -175,6 +175,14 @@ public final class CertificateAuthority {
     return new HeldCertificate(cert, keys, intermediates());
   }
 
+  /** Issues an end-entity certificate with a fresh RSA-2048 key and the given serial. */
+  public HeldCertificate issue(X500Name subject, Profile profile, Duration validity, BigInteger serial) {
+    KeyPair keys = X509.newRsaKeyPair();
+    X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    X509Certificate cert = build(issuer, keys.getPublic(), subject, keyPair, certificate, profile, validity, clock, List.of(), serial);
+    return new HeldCertificate(cert, keys, intermediates());
+  }
+
   /** Issues a certificate for a key held elsewhere. */
   public X509Certificate issue(
       X500Name subject, PublicKey key, Profile profile, Duration validity, List<GeneralName> altNames) {

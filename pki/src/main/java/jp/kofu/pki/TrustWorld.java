@@ -127,6 +127,20 @@ public final class TrustWorld {
     return cardCa.issue(cardSubject(), CertificateAuthority.Profile.CARD, CARD_VALIDITY, List.of());
   }
 
+  /**
+   * The card with this serial (lowercase hex): its certificate made now, with a fresh key. The
+   * seed tool assigns serials to residents without making 100,000 keys; a simulated card is
+   * materialized with its serial when it is first used.
+   */
+  public HeldCertificate cardWithSerial(String serialHex, boolean smartphone) {
+    CertificateAuthority ca = smartphone ? smartphoneCa : cardCa;
+    return ca.issue(
+        cardSubject(),
+        smartphone ? CertificateAuthority.Profile.SMARTPHONE : CertificateAuthority.Profile.CARD,
+        CARD_VALIDITY,
+        new java.math.BigInteger(serialHex, 16));
+  }
+
   /** A new smartphone user-certification credential. */
   public HeldCertificate newSmartphoneCredential() {
     return smartphoneCa.issue(cardSubject(), CertificateAuthority.Profile.SMARTPHONE, CARD_VALIDITY, List.of());

@@ -1,0 +1,33 @@
+package jp.kofu.cli;
+
+import java.util.concurrent.Callable;
+import jp.kofu.gateway.embedded.EmbeddedWorld;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kofu gateway}: runs the gateway until interrupted. */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the gateway on the embedded world (trust world, registry and journal under --data)",
+      "until Ctrl-C, then shuts down gracefully. Copiers connect with mutual TLS using terminal",
+      "certificates of DATA/pki/terminal/ca; clients trust DATA/pki/service/ca/cert.pem."
+    })
+final class GatewayCommand implements Callable<Integer> {
+  @Mixin DataDir data;
+
+  @Option(names = "--port", defaultValue = "8443", description = "TCP port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    EmbeddedWorld world = EmbeddedWorld.start(EmbeddedWorld.options().dataDir(data.dir).port(port));
+    Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
+    System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
+    System.out.println("  trust anchor for clients: " + world.pki().directory().resolve("service/ca/cert.pem"));
+    world.gateway().awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,311 @@
+package jp.kofu.gateway;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import jp.kofu.gateway.auth.CardAuthenticator;
+import jp.kofu.gateway.auth.CardTrust;
+import jp.kofu.gateway.auth.Challenges;
+import jp.kofu.gateway.auth.Hmac;
+import jp.kofu.gateway.auth.SessionService;
+import jp.kofu.gateway.auth.SessionTokens;
+import jp.kofu.gateway.auth.TerminalAuthInterceptor;
+import jp.kofu.gateway.issuance.DocumentCheck;
+import jp.kofu.gateway.issuance.IssuanceService;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.kiosk.KioskService;
+import jp.kofu.gateway.routing.CardDirectory;
+import jp.kofu.gateway.routing.Municipality;
+import jp.kofu.gateway.routing.MunicipalityRouter;
+import jp.kofu.issuer.reference.LocalGovernmentCodes;
+import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.pki.HeldCertificate;
+import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: gRPC over Netty with TLS (copiers authenticate with client certificates),
+ * the kiosk service, health and reflection. {@link #close} shuts down gracefully: health turns
+ * NOT_SERVING, new calls are refused, calls in flight get {@code shutdownGrace} to finish.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  /** Larger requests are refused by the transport: a card certificate is at most 4 KiB. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 64 * 1024;
+
+  public static final int MAX_INBOUND_METADATA_BYTES = 8 * 1024;
+
+  private final Server server;
+  private final HealthStatusManager health;
+  private final IssuanceJournal journal;
+  private final Database journalDatabase;
+  private final List<IssuerAdapter> adapters;
+  private final Map<String, Municipality> municipalities;
+  private final ExecutorService executor;
+  private final ScheduledExecutorService housekeeping;
+  private final Duration shutdownGrace;
+  private final IssuanceService issuance;
+
+  private Gateway(Builder b) throws IOException {
+    Clock clock = b.clock;
+    this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
+    this.journal = new IssuanceJournal(journalDatabase);
+    this.adapters = List.copyOf(b.adapters);
+    this.shutdownGrace = b.shutdownGrace;
+    Map<String, Municipality> served = new LinkedHashMap<>();
+    for (IssuerAdapter adapter : adapters) {
+      for (String code : adapter.municipalityCodes()) {
+        if (served.put(code, new Municipality(code, adapter, b.municipalityDeadline, b.municipalityConcurrency)) != null) {
+          throw new IllegalArgumentException("municipality " + code + " is served by two adapters");
+        }
+      }
+    }
+    this.municipalities = served;
+    MunicipalityRouter router = new MunicipalityRouter(LocalGovernmentCodes.bundled(), served);
+    Hmac challengeKey = new Hmac(b.secret, "challenge");
+    Hmac sessionKey = new Hmac(b.secret, "session");
+    Hmac cardKey = new Hmac(b.secret, "journal-card");
+    SessionService sessions =
+        new SessionService(
+            new Challenges(challengeKey, clock, b.challengeTtl),
+            new CardAuthenticator(b.cardTrust, clock),
+            new SessionTokens(sessionKey, clock, b.sessionTtl),
+            journal,
+            b.cardDirectory,
+            clock);
+    this.issuance =
+        new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+    this.health = new HealthStatusManager();
+    this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-call-", 0).factory());
+    SslContext tls =
+        GrpcSslContexts.configure(
+                SslContextBuilder.forServer(
+                    b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
+            .trustManager(b.terminalAnchors.toArray(X509Certificate[]::new))
+            // OPTIONAL: health checks and reflection need no client certificate; every kiosk call
+            // is refused without one (TerminalAuthInterceptor).
+            .clientAuth(ClientAuth.OPTIONAL)
+            .build();
+    this.server =
+        NettyServerBuilder.forAddress(b.listen)
+            .sslContext(tls)
+            .executor(executor)
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
+            .permitKeepAliveTime(20, TimeUnit.SECONDS)
+            .maxConnectionIdle(5, TimeUnit.MINUTES)
+            .addService(
+                ServerInterceptors.intercept(new KioskService(sessions, issuance), new TerminalAuthInterceptor()))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
+    health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(KioskServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
+    housekeeping.scheduleWithFixedDelay(
+        () -> {
+          try {
+            journal.purgeExpired(clock.instant());
+          } catch (RuntimeException e) {
+            log.warn("journal housekeeping failed: {}", e.getMessage());
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+    log.info("gateway listening on {} serving {} municipalities", address(), served.size());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.getListenSockets().get(0);
+  }
+
+  public int port() {
+    return address().getPort();
+  }
+
+  public IssuanceJournal journal() {
+    return journal;
+  }
+
+  public Map<String, Municipality> municipalities() {
+    return municipalities;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("calls still running after {} ms: cancelling them", shutdownGrace.toMillis());
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    housekeeping.shutdownNow();
+    executor.shutdownNow();
+    for (Municipality m : municipalities.values()) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        log.warn("closing municipality {}: {}", m.code(), e.getMessage());
+      }
+    }
+    journalDatabase.close();
+    log.info("gateway stopped");
+  }
+
+  /** Everything a gateway needs; the defaults suit development. */
+  public static final class Builder {
+    private InetSocketAddress listen = new InetSocketAddress("127.0.0.1", 0);
+    private HeldCertificate serverCertificate;
+    private List<X509Certificate> terminalAnchors = List.of();
+    private CardTrust cardTrust;
+    private List<X509Certificate> municipalAnchors = List.of();
+    private byte[] secret;
+    private Database journalDatabase;
+    private final List<IssuerAdapter> adapters = new ArrayList<>();
+    private CardDirectory cardDirectory;
+    private Clock clock = Clock.systemUTC();
+    private Duration challengeTtl = Duration.ofMinutes(2);
+    private Duration sessionTtl = Duration.ofMinutes(15);
+    private Duration municipalityDeadline = Duration.ofSeconds(10);
+    private int municipalityConcurrency = 64;
+    private Duration attemptTimeout = Duration.ofSeconds(30);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+
+    public Builder listen(InetSocketAddress listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    public Builder serverCertificate(HeldCertificate c) {
+      this.serverCertificate = c;
+      return this;
+    }
+
+    public Builder terminalAnchors(List<X509Certificate> anchors) {
+      this.terminalAnchors = List.copyOf(anchors);
+      return this;
+    }
+
+    public Builder cardTrust(CardTrust trust) {
+      this.cardTrust = trust;
+      return this;
+    }
+
+    public Builder municipalAnchors(List<X509Certificate> anchors) {
+      this.municipalAnchors = List.copyOf(anchors);
+      return this;
+    }
+
+    /** The cluster's shared secret (at least 32 bytes): challenges, sessions, journal card keys. */
+    public Builder secret(byte[] secret) {
+      this.secret = secret.clone();
+      return this;
+    }
+
+    public Builder journal(Database database) {
+      this.journalDatabase = database;
+      return this;
+    }
+
+    public Builder adapter(IssuerAdapter adapter) {
+      this.adapters.add(adapter);
+      return this;
+    }
+
+    public Builder cardDirectory(CardDirectory directory) {
+      this.cardDirectory = directory;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Builder challengeTtl(Duration d) {
+      this.challengeTtl = d;
+      return this;
+    }
+
+    public Builder sessionTtl(Duration d) {
+      this.sessionTtl = d;
+      return this;
+    }
+
+    public Builder municipalityDeadline(Duration d) {
+      this.municipalityDeadline = d;
+      return this;
+    }
+
+    public Builder municipalityConcurrency(int n) {
+      this.municipalityConcurrency = n;
+      return this;
+    }
+
+    public Builder attemptTimeout(Duration d) {
+      this.attemptTimeout = d;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration d) {
+      this.shutdownGrace = d;
+      return this;
+    }
+
+    public Gateway start() {
+      Objects.requireNonNull(serverCertificate, "serverCertificate");
+      Objects.requireNonNull(cardTrust, "cardTrust");
+      Objects.requireNonNull(secret, "secret");
+      Objects.requireNonNull(cardDirectory, "cardDirectory");
+      if (terminalAnchors.isEmpty() || municipalAnchors.isEmpty()) {
+        throw new IllegalArgumentException("terminal and municipal trust anchors are required");
+      }
+      try {
+        return new Gateway(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + listen, e);
+      }
+    }
+  }
+}

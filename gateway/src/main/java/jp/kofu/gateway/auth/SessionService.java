@@ -1,0 +1,71 @@
+package jp.kofu.gateway.auth;
+
+import java.time.Clock;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.routing.CardDirectory;
+import jp.kofu.issuer.spi.CardRef;
+import jp.kofu.proto.type.v1.Reason;
+
+/** Opens, authenticates, checks and closes sessions. Thread-safe. */
+public final class SessionService {
+  private final Challenges challenges;
+  private final CardAuthenticator cards;
+  private final SessionTokens tokens;
+  private final IssuanceJournal journal;
+  private final CardDirectory directory;
+  private final Clock clock;
+
+  public SessionService(
+      Challenges challenges,
+      CardAuthenticator cards,
+      SessionTokens tokens,
+      IssuanceJournal journal,
+      CardDirectory directory,
+      Clock clock) {
+    this.challenges = challenges;
+    this.cards = cards;
+    this.tokens = tokens;
+    this.journal = journal;
+    this.directory = directory;
+    this.clock = clock;
+  }
+
+  public Challenges.Issued open(TerminalIdentity terminal) {
+    return challenges.issue(terminal);
+  }
+
+  /** A new session: its token and claims. */
+  public record Authenticated(byte[] token, SessionClaims claims) {}
+
+  /**
+   * The challenge is checked (origin, terminal, expiry), then spent — once, on any gateway, whatever
+   * the outcome — and only then is the card checked.
+   */
+  public Authenticated authenticate(
+      TerminalIdentity terminal, byte[] challenge, byte[] certificate, byte[] signature, CardRef.CredentialKind kind) {
+    Challenges.Opened opened = challenges.open(challenge, terminal);
+    if (!journal.consumeChallenge(opened.challengeId(), opened.expiresAt())) {
+      throw new KofuException(Reason.CHALLENGE_REUSED, "challenge was already used");
+    }
+    VerifiedCard card = cards.authenticate(certificate, challenge, signature, kind);
+    String municipality =
+        directory.addressMunicipality(card.ref(), clock.instant())
+            .orElseThrow(() -> new KofuException(Reason.CARD_NOT_REGISTERED, "no municipality knows this card yet"));
+    SessionClaims claims = tokens.newSession(terminal, card.ref(), municipality);
+    return new Authenticated(tokens.encode(claims), claims);
+  }
+
+  /** The claims of a live session of this terminal. */
+  public SessionClaims session(TerminalIdentity terminal, byte[] token) {
+    SessionClaims claims = tokens.open(token, terminal);
+    if (journal.isSessionClosed(claims.sessionId())) {
+      throw new KofuException(Reason.SESSION_CLOSED, "session was closed");
+    }
+    return claims;
+  }
+
+  public void close(SessionClaims claims) {
+    journal.closeSession(claims.sessionId(), claims.expiresAt());
+  }
+}

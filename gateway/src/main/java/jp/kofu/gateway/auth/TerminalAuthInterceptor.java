@@ -1,0 +1,68 @@
+package jp.kofu.gateway.auth;
+
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.pki.X509;
+import jp.kofu.proto.type.v1.Reason;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requires a store-terminal client certificate on every kiosk call and puts the copier's identity
+ * in the call's context. TLS has already checked that the certificate chains to the terminal CA;
+ * here it must also name a store chain, a store and a terminal.
+ */
+public final class TerminalAuthInterceptor implements ServerInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(TerminalAuthInterceptor.class);
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    TerminalIdentity terminal;
+    try {
+      terminal = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    } catch (KofuException e) {
+      log.warn("refused a kiosk call from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), e.getMessage());
+      var status = e.toStatusException();
+      call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(io.grpc.Context.current().withValue(TerminalIdentity.CURRENT, terminal), call, headers, next);
+  }
+
+  static TerminalIdentity identify(SSLSession session) {
+    if (session == null) {
+      throw new KofuException(Reason.TERMINAL_UNTRUSTED, "no TLS session: copiers must connect with mutual TLS");
+    }
+    Certificate[] peer;
+    try {
+      peer = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      throw new KofuException(Reason.TERMINAL_UNTRUSTED, "no client certificate: copiers must present their terminal certificate");
+    }
+    if (peer.length == 0 || !(peer[0] instanceof X509Certificate cert)) {
+      throw new KofuException(Reason.TERMINAL_UNTRUSTED, "no client certificate");
+    }
+    String chain = X509.subjectAttribute(cert, BCStyle.O);
+    String store = X509.subjectAttribute(cert, BCStyle.OU);
+    String terminal = X509.subjectAttribute(cert, BCStyle.CN);
+    if (blank(chain) || blank(store) || blank(terminal)) {
+      throw new KofuException(
+          Reason.TERMINAL_UNTRUSTED, "client certificate does not name a store chain (O), store (OU) and terminal (CN)");
+    }
+    return new TerminalIdentity(chain, store, terminal);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank() || s.length() > 64;
+  }
+}

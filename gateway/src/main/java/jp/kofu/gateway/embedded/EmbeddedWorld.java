@@ -1,0 +1,212 @@
+package jp.kofu.gateway.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import jp.kofu.gateway.Gateway;
+import jp.kofu.gateway.auth.CardTrust;
+import jp.kofu.gateway.routing.AdapterFactories;
+import jp.kofu.gateway.routing.FeedCardDirectory;
+import jp.kofu.issuer.JapanTime;
+import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
+import jp.kofu.issuer.registry.ResidentRegistry;
+import jp.kofu.issuer.seed.Seeder;
+import jp.kofu.issuer.spi.AdapterContext;
+import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.pki.TrustWorld;
+import jp.kofu.pki.X509;
+import jp.kofu.gateway.journal.JournalDatabases;
+import jp.kofu.storage.Database;
+
+/**
+ * The embedded world, kept in a data directory:
+ *
+ * <pre>
+ *   DATA/pki/                    the development trust world (PEM)
+ *   DATA/issuer/                 registry (H2), municipalities/*.yaml, card-directory.csv
+ *   DATA/gateway/                journal (H2), secret.key
+ *   DATA/wallet/cards.csv        the seeded cards' serials and PINs (the card holders' side)
+ * </pre>
+ *
+ * Whatever is missing is generated on first start; the demo municipality is seeded when its
+ * registry is empty.
+ */
+public final class EmbeddedWorld implements AutoCloseable {
+  private final Path dataDir;
+  private final boolean temporary;
+  private final TrustWorld pki;
+  private final Gateway gateway;
+
+  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway) {
+    this.dataDir = dataDir;
+    this.temporary = temporary;
+    this.pki = pki;
+    this.gateway = gateway;
+  }
+
+  /** Options; the defaults make the demo world. */
+  public static final class Options {
+    Path dataDir;
+    int port = 0;
+    List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY);
+    int residentsEach = 60;
+    long seed = 20230327L;
+    Clock clock = Clock.systemUTC();
+
+    public Options dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    public Options port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Options municipalities(List<String> codes) {
+      this.municipalities = List.copyOf(codes);
+      return this;
+    }
+
+    public Options residentsEach(int n) {
+      this.residentsEach = n;
+      return this;
+    }
+
+    public Options seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Options clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+  }
+
+  public static Options options() {
+    return new Options();
+  }
+
+  /** A fresh world in a temporary directory, deleted on close: tests' one line. */
+  public static EmbeddedWorld startTemporary() {
+    return start(options());
+  }
+
+  public static EmbeddedWorld start(Options o) {
+    boolean temporary = o.dataDir == null;
+    Path dir;
+    try {
+      dir = temporary ? Files.createTempDirectory("kofu-world-") : Files.createDirectories(o.dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    TrustWorld pki = TrustWorld.openOrCreate(dir.resolve("pki"), o.clock);
+    Path issuerDir = dir.resolve("issuer");
+    Path feed = issuerDir.resolve("card-directory.csv");
+    seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
+    IssuerAdapter adapter =
+        AdapterFactories.discover(EmbeddedWorld.class.getClassLoader())
+            .create(
+                EmbeddedIssuerAdapterFactory.KIND,
+                new AdapterContext(Map.of(), issuerDir, o.clock, Map.of(TrustWorld.class, pki)));
+    Database journal = JournalDatabases.openEmbedded(dir.resolve("gateway"));
+    Gateway gateway =
+        Gateway.builder()
+            .listen(new InetSocketAddress("127.0.0.1", o.port))
+            .serverCertificate(pki.gatewayServer())
+            .terminalAnchors(List.of(pki.terminalCa().certificate()))
+            .cardTrust(
+                CardTrust.of(
+                    List.of(pki.cardRoot().certificate()),
+                    List.of(pki.cardCa().certificate()),
+                    List.of(pki.smartphoneCa().certificate())))
+            .municipalAnchors(List.of(pki.municipalCa().certificate()))
+            .secret(secret(dir.resolve("gateway").resolve("secret.key")))
+            .journal(journal)
+            .adapter(adapter)
+            .cardDirectory(FeedCardDirectory.fromFile(feed))
+            .clock(o.clock)
+            .start();
+    return new EmbeddedWorld(dir, temporary, pki, gateway);
+  }
+
+  private static void seedIfEmpty(TrustWorld pki, Path issuerDir, Path feed, Path wallet, Options o) {
+    try (Database db = Database.open(Database.h2FileUrl(issuerDir.resolve("registry")), "sa", "", ResidentRegistry.MIGRATIONS, 2)) {
+      ResidentRegistry registry = new ResidentRegistry(db);
+      if (registry.countResidents(o.municipalities.get(0)) > 0) {
+        return;
+      }
+      new Seeder(registry, issuerDir.resolve("municipalities"), feed, wallet, X509.keyId(pki.cardCa().certificate()))
+          .seed(o.municipalities, o.residentsEach, o.seed, JapanTime.date(o.clock.instant()));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot seed the embedded registry: SQLSTATE " + e.getSQLState(), e);
+    }
+  }
+
+  /** The cluster secret, generated on first use (32 random bytes, owner-only). */
+  static byte[] secret(Path file) {
+    try {
+      if (Files.exists(file)) {
+        return Files.readAllBytes(file);
+      }
+      Files.createDirectories(file.getParent());
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret);
+      Files.write(file, secret);
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  public TrustWorld pki() {
+    return pki;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The card holders' side: serials and PINs of the seeded cards. */
+  public Path walletIndex() {
+    return dataDir.resolve("wallet").resolve("cards.csv");
+  }
+
+  public Path walletDir() {
+    return dataDir.resolve("wallet");
+  }
+
+  public InetSocketAddress address() {
+    return gateway.address();
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    if (temporary) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // best effort: a temporary directory
+      }
+    }
+  }
+}

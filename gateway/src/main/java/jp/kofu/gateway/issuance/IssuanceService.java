@@ -1,0 +1,267 @@
+package jp.kofu.gateway.issuance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import jp.kofu.gateway.auth.Hmac;
+import jp.kofu.gateway.auth.SessionClaims;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.gateway.error.Reasons;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.journal.IssuanceState;
+import jp.kofu.gateway.journal.IssuedFacts;
+import jp.kofu.gateway.journal.NewOrder;
+import jp.kofu.gateway.routing.Municipality;
+import jp.kofu.gateway.routing.MunicipalityRouter;
+import jp.kofu.issuer.document.DocumentBinding;
+import jp.kofu.issuer.spi.CardQuery;
+import jp.kofu.issuer.spi.CardRef;
+import jp.kofu.issuer.spi.CertificateOption;
+import jp.kofu.issuer.spi.CertificateRequest;
+import jp.kofu.issuer.spi.IssuanceRefusedException;
+import jp.kofu.issuer.spi.IssueCommand;
+import jp.kofu.issuer.spi.IssuedDocument;
+import jp.kofu.issuer.spi.MunicipalityOfferings;
+import jp.kofu.issuer.spi.OfferingsQuery;
+import jp.kofu.issuer.spi.Relation;
+import jp.kofu.issuer.spi.ResidentRef;
+import jp.kofu.pki.X509;
+import jp.kofu.proto.type.v1.Reason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Offerings, issuance and delivery for an authenticated session. Thread-safe. */
+public final class IssuanceService {
+  private static final Logger log = LoggerFactory.getLogger(IssuanceService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Clock clock;
+  private final MunicipalityRouter router;
+  private final IssuanceJournal journal;
+  private final Hmac cardKeys;
+  private final DocumentCheck documentCheck;
+  private final Duration attemptTimeout;
+
+  /**
+   * @param cardKeys keys the card in the journal (a keyed hash, not the serial itself)
+   * @param attemptTimeout after this, an attempt that neither issued nor released its order is
+   *     presumed dead and a retry may take the order over
+   */
+  public IssuanceService(
+      Clock clock,
+      MunicipalityRouter router,
+      IssuanceJournal journal,
+      Hmac cardKeys,
+      DocumentCheck documentCheck,
+      Duration attemptTimeout) {
+    this.clock = clock;
+    this.router = router;
+    this.journal = journal;
+    this.cardKeys = cardKeys;
+    this.documentCheck = documentCheck;
+    this.attemptTimeout = attemptTimeout;
+  }
+
+  public IssuanceJournal journal() {
+    return journal;
+  }
+
+  /** The journal's key for a card. */
+  public String cardKey(CardRef card) {
+    return HexFormat.of().formatHex(cardKeys.mac((card.issuerKeyId() + ":" + card.serial()).getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** What the card holder can get now: the address municipality, then the family-register one. */
+  public List<OfferedMunicipality> offerings(SessionClaims session) {
+    Instant now = clock.instant();
+    List<OfferedMunicipality> out = new ArrayList<>();
+    String address = session.addressMunicipality();
+    Optional<String> domicile = offeringsOf(address, Relation.ADDRESS, session.card(), now, out);
+    if (domicile.isPresent() && !domicile.get().equals(address)) {
+      offeringsOf(domicile.get(), Relation.FAMILY_REGISTER, session.card(), now, out);
+    }
+    return out;
+  }
+
+  private Optional<String> offeringsOf(String code, Relation relation, CardRef card, Instant now, List<OfferedMunicipality> out) {
+    String name = router.displayName(code);
+    Optional<Municipality> municipality = router.find(code);
+    if (municipality.isEmpty()) {
+      out.add(new OfferedMunicipality(code, name, relation, List.of(), Reason.MUNICIPALITY_NOT_SERVED));
+      return Optional.empty();
+    }
+    Municipality m = municipality.get();
+    try {
+      ResidentRef resident = m.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
+      MunicipalityOfferings offerings =
+          m.call("offerings", a -> a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
+      out.add(new OfferedMunicipality(code, offerings.municipalityName(), relation, offerings.offerings(), null));
+      return Optional.ofNullable(resident.familyRegisterMunicipalityCode());
+    } catch (IssuanceRefusedException e) {
+      out.add(new OfferedMunicipality(code, name, relation, List.of(), Reasons.forCopier(e.reason())));
+    } catch (KofuException e) {
+      out.add(new OfferedMunicipality(code, name, relation, List.of(), e.reason()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Issues (or replays) one order: journaled first, then produced by the municipality, verified,
+   * journaled as issued, and only then handed back for streaming.
+   */
+  public Delivery issue(SessionClaims session, Order order) {
+    Municipality municipality = router.route(order.municipalityCode());
+    Instant now = clock.instant();
+    CardRef card = session.card();
+    Relation relation = order.municipalityCode().equals(session.addressMunicipality()) ? Relation.ADDRESS : Relation.FAMILY_REGISTER;
+    String cardKey = cardKey(card);
+    String digest = orderDigest(cardKey, order, relation);
+    String issuanceId = Ulid.next(now);
+    String attempt = newAttemptId();
+    byte[] binding = DocumentBinding.compute(card.issuerKeyId(), card.serial(), order.orderId(), issuanceId, order.municipalityCode());
+    IssuanceJournal.Begin begin =
+        journal.begin(
+            new NewOrder(
+                issuanceId, order.orderId(), digest, cardKey, session.sessionId(), session.terminal().storeChain(),
+                session.terminal().store(), session.terminal().terminal(), order.municipalityCode(), relation.name(),
+                order.request().type().name(), order.request().copies(), HexFormat.of().formatHex(binding)),
+            attempt,
+            now);
+    Issuance row = begin.issuance();
+    if (!begin.created()) {
+      if (!row.orderDigest().equals(digest)) {
+        throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used for another order", Map.of("field", "order_id"));
+      }
+      Optional<Delivery> replay = replayOrClaim(row, attempt, now);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+      binding = HexFormat.of().parseHex(row.binding());
+    }
+    return produce(row, municipality, card, relation, order, binding, attempt);
+  }
+
+  /** For an order seen before: its document again, or this attempt takes the order over. */
+  private Optional<Delivery> replayOrClaim(Issuance row, String attempt, Instant now) {
+    switch (row.state()) {
+      case ISSUED:
+        return Optional.of(replay(row));
+      case DELIVERED:
+      case VOIDED:
+        throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order was already " + row.state().name().toLowerCase(java.util.Locale.ROOT));
+      case ORDERED:
+      case REFUSED:
+        boolean stale = row.attemptId() != null && row.attemptStartedAt().plus(attemptTimeout).isBefore(now);
+        if ((row.attemptId() == null || stale) && journal.claim(row.issuanceId(), row.attemptId(), attempt, now)) {
+          if (stale) {
+            log.warn("issuance {}: took over an attempt that died", row.issuanceId());
+          }
+          return Optional.empty();
+        }
+        Issuance current = journal.find(row.issuanceId()).orElseThrow();
+        if (current.state() == IssuanceState.ISSUED) {
+          return Optional.of(replay(current));
+        }
+        throw new KofuException(
+            Reason.ORDER_IN_PROGRESS, "this order is being issued by another request", Map.of("retry_after_ms", "500"));
+    }
+    throw new IllegalStateException(row.state().name());
+  }
+
+  private Delivery replay(Issuance row) {
+    byte[] pdf =
+        journal.document(row.issuanceId())
+            .orElseThrow(() -> new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order's document is no longer held"));
+    return new Delivery(row, pdf, true);
+  }
+
+  private Delivery produce(
+      Issuance row, Municipality municipality, CardRef card, Relation relation, Order order, byte[] binding, String attempt) {
+    String code = order.municipalityCode();
+    Instant now = clock.instant();
+    IssuedDocument document;
+    try {
+      ResidentRef resident = municipality.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
+      document =
+          municipality.call(
+              "issue",
+              a ->
+                  a.issue(
+                      new IssueCommand(
+                          code, resident.residentHandle(), card, relation, order.request(), row.issuanceId(), binding, now)));
+    } catch (IssuanceRefusedException e) {
+      journal.markRefused(row.issuanceId(), attempt, e.reason().name(), clock.instant());
+      throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", Map.of("municipality_code", code));
+    } catch (RuntimeException e) {
+      journal.release(row.issuanceId(), attempt);
+      throw e;
+    }
+    byte[] pdf = document.pdf();
+    String problem = documentCheck.problem(pdf, code, binding, row.issuanceId());
+    if (problem != null) {
+      // Loud: a municipality produced a document that is not the one asked for.
+      log.error("MISISSUANCE PREVENTED: issuance {} from municipality {}: {}; the document was discarded", row.issuanceId(), code, problem);
+      journal.markRefused(row.issuanceId(), attempt, Reason.DOCUMENT_BINDING_MISMATCH.name(), clock.instant());
+      throw new KofuException(Reason.DOCUMENT_BINDING_MISMATCH, "the municipality's document failed verification; nothing was charged");
+    }
+    IssuedFacts facts =
+        new IssuedFacts(
+            document.feePerCopyYen(),
+            document.feePerCopyYen() * order.request().copies(),
+            HexFormat.of().formatHex(X509.sha256(pdf)),
+            document.pageCount(),
+            pdf.length,
+            document.verificationCode());
+    if (!journal.markIssued(row.issuanceId(), attempt, facts, pdf, clock.instant())) {
+      Issuance current = journal.find(row.issuanceId()).orElseThrow();
+      if (current.state() == IssuanceState.ISSUED) {
+        return replay(current);
+      }
+      throw new KofuException(Reason.ORDER_IN_PROGRESS, "this order was taken over by another request", Map.of("retry_after_ms", "500"));
+    }
+    return new Delivery(journal.find(row.issuanceId()).orElseThrow(), pdf, false);
+  }
+
+  /** Settles a delivery: printed, or failed (voided and refunded). */
+  public IssuanceJournal.Settlement confirm(SessionClaims session, String issuanceId, boolean printed, String failure) {
+    return journal.settle(issuanceId, cardKey(session.card()), printed, failure, clock.instant());
+  }
+
+  private static String newAttemptId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** A digest of everything that makes an order what it is, to detect a reused order id. */
+  static String orderDigest(String cardKey, Order order, Relation relation) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      CertificateRequest r = order.request();
+      out.writeUTF(cardKey);
+      out.writeUTF(order.municipalityCode());
+      out.writeUTF(relation.name());
+      out.writeUTF(r.type().name());
+      out.writeUTF(r.options().stream().map(CertificateOption::name).sorted().toList().toString());
+      out.writeUTF(r.scope().name());
+      out.writeUTF(r.memberHandles().stream().sorted().toList().toString());
+      out.writeInt(r.copies());
+      out.writeInt(r.fiscalYear());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(X509.sha256(bytes.toByteArray()));
+  }
+}

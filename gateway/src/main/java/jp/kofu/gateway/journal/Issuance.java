@@ -1,0 +1,34 @@
+package jp.kofu.gateway.journal;
+
+import java.time.Instant;
+
+/** One journal record. No personal data: the card is a keyed hash, the document a digest. */
+public record Issuance(
+    String issuanceId,
+    String orderId,
+    String orderDigest,
+    String cardKey,
+    String sessionId,
+    String storeChain,
+    String store,
+    String terminal,
+    String municipalityCode,
+    String relation,
+    String certificateType,
+    int copies,
+    IssuanceState state,
+    String attemptId,
+    Instant attemptStartedAt,
+    String refusalReason,
+    Integer feePerCopyYen,
+    Integer feeYen,
+    Integer refundedYen,
+    String documentSha256,
+    String binding,
+    Integer pageCount,
+    Integer byteSize,
+    String verificationCode,
+    String printFailure,
+    Instant orderedAt,
+    Instant issuedAt,
+    Instant settledAt) {}

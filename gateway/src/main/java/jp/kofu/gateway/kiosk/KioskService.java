@@ -1,0 +1,185 @@
+package jp.kofu.gateway.kiosk;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import jp.kofu.gateway.auth.Challenges;
+import jp.kofu.gateway.auth.SessionClaims;
+import jp.kofu.gateway.auth.SessionService;
+import jp.kofu.gateway.auth.TerminalIdentity;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.gateway.issuance.Delivery;
+import jp.kofu.gateway.issuance.IssuanceService;
+import jp.kofu.gateway.issuance.OfferedMunicipality;
+import jp.kofu.gateway.issuance.Order;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
+import jp.kofu.proto.kiosk.v1.AuthenticateResponse;
+import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
+import jp.kofu.proto.kiosk.v1.CloseSessionResponse;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryResponse;
+import jp.kofu.proto.kiosk.v1.IssueRequest;
+import jp.kofu.proto.kiosk.v1.IssueResponse;
+import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
+import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
+import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
+import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
+import jp.kofu.proto.kiosk.v1.PrintFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** kofu.kiosk.v1.KioskService. */
+public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(KioskService.class);
+
+  private final SessionService sessions;
+  private final IssuanceService issuance;
+
+  public KioskService(SessionService sessions, IssuanceService issuance) {
+    this.sessions = sessions;
+    this.issuance = issuance;
+  }
+
+  private static TerminalIdentity terminal() {
+    TerminalIdentity t = TerminalIdentity.CURRENT.get();
+    if (t == null) {
+      throw new IllegalStateException("KioskService must be served behind TerminalAuthInterceptor");
+    }
+    return t;
+  }
+
+  @Override
+  public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> response) {
+    unary(
+        response,
+        () -> {
+          RequestValidation.terminalSoftware(request.getTerminalSoftware());
+          Challenges.Issued c = sessions.open(terminal());
+          return OpenSessionResponse.newBuilder()
+              .setChallenge(ByteString.copyFrom(c.challenge()))
+              .setChallengeExpiresAt(ProtoMapping.timestamp(c.expiresAt()))
+              .build();
+        });
+  }
+
+  @Override
+  public void authenticate(AuthenticateRequest request, StreamObserver<AuthenticateResponse> response) {
+    unary(
+        response,
+        () -> {
+          SessionService.Authenticated a =
+              sessions.authenticate(
+                  terminal(),
+                  request.getChallenge().toByteArray(),
+                  request.getCardCertificate().toByteArray(),
+                  request.getSignature().toByteArray(),
+                  RequestValidation.credentialKind(request.getCredentialKind()));
+          return AuthenticateResponse.newBuilder()
+              .setSessionToken(ByteString.copyFrom(a.token()))
+              .setSessionExpiresAt(ProtoMapping.timestamp(a.claims().expiresAt()))
+              .build();
+        });
+  }
+
+  @Override
+  public void listOfferings(ListOfferingsRequest request, StreamObserver<ListOfferingsResponse> response) {
+    unary(
+        response,
+        () -> {
+          SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
+          ListOfferingsResponse.Builder b = ListOfferingsResponse.newBuilder();
+          for (OfferedMunicipality m : issuance.offerings(session)) {
+            b.addMunicipalities(ProtoMapping.municipality(m));
+          }
+          return b.build();
+        });
+  }
+
+  @Override
+  public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
+    ServerCallStreamObserver<IssueResponse> out = (ServerCallStreamObserver<IssueResponse>) response;
+    Delivery delivery;
+    try {
+      SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
+      Order order =
+          new Order(
+              RequestValidation.orderId(request.getOrderId()),
+              request.getMunicipalityCode(),
+              RequestValidation.certificate(request.getCertificate()));
+      delivery = issuance.issue(session, order);
+    } catch (KofuException e) {
+      response.onError(e.toStatusException());
+      return;
+    } catch (RuntimeException e) {
+      response.onError(internal(e));
+      return;
+    }
+    DocumentStreamer.stream(out, ProtoMapping.header(delivery.issuance(), delivery.replayed()), delivery.pdf());
+  }
+
+  @Override
+  public void confirmDelivery(ConfirmDeliveryRequest request, StreamObserver<ConfirmDeliveryResponse> response) {
+    unary(
+        response,
+        () -> {
+          SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
+          String id = RequestValidation.issuanceId(request.getIssuanceId());
+          boolean printed =
+              switch (request.getOutcome()) {
+                case PRINTED -> true;
+                case FAILED -> false;
+                default -> throw KofuException.invalidField("outcome", "PRINTED or FAILED");
+              };
+          String failure = null;
+          if (!printed) {
+            PrintFailure f = request.getFailure();
+            if (f == PrintFailure.UNRECOGNIZED) {
+              throw KofuException.invalidField("failure", "a PrintFailure value");
+            }
+            failure = f == PrintFailure.PRINT_FAILURE_UNSPECIFIED ? PrintFailure.OTHER.name() : f.name();
+          } else if (request.getFailure() != PrintFailure.PRINT_FAILURE_UNSPECIFIED) {
+            throw KofuException.invalidField("failure", "no failure with PRINTED");
+          }
+          IssuanceJournal.Settlement s = issuance.confirm(session, id, printed, failure);
+          return ConfirmDeliveryResponse.newBuilder()
+              .setState(jp.kofu.proto.kiosk.v1.IssuanceState.valueOf(s.state().name()))
+              .setRefundedYen(s.refundedYen())
+              .build();
+        });
+  }
+
+  @Override
+  public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
+    unary(
+        response,
+        () -> {
+          SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
+          sessions.close(session);
+          return CloseSessionResponse.getDefaultInstance();
+        });
+  }
+
+  private static <T> void unary(StreamObserver<T> response, Supplier<T> work) {
+    T result;
+    try {
+      result = work.get();
+    } catch (KofuException e) {
+      response.onError(e.toStatusException());
+      return;
+    } catch (RuntimeException e) {
+      response.onError(internal(e));
+      return;
+    }
+    response.onNext(result);
+    response.onCompleted();
+  }
+
+  private static RuntimeException internal(RuntimeException e) {
+    // A bug of ours: logged with its class and stack, never with request data.
+    log.error("internal error", e);
+    return io.grpc.Status.INTERNAL.withDescription("internal error").asRuntimeException();
+  }
+}

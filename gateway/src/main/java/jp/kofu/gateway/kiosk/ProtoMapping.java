@@ -1,0 +1,83 @@
+package jp.kofu.gateway.kiosk;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import jp.kofu.gateway.issuance.OfferedMunicipality;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateOption;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Offering;
+import jp.kofu.issuer.spi.Relation;
+import jp.kofu.proto.kiosk.v1.IssueHeader;
+import jp.kofu.proto.kiosk.v1.MunicipalityOfferings;
+import jp.kofu.proto.type.v1.HouseholdMember;
+import jp.kofu.proto.type.v1.MunicipalityRelation;
+
+/** Domain → contract. */
+final class ProtoMapping {
+  private ProtoMapping() {}
+
+  static Timestamp timestamp(Instant i) {
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  static jp.kofu.proto.type.v1.CertificateType type(CertificateType t) {
+    return jp.kofu.proto.type.v1.CertificateType.valueOf(t.name());
+  }
+
+  static MunicipalityOfferings municipality(OfferedMunicipality m) {
+    MunicipalityOfferings.Builder b =
+        MunicipalityOfferings.newBuilder()
+            .setMunicipalityCode(m.code())
+            .setMunicipalityName(m.name())
+            .setRelation(m.relation() == Relation.ADDRESS ? MunicipalityRelation.ADDRESS : MunicipalityRelation.FAMILY_REGISTER);
+    if (m.unavailable() != null) {
+      b.setUnavailableReason(m.unavailable().name());
+    }
+    for (Offering o : m.offerings()) {
+      jp.kofu.proto.type.v1.Offering.Builder ob =
+          jp.kofu.proto.type.v1.Offering.newBuilder()
+              .setType(type(o.type()))
+              .setFeeYen(o.feeYen())
+              .setMaxCopies(o.maxCopies())
+              .setAvailable(o.available());
+      o.options().stream().sorted().map(ProtoMapping::option).forEach(ob::addOptions);
+      if (!o.available()) {
+        ob.setUnavailableReason(o.unavailableReason().name());
+      }
+      for (Offering.HouseholdMember member : o.householdMembers()) {
+        ob.addHouseholdMembers(
+            HouseholdMember.newBuilder()
+                .setMemberHandle(member.memberHandle())
+                .setDisplayName(member.displayName())
+                .setCardHolder(member.cardHolder()));
+      }
+      b.addOfferings(ob);
+    }
+    return b.build();
+  }
+
+  static jp.kofu.proto.type.v1.CertificateOption option(CertificateOption o) {
+    return jp.kofu.proto.type.v1.CertificateOption.valueOf(o.name());
+  }
+
+  static IssueHeader header(Issuance i, boolean replayed) {
+    IssueHeader.Builder h =
+        IssueHeader.newBuilder()
+            .setIssuanceId(i.issuanceId())
+            .setPageCount(i.pageCount())
+            .setByteSize(i.byteSize())
+            .setSha256(ByteString.copyFrom(HexFormat.of().parseHex(i.documentSha256())))
+            .setFeeYen(i.feeYen())
+            .setCopies(i.copies())
+            .setMunicipalityCode(i.municipalityCode())
+            .setCertificateType(jp.kofu.proto.type.v1.CertificateType.valueOf(i.certificateType()))
+            .setReplayed(replayed);
+    if (i.verificationCode() != null) {
+      h.setVerificationCode(i.verificationCode());
+    }
+    return h.build();
+  }
+}

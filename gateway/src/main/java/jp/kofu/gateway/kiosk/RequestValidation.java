@@ -1,0 +1,126 @@
+package jp.kofu.gateway.kiosk;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.issuer.spi.CardRef;
+import jp.kofu.issuer.spi.CertificateOption;
+import jp.kofu.issuer.spi.CertificateRequest;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.HouseholdScope;
+import jp.kofu.proto.kiosk.v1.CredentialKind;
+import jp.kofu.proto.type.v1.Reason;
+
+/** Field checks for kiosk requests, each failing with the field and what was expected. */
+public final class RequestValidation {
+  public static final int MAX_COPIES = 20;
+  public static final int MAX_MEMBERS = 20;
+  private static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+  private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern ISSUANCE_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{26}");
+  private static final Pattern SOFTWARE = Pattern.compile("[\\x20-\\x7e]{0,64}");
+
+  private RequestValidation() {}
+
+  public static String orderId(String id) {
+    if (!ORDER_ID.matcher(id).matches()) {
+      throw KofuException.invalidField("order_id", "16..64 characters of [A-Za-z0-9_-]");
+    }
+    return id;
+  }
+
+  public static String issuanceId(String id) {
+    if (!ISSUANCE_ID.matcher(id).matches()) {
+      throw KofuException.invalidField("issuance_id", "the 26-character id from IssueHeader");
+    }
+    return id;
+  }
+
+  public static String terminalSoftware(String s) {
+    if (!SOFTWARE.matcher(s).matches()) {
+      throw KofuException.invalidField("terminal_software", "at most 64 printable ASCII characters");
+    }
+    return s;
+  }
+
+  public static CardRef.CredentialKind credentialKind(CredentialKind kind) {
+    return switch (kind) {
+      case CARD -> CardRef.CredentialKind.CARD;
+      case SMARTPHONE -> CardRef.CredentialKind.SMARTPHONE;
+      default -> throw KofuException.invalidField("credential_kind", "CARD or SMARTPHONE");
+    };
+  }
+
+  public static CertificateRequest certificate(jp.kofu.proto.type.v1.CertificateRequest c) {
+    CertificateType type =
+        switch (c.getType()) {
+          case RESIDENCE -> CertificateType.RESIDENCE;
+          case RESIDENCE_ITEMS -> CertificateType.RESIDENCE_ITEMS;
+          case SEAL_REGISTRATION -> CertificateType.SEAL_REGISTRATION;
+          case FAMILY_REGISTER_FULL -> CertificateType.FAMILY_REGISTER_FULL;
+          case FAMILY_REGISTER_INDIVIDUAL -> CertificateType.FAMILY_REGISTER_INDIVIDUAL;
+          case FAMILY_REGISTER_ANNEX -> CertificateType.FAMILY_REGISTER_ANNEX;
+          case INCOME_TAX -> CertificateType.INCOME_TAX;
+          default -> throw KofuException.invalidField("certificate.type", "one of the CertificateType values");
+        };
+    Set<CertificateOption> options = EnumSet.noneOf(CertificateOption.class);
+    for (jp.kofu.proto.type.v1.CertificateOption o : c.getOptionsList()) {
+      CertificateOption option =
+          switch (o) {
+            case HEAD_OF_HOUSEHOLD -> CertificateOption.HEAD_OF_HOUSEHOLD;
+            case DOMICILE -> CertificateOption.DOMICILE;
+            case MY_NUMBER -> CertificateOption.MY_NUMBER;
+            case NATIONALITY -> CertificateOption.NATIONALITY;
+            case RESIDENCE_STATUS -> CertificateOption.RESIDENCE_STATUS;
+            case RESIDENCE_CARD_NUMBER -> CertificateOption.RESIDENCE_CARD_NUMBER;
+            default -> throw KofuException.invalidField("certificate.options", "CertificateOption values");
+          };
+      if (!options.add(option)) {
+        throw KofuException.invalidField("certificate.options", "each option at most once");
+      }
+    }
+    if (!options.isEmpty() && type != CertificateType.RESIDENCE && type != CertificateType.RESIDENCE_ITEMS) {
+      throw KofuException.invalidField("certificate.options", "options only with residence certificates");
+    }
+    HouseholdScope scope =
+        switch (c.getScope()) {
+          case HOUSEHOLD_SCOPE_UNSPECIFIED, SELF -> HouseholdScope.SELF;
+          case WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
+          case SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
+          default -> throw KofuException.invalidField("certificate.scope", "a HouseholdScope value");
+        };
+    List<String> members = c.getMemberHandlesList();
+    if (scope == HouseholdScope.SELECTED_MEMBERS) {
+      if (members.isEmpty() || members.size() > MAX_MEMBERS) {
+        throw KofuException.invalidField("certificate.member_handles", "1.." + MAX_MEMBERS + " handles with SELECTED_MEMBERS");
+      }
+      for (String h : members) {
+        if (!HANDLE.matcher(h).matches()) {
+          throw KofuException.invalidField("certificate.member_handles", "handles from Offering.household_members");
+        }
+      }
+      if (Set.copyOf(members).size() != members.size()) {
+        throw KofuException.invalidField("certificate.member_handles", "each handle at most once");
+      }
+    } else if (!members.isEmpty()) {
+      throw KofuException.invalidField("certificate.member_handles", "no handles unless scope is SELECTED_MEMBERS");
+    }
+    if (scope != HouseholdScope.SELF && type != CertificateType.RESIDENCE && type != CertificateType.RESIDENCE_ITEMS) {
+      throw KofuException.invalidField("certificate.scope", "a household scope only with residence certificates");
+    }
+    if (c.getCopies() < 1 || c.getCopies() > MAX_COPIES) {
+      throw new KofuException(
+          Reason.COPIES_OUT_OF_RANGE,
+          "copies: " + Integer.toUnsignedString(c.getCopies()) + " (expected: 1.." + MAX_COPIES + ")",
+          Map.of("field", "certificate.copies", "expected", "1.." + MAX_COPIES));
+    }
+    int fiscalYear = c.getFiscalYear();
+    if (fiscalYear != 0 && (fiscalYear < 2000 || fiscalYear > 2100 || type != CertificateType.INCOME_TAX)) {
+      throw KofuException.invalidField("certificate.fiscal_year", "0, or 2000..2100 with INCOME_TAX");
+    }
+    return new CertificateRequest(type, options, scope, members, c.getCopies(), fiscalYear);
+  }
+}

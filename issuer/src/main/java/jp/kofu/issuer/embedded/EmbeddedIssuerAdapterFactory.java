@@ -1,0 +1,58 @@
+package jp.kofu.issuer.embedded;
+
+import java.nio.file.Path;
+import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.registry.ResidentRegistry;
+import jp.kofu.issuer.spi.AdapterContext;
+import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.issuer.spi.IssuerAdapterFactory;
+import jp.kofu.pki.HeldCertificate;
+import jp.kofu.pki.TrustWorld;
+import jp.kofu.storage.Database;
+
+/**
+ * Kind {@code embedded}. Settings:
+ *
+ * <ul>
+ *   <li>{@code database-url}: the registry; default the embedded H2 file {@code
+ *       DATA/registry}; a {@code jdbc:postgresql:} URL for PostgreSQL ({@code database-user},
+ *       {@code database-password});
+ *   <li>{@code catalog}: the directory of municipality files; default {@code DATA/municipalities};
+ *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
+ *       municipality; without it, the development {@link TrustWorld} service signs.
+ * </ul>
+ */
+public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
+  public static final String KIND = "embedded";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public IssuerAdapter create(AdapterContext context) {
+    Path data = context.dataDirectory();
+    MunicipalityCatalog catalog =
+        MunicipalityCatalog.load(Path.of(context.setting("catalog", data.resolve("municipalities").toString())));
+    String url = context.setting("database-url", Database.h2FileUrl(data.resolve("registry")));
+    Database db =
+        Database.open(
+            url,
+            context.setting("database-user", url.startsWith("jdbc:h2:") ? "sa" : null),
+            context.setting("database-password", url.startsWith("jdbc:h2:") ? "" : null),
+            ResidentRegistry.MIGRATIONS,
+            Integer.parseInt(context.setting("database-pool", "16")));
+    MunicipalSigners signers;
+    String signerDir = context.settings().get("signers");
+    if (signerDir != null) {
+      Path dir = Path.of(signerDir);
+      java.util.Map<String, HeldCertificate> cache = new java.util.concurrent.ConcurrentHashMap<>();
+      signers = (code, name) -> cache.computeIfAbsent(code, c -> HeldCertificate.readFrom(dir.resolve(c)));
+    } else {
+      TrustWorld world = context.service(TrustWorld.class);
+      signers = world::municipalSigner;
+    }
+    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), db);
+  }
+}

@@ -1,0 +1,147 @@
+package jp.kofu.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A pooled, migrated database. Open one with {@link #open}; SQL written for it must run on both
+ * H2 (in PostgreSQL mode) and PostgreSQL.
+ */
+public final class Database implements AutoCloseable {
+  /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
+  public static final String UNIQUE_VIOLATION = "23505";
+
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+
+  public enum Dialect {
+    H2,
+    POSTGRESQL
+  }
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** The embedded default: an H2 database in {@code file} (without extension). */
+  public static String h2FileUrl(Path file) {
+    return "jdbc:h2:file:" + file.toAbsolutePath()
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+  }
+
+  /** An H2 database in memory, alive until the last connection closes (tests). */
+  public static String h2MemoryUrl(String name) {
+    return "jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+  }
+
+  /**
+   * Opens and migrates a database.
+   *
+   * @param url a jdbc:h2: or jdbc:postgresql: URL
+   * @param migrations Flyway location of the schema, e.g. "classpath:db/registry"
+   * @param poolSize maximum connections
+   */
+  public static Database open(String url, String user, String password, String migrations, int poolSize) {
+    Objects.requireNonNull(url, "url");
+    Dialect dialect;
+    if (url.startsWith("jdbc:h2:")) {
+      dialect = Dialect.H2;
+    } else if (url.startsWith("jdbc:postgresql:")) {
+      dialect = Dialect.POSTGRESQL;
+    } else {
+      throw new IllegalArgumentException("database url: '" + redact(url) + "' (expected: jdbc:h2:... or jdbc:postgresql:...)");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (user != null) {
+      config.setUsername(user);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
+    config.setPoolName("kofu-" + migrations.substring(migrations.lastIndexOf('/') + 1));
+    config.setAutoCommit(true);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations(migrations)
+          .table("schema_history")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Database(ds, dialect);
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  /** Work that runs in one transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in a transaction: committed if it returns, rolled back if it throws. */
+  public <T> T inTransaction(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          c.rollback();
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  public static boolean isUniqueViolation(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The URL without credentials, for messages. */
+  public static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,93 @@
+package jp.kofu.sim.card;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import jp.kofu.pki.HeldCertificate;
+import jp.kofu.pki.TrustWorld;
+
+/**
+ * The card holders' side of the seeded world: which resident carries which card (serial) and knows
+ * which PIN, from the seed's wallet index {@code cards.csv}. A card's certificate and key are made
+ * by the development card CA the first time the card is used, and kept in {@code cards/SERIAL/}.
+ */
+public final class CardWallet {
+  /** One seeded card. */
+  public record Entry(long residentId, String municipalityCode, String issuerKeyId, String serial, String kind, String pin) {
+    public boolean smartphone() {
+      return "SMARTPHONE".equals(kind);
+    }
+  }
+
+  private final Path dir;
+  private final TrustWorld pki;
+  private final Map<Long, Entry> byResident;
+  private final Map<String, SimulatedCard> cards = new ConcurrentHashMap<>();
+
+  private CardWallet(Path dir, TrustWorld pki, Map<Long, Entry> byResident) {
+    this.dir = dir;
+    this.pki = pki;
+    this.byResident = Collections.unmodifiableMap(byResident);
+  }
+
+  public static CardWallet open(Path walletDir, TrustWorld pki) {
+    Path index = walletDir.resolve("cards.csv");
+    Map<Long, Entry> entries = new LinkedHashMap<>();
+    if (Files.exists(index)) {
+      try (BufferedReader r = Files.newBufferedReader(index, StandardCharsets.UTF_8)) {
+        r.readLine();
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (line.isBlank()) {
+            continue;
+          }
+          String[] f = line.split(",", -1);
+          entries.put(Long.parseLong(f[0]), new Entry(Long.parseLong(f[0]), f[1], f[2], f[3], f[4], f[5]));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new CardWallet(walletDir, pki, entries);
+  }
+
+  public Optional<Entry> entry(long residentId) {
+    return Optional.ofNullable(byResident.get(residentId));
+  }
+
+  public List<Entry> entries() {
+    return new ArrayList<>(byResident.values());
+  }
+
+  public List<Entry> entries(String municipalityCode) {
+    return byResident.values().stream().filter(e -> e.municipalityCode().equals(municipalityCode)).toList();
+  }
+
+  /** The resident's card, made on first use. */
+  public SimulatedCard card(long residentId) {
+    Entry e = entry(residentId).orElseThrow(() -> new IllegalArgumentException("resident " + residentId + " has no card in the wallet"));
+    return cards.computeIfAbsent(
+        e.serial(),
+        serial -> {
+          Path cardDir = dir.resolve("cards").resolve(serial);
+          HeldCertificate held;
+          if (Files.exists(cardDir.resolve("key.pem"))) {
+            held = HeldCertificate.readFrom(cardDir);
+          } else {
+            held = pki.cardWithSerial(serial, e.smartphone());
+            held.writeTo(cardDir);
+          }
+          return new SimulatedCard(held, e.pin(), e.smartphone());
+        });
+  }
+}
