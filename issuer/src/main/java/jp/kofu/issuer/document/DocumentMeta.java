@@ -13,6 +13,15 @@ import java.util.Objects;
  * @param verificationCode the public verification code, or null
  */
 public record DocumentMeta(String documentNumber, ZonedDateTime issuedAt, byte[] binding, String verificationCode) {
+  /** PDF Info entry: {@link #bindingHex()}. */
+  public static final String INFO_BINDING = "KofuBinding";
+  /** PDF Info entry: {@link #documentNumber()}. */
+  public static final String INFO_DOCUMENT_NUMBER = "KofuDocumentNumber";
+  /** PDF Info entry: the issuing municipality's 6-digit code. */
+  public static final String INFO_MUNICIPALITY_CODE = "KofuMunicipalityCode";
+  /** PDF Info entry: the {@link jp.kofu.issuer.spi.CertificateType} name, e.g. RESIDENCE. */
+  public static final String INFO_CERTIFICATE_TYPE = "KofuCertificateType";
+
   public DocumentMeta {
     Objects.requireNonNull(documentNumber, "documentNumber");
     Objects.requireNonNull(issuedAt, "issuedAt");

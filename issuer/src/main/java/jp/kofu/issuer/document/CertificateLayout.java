@@ -1,0 +1,529 @@
+package jp.kofu.issuer.document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.GregorianCalendar;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import jp.kofu.issuer.spi.CertificateType;
+import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.graphics.blend.BlendMode;
+import org.apache.pdfbox.pdmodel.graphics.state.PDExtendedGraphicsState;
+import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
+import org.apache.pdfbox.util.Matrix;
+
+/**
+ * The page layout all kofu certificates share: an A4 portrait page with a title, ruled tables of
+ * labelled cells, the certifying block with the official seal (公印), and a footer with the document
+ * number and page numbers on every page. A renderer for one certificate type says what goes where
+ * ({@link #title}, {@link #block}, {@link #certification}); this class decides how it looks and
+ * breaks pages.
+ *
+ * <p>Text that does not fit its cell is set smaller, down to a floor; below the floor the layout
+ * refuses with an {@link IllegalArgumentException} that names the field, never its content. So
+ * does text with a character the font cannot print (a 外字).
+ *
+ * <p>Not thread-safe: one instance renders one document, then is closed.
+ */
+final class CertificateLayout implements AutoCloseable {
+  static final float PAGE_WIDTH = PDRectangle.A4.getWidth();
+  static final float PAGE_HEIGHT = PDRectangle.A4.getHeight();
+  static final float MARGIN_X = 48;
+  static final float TABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
+  private static final float TOP = PAGE_HEIGHT - 54;
+  private static final float BOTTOM = 66;
+  private static final float FOOTER_BASELINE = 34;
+
+  private static final float TITLE_SIZE = 22;
+  private static final float HEADING_SIZE = 11;
+  private static final float VALUE_SIZE = 10.5f;
+  private static final float VALUE_FLOOR = 6.5f;
+  private static final float LABEL_SIZE = 8.5f;
+  private static final float LABEL_FLOOR = 5.5f;
+  private static final float RUBY_SIZE = 6.5f;
+  private static final float RUBY_FLOOR = 5;
+  private static final float FOOTER_SIZE = 8;
+  private static final float CERTIFY_SIZE = 11.5f;
+  private static final float MAYOR_SIZE = 15;
+  private static final float MAYOR_FLOOR = 10;
+
+  private static final float ROW_HEIGHT = 21;
+  private static final float RUBY_ROW_HEIGHT = 31;
+  private static final float FIRST_LABEL_WIDTH = 74;
+  private static final float MIN_LABEL_WIDTH = 38;
+  private static final float PADDING = 4;
+  private static final float SEAL_SIZE = 62;
+  private static final float CERTIFICATION_HEIGHT = 150;
+
+  // The CJK ideographic em box sits from -0.12 to 0.88 em around the baseline (BIZ UDMincho's
+  // hhea ascender/descender); centring text in a cell centres this box.
+  private static final float EM_DESCENT = 0.12f;
+  private static final float EM_CENTRE = 0.38f;
+
+  private static final float[] SEAL_RED = {0.84f, 0.11f, 0.09f};
+  private static final float LABEL_SHADE = 0.93f;
+
+  private final PDDocument document;
+  private final CertificateFonts.Lease lease;
+  private final PDType0Font font;
+  private final DocumentMeta meta;
+  private final List<PDPage> pages = new ArrayList<>();
+  private PDPageContentStream content;
+  private float y;
+  private String continuationHeading;
+
+  CertificateLayout(CertificateFonts fonts, DocumentMeta meta) {
+    this.meta = Objects.requireNonNull(meta, "meta");
+    this.document = new PDDocument();
+    try {
+      this.lease = fonts.embedIn(document);
+    } catch (RuntimeException e) {
+      closeQuietly(document);
+      throw e;
+    }
+    this.font = lease.font();
+  }
+
+  /** One labelled cell of a ruled row; {@code field} names it in errors (never the value). */
+  record Cell(String field, String label, String value, float weight, String ruby) {
+    Cell {
+      Objects.requireNonNull(field, "field");
+      Objects.requireNonNull(label, "label");
+      if (weight <= 0) {
+        throw new IllegalArgumentException("weight: " + weight + " (expected: > 0)");
+      }
+    }
+
+    static Cell of(String field, String label, String value, float weight) {
+      return new Cell(field, label, value, weight, null);
+    }
+
+    /** The same cell with a reading (ふりがな) printed small above the value. */
+    Cell withRuby(String reading) {
+      return new Cell(field, label, value, weight, reading);
+    }
+
+    Cell withWeight(float newWeight) {
+      return new Cell(field, label, value, newWeight, ruby);
+    }
+
+    String rubyField() {
+      return field + "Kana";
+    }
+  }
+
+  /** One line of a ruled table: cells side by side, their widths in proportion to their weights. */
+  record Row(List<Cell> cells) {
+    Row {
+      cells = List.copyOf(cells);
+      if (cells.isEmpty()) {
+        throw new IllegalArgumentException("cells: empty (expected: at least one)");
+      }
+    }
+
+    Row(Cell... cells) {
+      this(List.of(cells));
+    }
+
+    float height() {
+      return cells.stream().anyMatch(c -> c.ruby() != null) ? RUBY_ROW_HEIGHT : ROW_HEIGHT;
+    }
+  }
+
+  /**
+   * The certifying block: the sentence, the date of issue and the certifier, whose name the
+   * official seal 「{mayorTitle}之印」 overlaps.
+   */
+  record Certification(String sentence, String date, String mayorTitle, String mayorName) {
+    Certification {
+      Objects.requireNonNull(sentence, "sentence");
+      Objects.requireNonNull(date, "date");
+      Objects.requireNonNull(mayorTitle, "mayorTitle");
+      Objects.requireNonNull(mayorName, "mayorName");
+    }
+  }
+
+  /** The document's title, centred on the first page; later pages repeat it as 「…（続き）」. */
+  void title(String text) {
+    ensurePage();
+    float size = fit("title", text, TABLE_WIDTH, TITLE_SIZE, HEADING_SIZE);
+    y -= size;
+    show(text, (PAGE_WIDTH - width(text, size)) / 2, y + EM_DESCENT * size, size);
+    y -= 20;
+    continuationHeading = text + "（続き）";
+  }
+
+  /**
+   * A ruled table block, kept on one page: when it does not fit below what is already there, it
+   * starts the next page.
+   */
+  void block(List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<PlacedCell> placed = new ArrayList<>();
+    float height = 0;
+    for (Row row : rows) {
+      placed.addAll(place(row, height));
+      height += row.height();
+    }
+    if (height > TOP - BOTTOM - 2 * HEADING_SIZE) {
+      throw new IllegalArgumentException("block: " + rows.size() + " rows do not fit on one page");
+    }
+    ensureRoom(height);
+    float top = y;
+    try {
+      content.setNonStrokingColor(LABEL_SHADE);
+      for (PlacedCell c : placed) {
+        content.addRect(c.x, top - c.top - c.height, c.labelWidth, c.height);
+      }
+      content.fill();
+      content.setNonStrokingColor(0f);
+      for (PlacedCell c : placed) {
+        drawCellText(c, top);
+      }
+      content.setStrokingColor(0f);
+      content.setLineWidth(0.5f);
+      for (PlacedCell c : placed) {
+        float bottom = top - c.top - c.height;
+        if (c.x > MARGIN_X) {
+          line(c.x, bottom, c.x, bottom + c.height);
+        }
+        line(c.x + c.labelWidth, bottom, c.x + c.labelWidth, bottom + c.height);
+        line(c.x, bottom, c.x + c.width, bottom);
+      }
+      content.setLineWidth(1.2f);
+      content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
+      content.stroke();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    y = top - height;
+  }
+
+  /** A short right-aligned remark below the last table, e.g. 以下余白 (the rest is blank). */
+  void note(String text) {
+    ensureRoom(LABEL_SIZE + 8);
+    y -= LABEL_SIZE + 6;
+    show(text, MARGIN_X + TABLE_WIDTH - width(text, LABEL_SIZE), y, LABEL_SIZE);
+  }
+
+  /** The certifying block with the official seal; starts a new page when the last one is full. */
+  void certification(Certification c) {
+    float sentenceSize = fit("certification", c.sentence(), TABLE_WIDTH - 24, CERTIFY_SIZE, VALUE_FLOOR);
+    float dateSize = fit("issueDate", c.date(), TABLE_WIDTH - 24, CERTIFY_SIZE, VALUE_FLOOR);
+    String certifier = c.mayorTitle() + "　" + c.mayorName();
+    float certifierRight = MARGIN_X + TABLE_WIDTH - SEAL_SIZE * 0.7f;
+    float mayorSize = fit("mayor", certifier, certifierRight - MARGIN_X - 24, MAYOR_SIZE, MAYOR_FLOOR);
+    requirePrintable("mayorTitle", c.mayorTitle() + "之印");
+
+    ensureRoom(CERTIFICATION_HEIGHT);
+    y -= 34;
+    show(c.sentence(), MARGIN_X + 24, y, sentenceSize);
+    y -= 30;
+    show(c.date(), MARGIN_X + 24, y, dateSize);
+    y -= 52;
+    float nameEnd = certifierRight;
+    show(certifier, nameEnd - width(certifier, mayorSize), y, mayorSize);
+    // Real seals are stamped over the end of the certifier's name.
+    seal(c.mayorTitle() + "之印", nameEnd - mayorSize * 0.6f + SEAL_SIZE * 0.32f, y + EM_CENTRE * mayorSize);
+    y -= SEAL_SIZE / 2;
+  }
+
+  /**
+   * Writes the footers, the document information and returns the PDF. The custom Info entries
+   * (KofuBinding, …) are part of what the signature will cover.
+   */
+  byte[] finish(String title, CertificateType type, MunicipalityIdentity municipality) {
+    ensurePage();
+    closeContent();
+    String left = "証明書番号　" + meta.documentNumber();
+    requirePrintable("documentNumber", left);
+    String right = meta.verificationCode() == null ? null : "照合番号　" + meta.verificationCode();
+    if (right != null) {
+      requirePrintable("verificationCode", right);
+    }
+    try {
+      for (int i = 0; i < pages.size(); i++) {
+        try (PDPageContentStream footer =
+            new PDPageContentStream(document, pages.get(i), PDPageContentStream.AppendMode.APPEND, true, true)) {
+          content = footer;
+          content.setStrokingColor(0f);
+          content.setLineWidth(0.4f);
+          line(MARGIN_X, FOOTER_BASELINE + 12, MARGIN_X + TABLE_WIDTH, FOOTER_BASELINE + 12);
+          show(left, MARGIN_X, FOOTER_BASELINE, FOOTER_SIZE);
+          String pageNumber = (i + 1) + " / " + pages.size();
+          show(pageNumber, (PAGE_WIDTH - width(pageNumber, FOOTER_SIZE)) / 2, FOOTER_BASELINE, FOOTER_SIZE);
+          if (right != null) {
+            show(right, MARGIN_X + TABLE_WIDTH - width(right, FOOTER_SIZE), FOOTER_BASELINE, FOOTER_SIZE);
+          }
+        } finally {
+          content = null;
+        }
+      }
+      PDDocumentInformation info = document.getDocumentInformation();
+      info.setTitle(title);
+      info.setAuthor(municipality.fullName());
+      info.setCreator("kofu issuer");
+      info.setProducer("kofu");
+      info.setCreationDate(GregorianCalendar.from(meta.issuedAt()));
+      info.setCustomMetadataValue(DocumentMeta.INFO_BINDING, meta.bindingHex());
+      info.setCustomMetadataValue(DocumentMeta.INFO_DOCUMENT_NUMBER, meta.documentNumber());
+      info.setCustomMetadataValue(DocumentMeta.INFO_MUNICIPALITY_CODE, municipality.code());
+      info.setCustomMetadataValue(DocumentMeta.INFO_CERTIFICATE_TYPE, type.name());
+      document.getDocumentCatalog().setLanguage("ja-JP");
+      ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+      document.save(out, CompressParameters.NO_COMPRESSION);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the certificate PDF failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      closeContent();
+    } catch (UncheckedIOException e) {
+      // the document is being discarded anyway
+    }
+    closeQuietly(document);
+    lease.close();
+  }
+
+  // ---- cells
+
+  private record PlacedCell(Cell cell, float x, float top, float width, float height, float labelWidth,
+      float labelSize, float valueSize, float rubySize) {}
+
+  /** Measures a row's cells (relative to the block's top) and fits their text, or refuses. */
+  private List<PlacedCell> place(Row row, float rowTop) {
+    float totalWeight = 0;
+    for (Cell c : row.cells()) {
+      totalWeight += c.weight();
+    }
+    List<PlacedCell> placed = new ArrayList<>(row.cells().size());
+    float x = MARGIN_X;
+    for (int i = 0; i < row.cells().size(); i++) {
+      Cell c = row.cells().get(i);
+      boolean last = i == row.cells().size() - 1;
+      float w = last ? MARGIN_X + TABLE_WIDTH - x : TABLE_WIDTH * c.weight() / totalWeight;
+      float labelWidth =
+          i == 0 ? FIRST_LABEL_WIDTH : Math.max(MIN_LABEL_WIDTH, width(c.label(), LABEL_SIZE) + 3 * PADDING);
+      labelWidth = Math.min(labelWidth, w / 2);
+      float labelSize = fitLabel(c.label(), labelWidth - 2 * PADDING);
+      float room = w - labelWidth - 2 * PADDING;
+      float valueSize = isBlank(c.value()) ? VALUE_SIZE : fit(c.field(), c.value(), room, VALUE_SIZE, VALUE_FLOOR);
+      float rubySize = isBlank(c.ruby()) ? RUBY_SIZE : fit(c.rubyField(), c.ruby(), room, RUBY_SIZE, RUBY_FLOOR);
+      placed.add(new PlacedCell(c, x, rowTop, w, row.height(), labelWidth, labelSize, valueSize, rubySize));
+      x += w;
+    }
+    return placed;
+  }
+
+  private void drawCellText(PlacedCell c, float blockTop) throws IOException {
+    float top = blockTop - c.top;
+    float bottom = top - c.height;
+    Cell cell = c.cell();
+    float labelCentre = bottom + c.height / 2;
+    show(cell.label(), c.x + (c.labelWidth - width(cell.label(), c.labelSize)) / 2,
+        labelCentre - EM_CENTRE * c.labelSize, c.labelSize);
+    float valueX = c.x + c.labelWidth + PADDING;
+    float valueCentre = labelCentre;
+    if (!isBlank(cell.ruby())) {
+      float rubyBaseline = top - 3 - (1 - EM_DESCENT) * c.rubySize;
+      show(cell.ruby(), valueX, rubyBaseline, c.rubySize);
+      valueCentre = bottom + (rubyBaseline - EM_DESCENT * c.rubySize - bottom) / 2;
+    }
+    if (!isBlank(cell.value())) {
+      show(cell.value(), valueX, valueCentre - EM_CENTRE * c.valueSize, c.valueSize);
+    }
+  }
+
+  // ---- the official seal
+
+  /**
+   * A square red seal, its text in vertical columns read from the right, each character stretched
+   * to fill its cell as engraved seals do. Drawn with a multiply blend so the name beneath shows
+   * through, as ink does on paper.
+   */
+  private void seal(String text, float centreX, float centreY) {
+    int[] codePoints = text.codePoints().toArray();
+    int n = codePoints.length;
+    int columns = (int) Math.ceil(Math.sqrt(n));
+    int base = n / columns;
+    int extra = n % columns;
+    float frame = SEAL_SIZE * 0.055f;
+    float inner = SEAL_SIZE - 2 * frame - SEAL_SIZE * 0.07f;
+    float left = centreX - SEAL_SIZE / 2;
+    float bottom = centreY - SEAL_SIZE / 2;
+    float innerLeft = centreX - inner / 2;
+    float innerTop = centreY + inner / 2;
+    float columnWidth = inner / columns;
+    try {
+      PDExtendedGraphicsState ink = new PDExtendedGraphicsState();
+      ink.setBlendMode(BlendMode.MULTIPLY);
+      ink.setNonStrokingAlphaConstant(0.92f);
+      ink.setStrokingAlphaConstant(0.92f);
+      content.saveGraphicsState();
+      content.setGraphicsStateParameters(ink);
+      content.setStrokingColor(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
+      content.setNonStrokingColor(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
+      content.setLineWidth(frame);
+      content.addRect(left + frame / 2, bottom + frame / 2, SEAL_SIZE - frame, SEAL_SIZE - frame);
+      content.stroke();
+      // Engraved seal characters are heavier than a text face: outline the glyphs as well as fill.
+      content.setLineWidth(SEAL_SIZE * 0.014f);
+      content.beginText();
+      content.setFont(font, 1);
+      content.setRenderingMode(RenderingMode.FILL_STROKE);
+      int next = 0;
+      for (int column = 0; column < columns; column++) {
+        int count = base + (column < extra ? 1 : 0);
+        float cellHeight = inner / count;
+        float columnLeft = innerLeft + inner - (column + 1) * columnWidth;
+        for (int row = 0; row < count; row++) {
+          String glyph = new String(codePoints, next++, 1);
+          float advance = font.getStringWidth(glyph) / 1000;
+          float scaleX = columnWidth * 0.96f / advance;
+          float scaleY = cellHeight * 0.98f;
+          float cellBottom = innerTop - (row + 1) * cellHeight;
+          float baseline = cellBottom + (cellHeight - scaleY) / 2 + EM_DESCENT * scaleY;
+          float x = columnLeft + (columnWidth - advance * scaleX) / 2;
+          content.setTextMatrix(new Matrix(scaleX, 0, 0, scaleY, x, baseline));
+          content.showText(glyph);
+        }
+      }
+      content.endText();
+      content.restoreGraphicsState();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- pages and text
+
+  private void ensurePage() {
+    if (content == null) {
+      newPage();
+    }
+  }
+
+  private void ensureRoom(float height) {
+    ensurePage();
+    if (y - height < BOTTOM) {
+      newPage();
+    }
+  }
+
+  private void newPage() {
+    closeContent();
+    PDPage page = new PDPage(PDRectangle.A4);
+    document.addPage(page);
+    pages.add(page);
+    try {
+      content = new PDPageContentStream(document, page);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    y = TOP;
+    if (continuationHeading != null) {
+      y -= HEADING_SIZE;
+      show(continuationHeading, MARGIN_X, y + EM_DESCENT * HEADING_SIZE, HEADING_SIZE);
+      y -= 10;
+    }
+  }
+
+  private void closeContent() {
+    if (content != null) {
+      try {
+        content.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        content = null;
+      }
+    }
+  }
+
+  private void show(String text, float x, float baseline, float size) {
+    try {
+      content.beginText();
+      content.setFont(font, size);
+      content.newLineAtOffset(x, baseline);
+      content.showText(text);
+      content.endText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void line(float x1, float y1, float x2, float y2) throws IOException {
+    content.moveTo(x1, y1);
+    content.lineTo(x2, y2);
+    content.stroke();
+  }
+
+  /**
+   * The largest size from {@code size} down to {@code floor} at which {@code text} fits into
+   * {@code room}; refuses below the floor. Messages name the field and the widths, never the text.
+   */
+  private float fit(String field, String text, float room, float size, float floor) {
+    requirePrintable(field, text);
+    float perPoint = width(text, 1);
+    if (perPoint * size <= room) {
+      return size;
+    }
+    float fitted = (float) Math.floor(room / perPoint * 4) / 4;
+    if (fitted >= floor) {
+      return fitted;
+    }
+    throw new IllegalArgumentException(String.format(Locale.ROOT,
+        "%s: too long for the layout (%.1fpt at the smallest size %.1fpt, room for %.1fpt)",
+        field, perPoint * floor, floor, room));
+  }
+
+  private float fitLabel(String label, float room) {
+    try {
+      return fit("label", label, room, LABEL_SIZE, LABEL_FLOOR);
+    } catch (IllegalArgumentException e) {
+      // Labels are ours, not residents' data: a label that does not fit is a layout bug.
+      throw new IllegalStateException("label too wide for its cell: " + label, e);
+    }
+  }
+
+  private void requirePrintable(String field, String text) {
+    if (!lease.canPrint(text)) {
+      throw new IllegalArgumentException(field + ": contains a character the certificate font cannot print (外字?)");
+    }
+  }
+
+  private float width(String text, float size) {
+    try {
+      return font.getStringWidth(text) / 1000 * size;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isEmpty();
+  }
+
+  private static void closeQuietly(PDDocument document) {
+    try {
+      document.close();
+    } catch (IOException e) {
+      // nothing was written; nothing to lose
+    }
+  }
+}

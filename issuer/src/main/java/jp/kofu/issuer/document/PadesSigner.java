@@ -1,0 +1,175 @@
+package jp.kofu.issuer.document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.GregorianCalendar;
+import java.util.Objects;
+import jp.kofu.pki.HeldCertificate;
+import jp.kofu.pki.X509;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.ExternalSigningSupport;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.ess.ESSCertIDv2;
+import org.bouncycastle.asn1.ess.SigningCertificateV2;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.IssuerSerial;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Signs a rendered certificate the PAdES way (ETSI EN 319 142-1, baseline B-B): an incremental
+ * update adds a signature dictionary (Adobe.PPKLite, ETSI.CAdES.detached, the signing time in /M)
+ * whose /Contents holds a detached CMS SignedData over the byte range. The signed attributes are
+ * content-type, message-digest and ESS signing-certificate-v2 (RFC 5035); no signing-time, which
+ * PAdES forbids in favour of /M. The signer's chain goes into the CMS so a verifier needs only the
+ * trust anchor.
+ *
+ * <p>/Contents reserves {@value #RESERVED_CONTENTS} bytes: a signature with a short chain needs
+ * about 2 KiB, and the rest leaves room for an RFC 3161 signature timestamp (an unsigned attribute,
+ * B-T) added later.
+ *
+ * <p>Thread-safe: nothing is shared between calls except immutable configuration.
+ */
+public final class PadesSigner {
+  /** Bytes reserved for the CMS in /Contents (twice as many hex digits in the file). */
+  public static final int RESERVED_CONTENTS = 16 * 1024;
+
+  private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
+  private static final DigestCalculatorProvider DIGESTS;
+
+  static {
+    try {
+      DIGESTS = new JcaDigestCalculatorProviderBuilder().build();
+    } catch (OperatorCreationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Clock clock;
+
+  /** A signer on the system clock. */
+  public PadesSigner() {
+    this(Clock.systemUTC());
+  }
+
+  /** A signer whose /M signing time comes from {@code clock}. */
+  public PadesSigner(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Returns {@code unsignedPdf} with one PAdES signature by {@code signer} appended.
+   *
+   * @throws IllegalArgumentException when the input is not a PDF or is already signed
+   */
+  public byte[] sign(byte[] unsignedPdf, HeldCertificate signer) {
+    Objects.requireNonNull(unsignedPdf, "unsignedPdf");
+    Objects.requireNonNull(signer, "signer");
+    try (PDDocument document = load(unsignedPdf);
+        SignatureOptions options = new SignatureOptions()) {
+      if (!document.getSignatureDictionaries().isEmpty()) {
+        throw new IllegalArgumentException("unsignedPdf: already signed (expected: an unsigned document)");
+      }
+      PDSignature signature = new PDSignature();
+      signature.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
+      signature.setSubFilter(PDSignature.SUBFILTER_ETSI_CADES_DETACHED);
+      signature.setSignDate(GregorianCalendar.from(clock.instant().atZone(JAPAN)));
+      options.setPreferredSignatureSize(RESERVED_CONTENTS);
+      document.addSignature(signature, options);
+
+      ByteArrayOutputStream out = new ByteArrayOutputStream(unsignedPdf.length + 2 * RESERVED_CONTENTS + 4096);
+      ExternalSigningSupport external = document.saveIncrementalForExternalSigning(out);
+      byte[] cms = cms(external.getContent().readAllBytes(), signer);
+      if (cms.length > RESERVED_CONTENTS) {
+        throw new IllegalStateException(
+            "signature: " + cms.length + " bytes (expected: at most " + RESERVED_CONTENTS + "); is the chain too long?");
+      }
+      external.setSignature(cms);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("signing the document failed", e);
+    }
+  }
+
+  private static PDDocument load(byte[] pdf) {
+    try {
+      return Loader.loadPDF(pdf);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("unsignedPdf: not a readable PDF (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  /** The detached CMS SignedData over {@code content}, with the PAdES signed attributes. */
+  static byte[] cms(byte[] content, HeldCertificate signer) {
+    X509Certificate certificate = signer.certificate();
+    try {
+      ContentSigner contentSigner =
+          new JcaContentSignerBuilder(signatureAlgorithm(signer)).build(signer.privateKey());
+      Attribute signingCertificate = signingCertificateV2(certificate);
+      // BouncyCastle's default generator adds a signing-time attribute; PAdES forbids it (the time
+      // is in the signature dictionary's /M), so it is taken out again.
+      CMSAttributeTableGenerator signedAttributes =
+          parameters ->
+              new DefaultSignedAttributeTableGenerator(new AttributeTable(signingCertificate))
+                  .getAttributes(parameters)
+                  .remove(CMSAttributes.signingTime);
+      CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+      generator.addSignerInfoGenerator(
+          new JcaSignerInfoGeneratorBuilder(DIGESTS)
+              .setSignedAttributeGenerator(signedAttributes)
+              .build(contentSigner, certificate));
+      generator.addCertificates(new JcaCertStore(signer.chain()));
+      return generator.generate(new CMSProcessableByteArray(content), false).getEncoded(ASN1Encoding.DER);
+    } catch (OperatorCreationException | CMSException | GeneralSecurityException e) {
+      throw new IllegalStateException("creating the CMS signature failed", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String signatureAlgorithm(HeldCertificate signer) {
+    return switch (signer.privateKey().getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      default -> throw new IllegalArgumentException(
+          "signer: " + signer.privateKey().getAlgorithm() + " key (expected: RSA or EC)");
+    };
+  }
+
+  /** ESS signing-certificate-v2: binds the signature to the signer's certificate (RFC 5035). */
+  private static Attribute signingCertificateV2(X509Certificate certificate) throws CertificateEncodingException {
+    ESSCertIDv2 id =
+        new ESSCertIDv2(
+            new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256),
+            X509.sha256(certificate.getEncoded()),
+            new IssuerSerial(new JcaX509CertificateHolder(certificate).getIssuer(), certificate.getSerialNumber()));
+    return new Attribute(
+        PKCSObjectIdentifiers.id_aa_signingCertificateV2, new DERSet(new SigningCertificateV2(new ESSCertIDv2[] {id})));
+  }
+}
