@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
+      "Runs the whole system on embedded defaults and writes signed certificates.",
+      "",
       "Starts an embedded gateway and issuer (seeding a demo municipality on first run), drives a",
       "simulated store copier with residents' cards through the whole flow, and writes the signed",
       "certificates and out/manifest.json."
@@ -95,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             ReceivedDocument doc = copier.issue(token, orderId, entry.municipalityCode(), request);
             copier.accept(doc, card, orderId, entry.municipalityCode());
             copier.confirm(token, doc.header().getIssuanceId(), true);
-            String file = String.format("%02d-%s-%s.pdf", PLANS.size() - remaining.size() + 1, plan.label(), doc.header().getIssuanceId());
+            String file = String.format("%02d-%s-%s.pdf", PLANS.indexOf(plan) + 1, plan.label(), doc.header().getIssuanceId());
             Path written = output.document(file, doc.pdf(), entry.municipalityCode(), plan.type().name(), entry.serial(), entry.residentId(), doc.header().getIssuanceId());
             System.out.printf("  issued %-22s %d page(s), %,d bytes, %d yen -> %s%n", plan.label(), doc.header().getPageCount(), doc.pdf().length, doc.header().getFeeYen(), written);
             remaining.remove(plan);

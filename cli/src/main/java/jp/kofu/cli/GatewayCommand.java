@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
     name = "gateway",
     mixinStandardHelpOptions = true,
     description = {
+      "Runs the gateway until Ctrl-C.",
+      "",
       "Runs the gateway on the embedded world (trust world, registry and journal under --data)",
       "until Ctrl-C, then shuts down gracefully. Copiers connect with mutual TLS using terminal",
       "certificates of DATA/pki/terminal/ca; clients trust DATA/pki/service/ca/cert.pem."

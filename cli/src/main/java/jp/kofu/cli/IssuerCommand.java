@@ -30,6 +30,8 @@ final class IssuerCommand implements Runnable {
       name = "seed",
       mixinStandardHelpOptions = true,
       description = {
+        "Generates synthetic municipalities into the embedded registry.",
+        "",
         "Generates synthetic municipalities: residents with Japanese names and readings, addresses",
         "from real town names, households, cards; a catalog file per municipality; the card",
         "directory feed for the gateway and the wallet index for the simulator. Appends to what",

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     description = {
       "Convenience-store certificate issuance, done right.",
       "",
-      "Start with @|bold ./kofu demo|@: it builds a development world under ./var (trust world,",
-      "a seeded municipality, a gateway), drives simulated copiers through it and writes signed",
-      "certificates under ./out."
+      "Start with @|bold ./kofu demo|@: it builds a development world under ./var (trust",
+      "world, a seeded municipality, a gateway), drives simulated copiers through it and",
+      "writes signed certificates under ./out."
     },
     subcommands = {
       DemoCommand.class,

@@ -25,6 +25,8 @@ final class PkiCommand implements Runnable {
       name = "init",
       mixinStandardHelpOptions = true,
       description = {
+        "Generates the development trust world as PEM files.",
+        "",
         "Generates the whole development trust world as readable PEM files in DIR (what is",
         "already there is kept): card root and user-certification sub-CA, smartphone CA, municipal",
         "signing CA with the demo municipality's signer, store-terminal CA with one copier, the",

@@ -46,6 +46,8 @@ final class SimCommand implements Runnable {
       name = "issue",
       mixinStandardHelpOptions = true,
       description = {
+        "Drives one simulated copier through one issuance and writes the PDF.",
+        "",
         "Drives one simulated copier through one whole issuance with a resident's card: open,",
         "PIN and signature, authenticate, offerings, issue, check the document, confirm, close.",
         "Writes the PDF. Against --gateway HOST:PORT, or an embedded world started in-process."

@@ -8,6 +8,8 @@ import jp.kofu.issuer.document.DocumentVerificationException;
 import jp.kofu.issuer.document.SignedDocuments;
 import jp.kofu.issuer.document.VerifiedDocument;
 import jp.kofu.pki.Pem;
+import jp.kofu.pki.X509;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
+      "Checks that a certificate PDF is genuine.",
+      "",
       "Checks a certificate PDF: its PAdES signature covers the whole file and chains to the",
       "municipal signing CA. Exit status 0 when genuine, 1 when not."
     })
@@ -36,7 +40,8 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       VerifiedDocument doc = SignedDocuments.verify(Files.readAllBytes(file), List.of(Pem.certificate(anchor)));
       System.out.println("GENUINE: " + file);
-      System.out.println("  municipality:    " + doc.municipalityCode() + " (" + doc.signer().getSubjectX500Principal().getName() + ")");
+      System.out.println("  municipality:    " + doc.municipalityCode() + " " + X509.subjectAttribute(doc.signer(), BCStyle.O));
+      System.out.println("  signed by:       " + X509.subjectAttribute(doc.signer(), BCStyle.CN));
       System.out.println("  document number: " + doc.documentNumber());
       System.out.println("  certificate:     " + doc.certificateType());
       System.out.println("  signed at:       " + doc.signingTime());
