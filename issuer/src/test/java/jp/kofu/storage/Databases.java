@@ -1,0 +1,57 @@
+package jp.kofu.storage;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+
+/**
+ * Test databases of both kinds kofu supports: an embedded H2 and a real PostgreSQL server (binaries
+ * from Maven, started once per test JVM). A test that stores data runs against both.
+ */
+public final class Databases {
+  private Databases() {}
+
+  /** Which database a parameterized test runs on. */
+  public enum Kind {
+    H2,
+    POSTGRESQL
+  }
+
+  private static final class Postgres {
+    static final EmbeddedPostgres SERVER = start();
+
+    private static EmbeddedPostgres start() {
+      try {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            pg.close();
+          } catch (IOException e) {
+            // the JVM is going away
+          }
+        }));
+        return pg;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+      }
+    }
+  }
+
+  /** A fresh, empty database of this kind, migrated with {@code migrations}. */
+  public static Database fresh(Kind kind, String migrations) {
+    String name = "kofu_" + UUID.randomUUID().toString().replace("-", "");
+    return switch (kind) {
+      case H2 -> Database.open(Database.h2MemoryUrl(name), "sa", "", migrations, 8);
+      case POSTGRESQL -> {
+        EmbeddedPostgres pg = Postgres.SERVER;
+        try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+          s.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+        yield Database.open(pg.getJdbcUrl("postgres", name), "postgres", "postgres", migrations, 8);
+      }
+    };
+  }
+}
