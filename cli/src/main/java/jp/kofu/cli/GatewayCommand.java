@@ -1,6 +1,8 @@
 package jp.kofu.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,12 +22,17 @@ import picocli.CommandLine.Option;
 final class GatewayCommand implements Callable<Integer> {
   @Mixin DataDir data;
 
-  @Option(names = "--port", defaultValue = "8443", description = "TCP port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--port", defaultValue = "8443", description = "TCP port on 127.0.0.1 (without --config). Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml (see docs/CONFIGURATION.md); its data directory replaces --data.")
+  Path config;
 
   @Override
   public Integer call() throws Exception {
-    EmbeddedWorld world = EmbeddedWorld.start(EmbeddedWorld.options().dataDir(data.dir).port(port));
+    EmbeddedWorld.Options options =
+        config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port);
+    EmbeddedWorld world = EmbeddedWorld.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
     System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
     System.out.println("  trust anchor for clients: " + world.pki().directory().resolve("service/ca/cert.pem"));

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import jp.kofu.gateway.Gateway;
 import jp.kofu.gateway.auth.CardTrust;
+import jp.kofu.gateway.config.GatewayConfig;
+import jp.kofu.gateway.config.HostPort;
 import jp.kofu.gateway.routing.AdapterFactories;
 import jp.kofu.gateway.routing.FeedCardDirectory;
 import jp.kofu.issuer.JapanTime;
@@ -22,7 +24,6 @@ import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.spi.AdapterContext;
-import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.pki.X509;
 import jp.kofu.gateway.journal.JournalDatabases;
@@ -57,6 +58,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   /** Options; the defaults make the demo world. */
   public static final class Options {
     Path dataDir;
+    GatewayConfig config;
     int port = 0;
     List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY);
     int residentsEach = 60;
@@ -65,6 +67,13 @@ public final class EmbeddedWorld implements AutoCloseable {
 
     public Options dataDir(Path dir) {
       this.dataDir = dir;
+      return this;
+    }
+
+    /** Run as this configuration file says (listen address, journal, adapters, limits). */
+    public Options config(GatewayConfig config) {
+      this.config = config;
+      this.dataDir = config.data();
       return this;
     }
 
@@ -111,19 +120,17 @@ public final class EmbeddedWorld implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    GatewayConfig config = o.config != null ? o.config : GatewayConfig.defaults(dir);
+    InetSocketAddress listen =
+        o.config != null ? resolved(HostPort.parse("listen", config.listen())) : new InetSocketAddress("127.0.0.1", o.port);
     TrustWorld pki = TrustWorld.openOrCreate(dir.resolve("pki"), o.clock);
     Path issuerDir = dir.resolve("issuer");
     Path feed = issuerDir.resolve("card-directory.csv");
     seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
-    IssuerAdapter adapter =
-        AdapterFactories.discover(EmbeddedWorld.class.getClassLoader())
-            .create(
-                EmbeddedIssuerAdapterFactory.KIND,
-                new AdapterContext(Map.of(), issuerDir, o.clock, Map.of(TrustWorld.class, pki)));
-    Database journal = JournalDatabases.openEmbedded(dir.resolve("gateway"));
-    Gateway gateway =
+    AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader());
+    Gateway.Builder gateway =
         Gateway.builder()
-            .listen(new InetSocketAddress("127.0.0.1", o.port))
+            .listen(listen)
             .serverCertificate(pki.gatewayServer())
             .terminalAnchors(List.of(pki.terminalCa().certificate()))
             .cardTrust(
@@ -133,12 +140,27 @@ public final class EmbeddedWorld implements AutoCloseable {
                     List.of(pki.smartphoneCa().certificate())))
             .municipalAnchors(List.of(pki.municipalCa().certificate()))
             .secret(secret(dir.resolve("gateway").resolve("secret.key")))
-            .journal(journal)
-            .adapter(adapter)
+            .journal(
+                config.journal().url() == null
+                    ? JournalDatabases.openEmbedded(dir.resolve("gateway"))
+                    : JournalDatabases.open(config.journal().url(), config.journal().user(), config.journalPassword()))
             .cardDirectory(FeedCardDirectory.fromFile(feed))
-            .clock(o.clock)
-            .start();
-    return new EmbeddedWorld(dir, temporary, pki, gateway);
+            .challengeTtl(config.sessions().challengeTtl())
+            .sessionTtl(config.sessions().sessionTtl())
+            .municipalityDeadline(config.municipalities().deadline())
+            .municipalityConcurrency(config.municipalities().concurrency())
+            .clock(o.clock);
+    int n = 0;
+    for (GatewayConfig.Adapter a : config.adapters()) {
+      Path adapterDir = a.kind().equals(EmbeddedIssuerAdapterFactory.KIND) ? issuerDir : dir.resolve("adapters").resolve(a.kind() + "-" + n);
+      gateway.adapter(factories.create(a.kind(), new AdapterContext(a.settings(), adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
+      n++;
+    }
+    return new EmbeddedWorld(dir, temporary, pki, gateway.start());
+  }
+
+  private static InetSocketAddress resolved(InetSocketAddress unresolved) {
+    return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
   }
 
   private static void seedIfEmpty(TrustWorld pki, Path issuerDir, Path feed, Path wallet, Options o) {

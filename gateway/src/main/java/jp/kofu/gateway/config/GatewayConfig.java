@@ -1,0 +1,142 @@
+package jp.kofu.gateway.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code kofu-gateway.yaml}: everything a gateway process needs that is not a default. Paths are
+ * relative to the file's directory. Example (all optional but {@code data}):
+ *
+ * <pre>
+ * listen: 127.0.0.1:8443
+ * data: var                      # the development world: pki/, gateway/, issuer/, wallet/
+ * journal:                       # default: the embedded H2 in DATA/gateway/journal
+ *   url: jdbc:postgresql://db/kofu
+ *   user: kofu
+ *   password-file: /run/secrets/journal   # never the password itself in the file
+ * sessions:
+ *   challenge-ttl: 2m
+ *   session-ttl: 15m
+ * municipalities:
+ *   deadline: 10s                # per call to a municipality
+ *   concurrency: 64              # calls in flight per municipality
+ * adapters:                      # default: one embedded adapter on DATA/issuer
+ *   - kind: embedded
+ *     settings: {catalog: var/issuer/municipalities}
+ * </pre>
+ */
+public record GatewayConfig(
+    String listen,
+    Path data,
+    Journal journal,
+    Sessions sessions,
+    Municipalities municipalities,
+    List<Adapter> adapters) {
+
+  /** The journal database; null url means the embedded default. */
+  public record Journal(String url, String user, @JsonProperty("password-file") Path passwordFile) {}
+
+  public record Sessions(
+      @JsonProperty("challenge-ttl") Duration challengeTtl, @JsonProperty("session-ttl") Duration sessionTtl) {}
+
+  public record Municipalities(Duration deadline, Integer concurrency) {}
+
+  /** One issuer adapter: its kind (a factory's), and its settings as strings. */
+  public record Adapter(String kind, Map<String, String> settings) {}
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .registerModule(new SimpleModule().addDeserializer(Duration.class, new Durations.Deserializer()))
+          .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  /** The defaults: the development world in {@code data}. */
+  public static GatewayConfig defaults(Path data) {
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of()).normalized(Path.of("."));
+  }
+
+  public static GatewayConfig load(Path file) {
+    GatewayConfig config;
+    try {
+      config = YAML.readValue(Files.readString(file), GatewayConfig.class);
+    } catch (JsonMappingException e) {
+      throw new ConfigException(file + ": " + e.getPathReference().replace("jp.kofu.gateway.config.", "") + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": unreadable: " + e.getMessage());
+    }
+    if (config == null) {
+      throw new ConfigException(file + ": empty");
+    }
+    try {
+      return config.normalized(file.toAbsolutePath().getParent());
+    } catch (ConfigException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Fills defaults, resolves paths against {@code base}, validates. */
+  GatewayConfig normalized(Path base) {
+    if (data == null) {
+      throw new ConfigException("data: missing (expected: the data directory, e.g. var)");
+    }
+    Path d = base.resolve(data).normalize();
+    String l = listen == null ? "127.0.0.1:8443" : listen;
+    HostPort.parse("listen", l);
+    Journal j = journal == null ? new Journal(null, null, null) : journal;
+    if (j.passwordFile() != null) {
+      j = new Journal(j.url(), j.user(), base.resolve(j.passwordFile()).normalize());
+    }
+    Sessions s = sessions == null ? new Sessions(null, null) : sessions;
+    s = new Sessions(
+        positive("sessions.challenge-ttl", s.challengeTtl() == null ? Duration.ofMinutes(2) : s.challengeTtl()),
+        positive("sessions.session-ttl", s.sessionTtl() == null ? Duration.ofMinutes(15) : s.sessionTtl()));
+    Municipalities m = municipalities == null ? new Municipalities(null, null) : municipalities;
+    m = new Municipalities(
+        positive("municipalities.deadline", m.deadline() == null ? Duration.ofSeconds(10) : m.deadline()),
+        m.concurrency() == null ? 64 : m.concurrency());
+    if (m.concurrency() < 1 || m.concurrency() > 10_000) {
+      throw new ConfigException("municipalities.concurrency: " + m.concurrency() + " (expected: 1..10000)");
+    }
+    List<Adapter> a = new java.util.ArrayList<>(adapters == null || adapters.isEmpty() ? List.of(new Adapter("embedded", Map.of())) : adapters);
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i).kind() == null || a.get(i).kind().isBlank()) {
+        throw new ConfigException("adapters[" + i + "].kind: missing");
+      }
+      if (a.get(i).settings() == null) {
+        a.set(i, new Adapter(a.get(i).kind(), Map.of()));
+      }
+    }
+    return new GatewayConfig(l, d, j, s, m, List.copyOf(a));
+  }
+
+  private static Duration positive(String field, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException(field + ": " + d + " (expected: a positive duration such as 10s)");
+    }
+    return d;
+  }
+
+  /** The journal's password, read from its file; null when none is configured. */
+  public String journalPassword() {
+    if (journal.passwordFile() == null) {
+      return null;
+    }
+    try {
+      return Files.readString(journal.passwordFile()).strip();
+    } catch (IOException e) {
+      throw new ConfigException("journal.password-file: unreadable: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package jp.kofu.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+  @TempDir Path dir;
+
+  Path write(String yaml) throws Exception {
+    Path f = dir.resolve("kofu-gateway.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void readsAFileWithHumanDurationsAndResolvesPathsAgainstIt() throws Exception {
+    GatewayConfig c =
+        GatewayConfig.load(
+            write(
+                """
+                listen: 127.0.0.1:9443
+                data: world
+                sessions: {challenge-ttl: 90s, session-ttl: 10m}
+                municipalities: {deadline: 500ms, concurrency: 8}
+                adapters:
+                  - kind: embedded
+                    settings: {catalog: cat}
+                """));
+    assertThat(c.data()).isEqualTo(dir.resolve("world"));
+    assertThat(c.sessions().challengeTtl()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.municipalities().deadline()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.municipalities().concurrency()).isEqualTo(8);
+    assertThat(c.adapters()).singleElement().satisfies(a -> assertThat(a.settings()).containsEntry("catalog", "cat"));
+    assertThat(c.journal().url()).isNull();
+  }
+
+  @Test
+  void defaultsToOneEmbeddedAdapter() throws Exception {
+    GatewayConfig c = GatewayConfig.load(write("data: var\n"));
+    assertThat(c.adapters()).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo("embedded"));
+    assertThat(c.listen()).isEqualTo("127.0.0.1:8443");
+  }
+
+  @Test
+  void namesTheFieldOfEveryError() throws Exception {
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nlisten: nowhere\n")))
+        .hasMessageContaining("listen: 'nowhere' (expected: host:port)");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nmunicipalities: {deadline: soon}\n")))
+        .hasMessageContaining("deadline");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nsurprise: 1\n"))).hasMessageContaining("surprise");
+    assertThatThrownBy(() -> GatewayConfig.load(write("listen: 127.0.0.1:1\n"))).hasMessageContaining("data: missing");
+  }
+}
