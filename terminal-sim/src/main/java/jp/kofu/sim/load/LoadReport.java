@@ -178,10 +178,10 @@ public final class LoadReport {
     }
     maxY = niceCeiling(maxY);
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg width=").append(w).append(" height=").append(hgt).append(" viewBox='0 0 ").append(w).append(' ').append(hgt).append("'>");
+    svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(hgt).append("' viewBox='0 0 ").append(w).append(' ').append(hgt).append("'>");
     axes(svg, w, hgt, left, bottom, maxX, "s", maxY, unit);
     for (Series s : series) {
-      svg.append("<polyline fill=none stroke='").append(s.color()).append("' stroke-width=1.5 points='");
+      svg.append("<polyline fill='none' stroke='").append(s.color()).append("' stroke-width='1.5' points='");
       for (LoadMetrics.Interval i : t) {
         double x = left + (w - left - 10) * i.t() / maxX;
         double y = (hgt - bottom) - (hgt - bottom - 10) * s.value().applyAsDouble(i) / maxY;
@@ -210,12 +210,12 @@ public final class LoadReport {
     maxY = niceCeiling(maxY);
     double maxX = 5; // log10(1/(1-p)) up to 99.999
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg width=").append(w).append(" height=").append(hgt).append('>');
+    svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(hgt).append("'>");
     axes(svg, w, hgt, left, bottom, 0, "", maxY, "ms");
     String[] ticks = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
     for (int k = 0; k <= 5; k++) {
-      double x = left + (w - left - 10) * k / maxX;
-      svg.append(String.format(Locale.ROOT, "<text x=%.0f y=%d font-size=11 text-anchor=middle>%s</text>", x, hgt - 10, ticks[k]));
+      double x = left + (w - left - 40) * k / maxX;
+      svg.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' font-size='11' text-anchor='middle'>%s</text>", x, hgt - 10, ticks[k]));
     }
     int c = 0;
     StringBuilder legend = new StringBuilder("<div class=legend>");
@@ -225,11 +225,11 @@ public final class LoadReport {
         c++;
         continue;
       }
-      svg.append("<polyline fill=none stroke='").append(colors[c]).append("' stroke-width=1.5 points='");
+      svg.append("<polyline fill='none' stroke='").append(colors[c]).append("' stroke-width='1.5' points='");
       for (int k = 0; k <= 100; k++) {
         double xr = maxX * k / 100.0;
         double pct = 100 * (1 - Math.pow(10, -xr));
-        double x = left + (w - left - 10) * xr / maxX;
+        double x = left + (w - left - 40) * xr / maxX;
         double y = (hgt - bottom) - (hgt - bottom - 10) * (h.getValueAtPercentile(pct) / 1e3) / maxY;
         svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
@@ -241,20 +241,20 @@ public final class LoadReport {
   }
 
   private static void axes(StringBuilder svg, int w, int hgt, int left, int bottom, double maxX, String xUnit, double maxY, String yUnit) {
-    svg.append(String.format(Locale.ROOT, "<line x1=%d y1=%d x2=%d y2=%d stroke=#333 />", left, hgt - bottom, w - 10, hgt - bottom));
-    svg.append(String.format(Locale.ROOT, "<line x1=%d y1=10 x2=%d y2=%d stroke=#333 />", left, left, hgt - bottom));
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>", left, hgt - bottom, w - 10, hgt - bottom));
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='10' x2='%d' y2='%d' stroke='#333'/>", left, left, hgt - bottom));
     for (int k = 0; k <= 4; k++) {
       double v = maxY * k / 4;
       double y = (hgt - bottom) - (hgt - bottom - 10) * k / 4.0;
-      svg.append(String.format(Locale.ROOT, "<line x1=%d y1=%.0f x2=%d y2=%.0f stroke=#eee />", left, y, w - 10, y));
-      svg.append(String.format(Locale.ROOT, "<text x=%d y=%.0f font-size=11 text-anchor=end>%s</text>", left - 4, y + 4, format(v)));
+      svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.0f' x2='%d' y2='%.0f' stroke='#eee'/>", left, y, w - 10, y));
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.0f' font-size='11' text-anchor='end'>%s</text>", left - 4, y + 4, format(v)));
     }
-    svg.append(String.format(Locale.ROOT, "<text x=4 y=14 font-size=11>%s</text>", yUnit));
+    svg.append(String.format(Locale.ROOT, "<text x='4' y='14' font-size='11'>%s</text>", yUnit));
     if (maxX > 0) {
       for (int k = 0; k <= 5; k++) {
         double v = maxX * k / 5;
         double x = left + (w - left - 10) * k / 5.0;
-        svg.append(String.format(Locale.ROOT, "<text x=%.0f y=%d font-size=11 text-anchor=middle>%s%s</text>", x, hgt - 10, format(v), xUnit));
+        svg.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' font-size='11' text-anchor='middle'>%s%s</text>", x, hgt - 10, format(v), xUnit));
       }
     }
   }
