@@ -191,7 +191,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   }
 
   private static void seedIfEmpty(TrustWorld pki, Path issuerDir, Path feed, Path wallet, Options o) {
-    try (Database db = Database.open(Database.h2FileUrl(issuerDir.resolve("registry")), "sa", "", ResidentRegistry.MIGRATIONS, 2)) {
+    try (Database db = Database.open(ResidentRegistry.embeddedUrl(issuerDir), "sa", "", ResidentRegistry.MIGRATIONS, 2)) {
       ResidentRegistry registry = new ResidentRegistry(db);
       if (registry.countResidents(o.municipalities.get(0)) > 0) {
         return;

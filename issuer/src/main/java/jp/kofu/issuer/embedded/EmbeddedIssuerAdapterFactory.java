@@ -38,7 +38,7 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
     Path data = context.dataDirectory();
     MunicipalityCatalog catalog =
         MunicipalityCatalog.load(Path.of(context.setting("catalog", data.resolve("municipalities").toString())));
-    String url = context.setting("database-url", Database.h2FileUrl(data.resolve("registry")));
+    String url = context.setting("database-url", ResidentRegistry.embeddedUrl(data));
     Database db =
         Database.open(
             url,

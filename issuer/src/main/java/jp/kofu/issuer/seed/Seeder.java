@@ -59,8 +59,13 @@ public final class Seeder {
     this.cardIssuerKeyId = cardIssuerKeyId;
   }
 
-  /** What one seeding run added. */
-  public record Result(List<String> municipalityCodes, long residents, long cards) {}
+  /**
+   * What one seeding run added, and where the time went.
+   *
+   * @param generateNanos making the people (names, households, addresses, cards)
+   * @param insertNanos writing them to the registry (batched, one transaction per municipality)
+   */
+  public record Result(List<String> municipalityCodes, long residents, long cards, long generateNanos, long insertNanos) {}
 
   /**
    * {@code count} municipalities (the demo municipality first, then others drawn from those with
@@ -88,18 +93,25 @@ public final class Seeder {
   public Result seed(List<String> municipalityCodes, int residentsEach, long seed, LocalDate today) throws SQLException {
     long residents = 0;
     long cards = 0;
+    long generate = 0;
+    long insert = 0;
     for (String code : municipalityCodes) {
       ensureCatalog(code, seed);
       long householdId = registry.nextId("household");
       long residentId = registry.nextId("resident");
+      long t0 = System.nanoTime();
       Population population =
           new PopulationGenerator(code, seed + residentId, today, cardIssuerKeyId).generate(residentsEach, householdId, residentId, 0.8);
+      long t1 = System.nanoTime();
       registry.insert(population.households(), population.residents(), population.cardRecords());
+      long t2 = System.nanoTime();
       appendFeeds(population);
+      generate += t1 - t0;
+      insert += t2 - t1;
       residents += population.residents().size();
       cards += population.cards().size();
     }
-    return new Result(municipalityCodes, residents, cards);
+    return new Result(municipalityCodes, residents, cards, generate, insert);
   }
 
   private void ensureCatalog(String code, long seed) {
