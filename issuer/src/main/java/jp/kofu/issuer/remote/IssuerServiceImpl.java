@@ -47,17 +47,36 @@ final class IssuerServiceImpl extends IssuerServiceGrpc.IssuerServiceImplBase {
 
   @Override
   public void resolveCard(ResolveCardRequest request, StreamObserver<ResolveCardResponse> response) {
-    serve(response, request.getMunicipalityCode(), "resolve", a -> IssuerProtos.encode(a.resolveCard(IssuerProtos.decode(request))));
+    var query = decode(response, () -> IssuerProtos.decode(request));
+    if (query != null) {
+      serve(response, request.getMunicipalityCode(), "resolve", a -> IssuerProtos.encode(a.resolveCard(query)));
+    }
   }
 
   @Override
   public void listOfferings(ListOfferingsRequest request, StreamObserver<ListOfferingsResponse> response) {
-    serve(response, request.getMunicipalityCode(), "offerings", a -> IssuerProtos.encode(a.offerings(IssuerProtos.decode(request))));
+    var query = decode(response, () -> IssuerProtos.decode(request));
+    if (query != null) {
+      serve(response, request.getMunicipalityCode(), "offerings", a -> IssuerProtos.encode(a.offerings(query)));
+    }
   }
 
   @Override
   public void issueDocument(IssueDocumentRequest request, StreamObserver<IssueDocumentResponse> response) {
-    serve(response, request.getMunicipalityCode(), "issue", a -> IssuerProtos.encode(a.issue(IssuerProtos.decode(request))));
+    var command = decode(response, () -> IssuerProtos.decode(request));
+    if (command != null) {
+      serve(response, request.getMunicipalityCode(), "issue", a -> IssuerProtos.encode(a.issue(command)));
+    }
+  }
+
+  /** The request as SPI values, or null after answering INVALID_ARGUMENT (the caller's bug, named by field). */
+  private static <T> T decode(StreamObserver<?> response, java.util.function.Supplier<T> decode) {
+    try {
+      return decode.get();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      response.onError(IssuerErrors.status(Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, String.valueOf(e.getMessage()), Map.of()));
+      return null;
+    }
   }
 
   @FunctionalInterface
@@ -91,10 +110,6 @@ final class IssuerServiceImpl extends IssuerServiceGrpc.IssuerServiceImplBase {
       result = call.call(adapter);
     } catch (IssuanceRefusedException e) {
       response.onError(IssuerErrors.refusal(e));
-      return;
-    } catch (IllegalArgumentException e) {
-      // The request decoded into something the SPI rejects: the caller's bug, named by field.
-      response.onError(IssuerErrors.status(Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, e.getMessage(), Map.of()));
       return;
     } catch (RuntimeException e) {
       if (context.isCancelled()) {

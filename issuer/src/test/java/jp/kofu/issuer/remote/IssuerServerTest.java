@@ -149,6 +149,42 @@ class IssuerServerTest {
   }
 
   @Test
+  void aMalformedRequestIsAnInvalidArgumentNamingItsField() throws Exception {
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+            .sslContext(
+                io.grpc.netty.GrpcSslContexts.forClient()
+                    .keyManager(pki.gatewayClient().privateKey(), pki.gatewayClient().chain().toArray(java.security.cert.X509Certificate[]::new))
+                    .trustManager(pki.serviceCa().certificate())
+                    .build())
+            .build();
+    try {
+      var stub = jp.kofu.proto.issuer.v1.IssuerServiceGrpc.newBlockingStub(channel);
+      var noBinding =
+          IssuerProtos.encode(
+                  new IssueCommand("141003", "h1", query("141003").card(), Relation.ADDRESS,
+                      jp.kofu.issuer.spi.CertificateRequest.of(jp.kofu.issuer.spi.CertificateType.RESIDENCE), "I1", new byte[32], Instant.now()))
+              .toBuilder()
+              .clearBinding()
+              .build();
+      assertThatThrownBy(() -> stub.issueDocument(noBinding))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(IssuerErrors.errorInfo(e).orElseThrow().getReason()).isEqualTo("FIELD_INVALID");
+            assertThat(e.getStatus().getDescription()).startsWith("binding:");
+          });
+      var badCode = IssuerProtos.encode(query("141003")).toBuilder().setMunicipalityCode("141004").build();
+      assertThatThrownBy(() -> stub.resolveCard(badCode))
+          .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(IssuerErrors.errorInfo(e).orElseThrow().getReason()).isEqualTo("MUNICIPALITY_CODE_INVALID");
+          });
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void onlyAGatewaysCertificateMayCall() throws Exception {
     Path notAGateway = Files.createTempDirectory("kofu-not-gateway-");
     pki.gatewayServer().writeTo(notAGateway);
