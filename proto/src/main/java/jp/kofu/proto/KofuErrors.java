@@ -13,6 +13,14 @@ public final class KofuErrors {
 
   private KofuErrors() {}
 
+  /** A status exception with its ErrorInfo: how every kofu error is sent. */
+  public static io.grpc.StatusRuntimeException status(
+      io.grpc.Status.Code code, Reason reason, String message, Map<String, String> metadata) {
+    ErrorInfo info = ErrorInfo.newBuilder().setReason(reason.name()).setDomain(DOMAIN).putAllMetadata(metadata).build();
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).addDetails(Any.pack(info)).build());
+  }
+
   /** The ErrorInfo of a status exception, or null when there is none from kofu. */
   public static ErrorInfo errorInfo(Throwable t) {
     com.google.rpc.Status status = StatusProto.fromThrowable(t);

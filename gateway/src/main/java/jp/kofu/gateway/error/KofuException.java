@@ -53,15 +53,7 @@ public final class KofuException extends RuntimeException {
   }
 
   public StatusRuntimeException toStatusException() {
-    ErrorInfo info =
-        ErrorInfo.newBuilder().setReason(reason.name()).setDomain(DOMAIN).putAllMetadata(metadata).build();
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.value())
-            .setMessage(getMessage())
-            .addDetails(Any.pack(info))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
+    return jp.kofu.proto.KofuErrors.status(code, reason, getMessage(), metadata);
   }
 
   /** The reason carried by a status, or null: what copiers and tests read back. */

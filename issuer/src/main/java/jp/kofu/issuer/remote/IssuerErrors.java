@@ -2,6 +2,7 @@ package jp.kofu.issuer.remote;
 
 import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
+import jp.kofu.proto.KofuErrors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -19,7 +20,7 @@ import jp.kofu.proto.type.v1.Reason;
  */
 public final class IssuerErrors {
   /** ErrorInfo.domain of every kofu error. */
-  public static final String DOMAIN = "kofu.jp";
+  public static final String DOMAIN = jp.kofu.proto.KofuErrors.DOMAIN;
 
   /** ErrorInfo.metadata key carrying a confidential reason for the journal only. */
   public static final String JOURNAL_REASON = "journal_reason";
@@ -38,30 +39,12 @@ public final class IssuerErrors {
 
   /** Any other error of the protocol (FIELD_INVALID, MUNICIPALITY_NOT_SERVED, MUNICIPALITY_UNAVAILABLE, ...). */
   public static StatusRuntimeException status(Status.Code code, Reason reason, String message, Map<String, String> metadata) {
-    ErrorInfo info = ErrorInfo.newBuilder().setDomain(DOMAIN).setReason(reason.name()).putAllMetadata(metadata).build();
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).addDetails(Any.pack(info)).build());
+    return KofuErrors.status(code, reason, message, metadata);
   }
 
   /** The kofu ErrorInfo a status carries, if any. */
   public static Optional<ErrorInfo> errorInfo(Throwable t) {
-    com.google.rpc.Status status = StatusProto.fromThrowable(t);
-    if (status == null) {
-      return Optional.empty();
-    }
-    for (Any detail : status.getDetailsList()) {
-      if (detail.is(ErrorInfo.class)) {
-        try {
-          ErrorInfo info = detail.unpack(ErrorInfo.class);
-          if (DOMAIN.equals(info.getDomain())) {
-            return Optional.of(info);
-          }
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          return Optional.empty();
-        }
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(KofuErrors.errorInfo(t));
   }
 
   /**
