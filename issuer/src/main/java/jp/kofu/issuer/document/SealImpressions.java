@@ -11,7 +11,6 @@ import java.awt.font.FontRenderContext;
 import java.awt.font.GlyphVector;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,18 +103,24 @@ public final class SealImpressions {
     return encode(image);
   }
 
-  /** A glyph's outline scaled to fill a cell, with a small gutter. */
+  /**
+   * A glyph's outline scaled so that its em box fills the cell: the glyph is stretched as the
+   * cell is (a tall cell for two characters in one column), but a flat character such as 一 stays
+   * a stroke instead of growing into a block.
+   */
   private static Shape fitted(Font font, String glyph, double x, double y, double w, double h) {
     GlyphVector vector = font.createGlyphVector(FRC, glyph);
     Shape outline = vector.getOutline();
-    Rectangle2D bounds = outline.getBounds2D();
-    double gutter = 0.06;
-    double sx = w * (1 - 2 * gutter) / bounds.getWidth();
-    double sy = h * (1 - 2 * gutter) / bounds.getHeight();
+    double em = font.getSize2D();
+    double advance = vector.getGlyphMetrics(0).getAdvance();
+    // BIZ UDMincho's ideographic em box: 0.88 em above the baseline, 0.12 below.
+    double gutter = 0.02;
+    double sx = w * (1 - 2 * gutter) / advance;
+    double sy = h * (1 - 2 * gutter) / em;
     AffineTransform t = new AffineTransform();
     t.translate(x + w * gutter, y + h * gutter);
     t.scale(sx, sy);
-    t.translate(-bounds.getX(), -bounds.getY());
+    t.translate(0, 0.88 * em);
     return t.createTransformedShape(outline);
   }
 
