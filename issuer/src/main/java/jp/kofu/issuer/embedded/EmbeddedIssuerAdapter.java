@@ -16,8 +16,9 @@ import jp.kofu.issuer.catalog.ServiceHours;
 import jp.kofu.issuer.document.CertificateContent;
 import jp.kofu.issuer.document.DocumentMeta;
 import jp.kofu.issuer.document.PadesSigner;
-import jp.kofu.issuer.document.ResidenceCertificate;
-import jp.kofu.issuer.document.ResidenceCertificateRenderer;
+import jp.kofu.issuer.document.CertificateFonts;
+import jp.kofu.issuer.document.CertificateRenderer;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.registry.CardRecord;
 import jp.kofu.issuer.registry.FamilyRegister;
 import jp.kofu.issuer.registry.FamilyRegisterMember;
@@ -56,15 +57,27 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private final ResidentRegistry registry;
   private final MunicipalityCatalog catalog;
   private final MunicipalSigners signers;
-  private final ResidenceCertificateRenderer residenceRenderer = new ResidenceCertificateRenderer();
+  private final CertificateRenderer renderer;
   private final PadesSigner padesSigner;
   private final AutoCloseable resources;
 
   public EmbeddedIssuerAdapter(
       ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, Clock clock, AutoCloseable resources) {
+    this(registry, catalog, signers, clock, VerificationLink.defaults(), resources);
+  }
+
+  /** @param link where the QR code of each document points (the verification page) */
+  public EmbeddedIssuerAdapter(
+      ResidentRegistry registry,
+      MunicipalityCatalog catalog,
+      MunicipalSigners signers,
+      Clock clock,
+      VerificationLink link,
+      AutoCloseable resources) {
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
+    this.renderer = new CertificateRenderer(CertificateFonts.shared(), link);
     this.padesSigner = new PadesSigner(clock);
     this.resources = resources;
   }
@@ -304,7 +317,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     DocumentMeta meta = new DocumentMeta(command.issuanceId(), JapanTime.at(at), command.binding(), command.verificationCode());
     byte[] unsigned;
     try {
-      unsigned = render(content, meta);
+      unsigned = renderer.render(content, meta);
     } catch (IllegalArgumentException e) {
       // The layout refuses what it cannot print (too long, or a character the font lacks); its
       // message names the field, never the content.
@@ -354,13 +367,6 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       }
       default -> throw new IllegalStateException(type.name());
     };
-  }
-
-  private byte[] render(CertificateContent content, DocumentMeta meta) {
-    if (content instanceof ResidenceCertificate r) {
-      return residenceRenderer.render(r, meta);
-    }
-    throw new UnsupportedOperationException("no renderer yet for " + content.type());
   }
 
   private MunicipalityProfile profile(String code) throws IssuanceRefusedException {

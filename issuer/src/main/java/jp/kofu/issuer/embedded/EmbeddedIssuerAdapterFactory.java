@@ -2,6 +2,7 @@ package jp.kofu.issuer.embedded;
 
 import java.nio.file.Path;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
@@ -19,7 +20,9 @@ import jp.kofu.storage.Database;
  *       {@code database-password});
  *   <li>{@code catalog}: the directory of municipality files; default {@code DATA/municipalities};
  *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
- *       municipality; without it, the development {@link TrustWorld} service signs.
+ *       municipality; without it, the development {@link TrustWorld} service signs;
+ *   <li>{@code verification-url}: the public verification page the documents' QR codes point to
+ *       (the gateway's verification server); default {@link VerificationLink#DEFAULT_BASE}.
  * </ul>
  */
 public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
@@ -53,6 +56,8 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
     }
-    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), db);
+    VerificationLink link =
+        new VerificationLink(java.net.URI.create(context.setting("verification-url", VerificationLink.DEFAULT_BASE.toString())));
+    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), link, db);
   }
 }
