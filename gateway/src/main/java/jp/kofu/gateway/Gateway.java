@@ -42,7 +42,11 @@ import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.reference.LocalGovernmentCodes;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.HeldCertificate;
+import jp.kofu.gateway.verify.VerificationGrpcService;
+import jp.kofu.gateway.verify.VerificationHttpServer;
+import jp.kofu.gateway.verify.Verifications;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
 import jp.kofu.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,8 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final Duration shutdownGrace;
   private final IssuanceService issuance;
+  private final Verifications verifications;
+  private final VerificationHttpServer verificationPage;
 
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
@@ -100,6 +106,7 @@ public final class Gateway implements AutoCloseable {
             clock);
     this.issuance =
         new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+    this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute);
     this.health = new HealthStatusManager();
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-call-", 0).factory());
     SslContext tls =
@@ -121,12 +128,24 @@ public final class Gateway implements AutoCloseable {
             .maxConnectionIdle(5, TimeUnit.MINUTES)
             .addService(
                 ServerInterceptors.intercept(new KioskService(sessions, issuance), new TerminalAuthInterceptor()))
+            .addService(VerificationGrpcService.definition(verifications))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
             .start();
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(KioskServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(VerificationServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    VerificationHttpServer page = null;
+    if (b.verificationListen != null) {
+      try {
+        page = VerificationHttpServer.start(verifications, b.verificationListen);
+      } catch (RuntimeException e) {
+        server.shutdownNow();
+        throw e;
+      }
+    }
+    this.verificationPage = page;
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
     housekeeping.scheduleWithFixedDelay(
         () -> {
@@ -162,6 +181,15 @@ public final class Gateway implements AutoCloseable {
     return municipalities;
   }
 
+  public Verifications verifications() {
+    return verifications;
+  }
+
+  /** Where the verification page listens, or null when it was not started. */
+  public InetSocketAddress verificationAddress() {
+    return verificationPage == null ? null : verificationPage.address();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -179,6 +207,9 @@ public final class Gateway implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (verificationPage != null) {
+      verificationPage.close();
     }
     housekeeping.shutdownNow();
     executor.shutdownNow();
@@ -211,6 +242,20 @@ public final class Gateway implements AutoCloseable {
     private int municipalityConcurrency = 64;
     private Duration attemptTimeout = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration verificationValidity = Duration.ofDays(90);
+    private int verificationLookupsPerMinute = 30;
+    private InetSocketAddress verificationListen;
+
+    /**
+     * Verification by code: how long after issuance a code is answered, how many lookups a
+     * minute one address may make, and where the HTTP page listens (null: gRPC only).
+     */
+    public Builder verification(Duration validity, int lookupsPerMinute, InetSocketAddress httpListen) {
+      this.verificationValidity = Objects.requireNonNull(validity, "validity");
+      this.verificationLookupsPerMinute = lookupsPerMinute;
+      this.verificationListen = httpListen;
+      return this;
+    }
 
     public Builder listen(InetSocketAddress listen) {
       this.listen = listen;

@@ -47,12 +47,19 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final boolean temporary;
   private final TrustWorld pki;
   private final Gateway gateway;
+  private final Clock clock;
 
-  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway) {
+  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, Clock clock) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
     this.gateway = gateway;
+    this.clock = clock;
+  }
+
+  /** The world's one clock (gateway, adapters, trust world). */
+  public Clock clock() {
+    return clock;
   }
 
   /** Options; the defaults make the demo world. */
@@ -60,7 +67,8 @@ public final class EmbeddedWorld implements AutoCloseable {
     Path dataDir;
     GatewayConfig config;
     int port = 0;
-    List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY);
+    int verificationPort = 0;
+    List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY, Seeder.DEMO_DOMICILE_MUNICIPALITY);
     int residentsEach = 60;
     long seed = 20230327L;
     Clock clock = Clock.systemUTC();
@@ -79,6 +87,12 @@ public final class EmbeddedWorld implements AutoCloseable {
 
     public Options port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /** The verification page's port (0: any free one). */
+    public Options verificationPort(int port) {
+      this.verificationPort = port;
       return this;
     }
 
@@ -149,14 +163,22 @@ public final class EmbeddedWorld implements AutoCloseable {
             .sessionTtl(config.sessions().sessionTtl())
             .municipalityDeadline(config.municipalities().deadline())
             .municipalityConcurrency(config.municipalities().concurrency())
+            .verification(
+                config.verification().validity(),
+                config.verification().lookupsPerMinute(),
+                o.config != null ? resolved(HostPort.parse("verification.listen", config.verification().listen())) : new InetSocketAddress("127.0.0.1", o.verificationPort))
             .clock(o.clock);
     int n = 0;
     for (GatewayConfig.Adapter a : config.adapters()) {
       Path adapterDir = a.kind().equals(EmbeddedIssuerAdapterFactory.KIND) ? issuerDir : dir.resolve("adapters").resolve(a.kind() + "-" + n);
-      gateway.adapter(factories.create(a.kind(), new AdapterContext(a.settings(), adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
+      Map<String, String> settings = new java.util.HashMap<>(a.settings());
+      if (a.kind().equals(EmbeddedIssuerAdapterFactory.KIND)) {
+        settings.putIfAbsent("verification-url", config.verification().publicUrl());
+      }
+      gateway.adapter(factories.create(a.kind(), new AdapterContext(settings, adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
       n++;
     }
-    return new EmbeddedWorld(dir, temporary, pki, gateway.start());
+    return new EmbeddedWorld(dir, temporary, pki, gateway.start(), o.clock);
   }
 
   private static InetSocketAddress resolved(InetSocketAddress unresolved) {
@@ -170,6 +192,7 @@ public final class EmbeddedWorld implements AutoCloseable {
         return;
       }
       new Seeder(registry, issuerDir.resolve("municipalities"), feed, wallet, X509.keyId(pki.cardCa().certificate()))
+          .withSpecimens(wallet.resolveSibling("specimens.csv"))
           .seed(o.municipalities, o.residentsEach, o.seed, JapanTime.date(o.clock.instant()));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot seed the embedded registry: SQLSTATE " + e.getSQLState(), e);
@@ -214,6 +237,11 @@ public final class EmbeddedWorld implements AutoCloseable {
 
   public Path walletDir() {
     return dataDir.resolve("wallet");
+  }
+
+  /** The specimen residents seeded with the world (one per refusal; see Seeder.withSpecimens). */
+  public Path specimenIndex() {
+    return walletDir().resolve("specimens.csv");
   }
 
   public InetSocketAddress address() {
