@@ -670,7 +670,7 @@ final class CertificateLayout implements AutoCloseable {
     try {
       content = new PDPageContentStream(document, page);
       if (background == null) {
-        background = Background.create(document, font, municipality.fullName());
+        background = Background.create(document, municipality.fullName());
       }
       content.drawForm(background);
     } catch (IOException e) {
