@@ -100,7 +100,8 @@ public final class TimeStampAuthority implements TimeStampSource {
     TimeStampResponse response;
     try {
       response = respondTo(new TimeStampRequest(requestDer));
-    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+    } catch (IOException | RuntimeException e) {
+      // BouncyCastle reports malformed ASN.1 in several runtime exceptions.
       response = rejection(PKIFailureInfo.badDataFormat, "not a TimeStampReq");
     }
     try {
