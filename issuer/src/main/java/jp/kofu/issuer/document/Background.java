@@ -1,11 +1,14 @@
 package jp.kofu.issuer.document;
 
+import java.awt.Font;
+import java.awt.Shape;
+import java.awt.font.FontRenderContext;
+import java.awt.geom.PathIterator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,6 @@ import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDResources;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
 import org.apache.pdfbox.pdmodel.graphics.pattern.PDTilingPattern;
 
@@ -30,16 +32,20 @@ import org.apache.pdfbox.pdmodel.graphics.pattern.PDTilingPattern;
  * out of a paler field: the usual technique of Japanese certificate paper (DOMAIN.md §5), drawn
  * here in vector form so that the municipality's printer produces it on plain paper.
  *
+ * <p>The micro-text and the word are glyph outlines, not text: a text extractor, a screen reader
+ * or a copy-and-paste sees the certificate's content only, never thousands of background words.
+ *
  * <p>Speed: a page carries thousands of dots and glyphs, so the drawing is prepared once per
- * municipality name, as the compressed bytes of one form XObject. A document copies those bytes
- * into a single form that every page draws (the dots themselves are two tiling patterns of one
- * dot each), so a page costs one {@code Do} operator.
+ * municipality name as the compressed bytes of three form XObjects (the page field, the name, the
+ * word). A document copies those bytes once and every page draws the field with one {@code Do};
+ * the dots themselves are two tiling patterns of one dot each.
  */
 final class Background {
   /** The hidden warning word. */
   static final String WARNING_WORD = "複写";
 
-  private static final String FONT = "KF";
+  private static final String NAME = "KN";
+  private static final String WORD = "KW";
   private static final String FINE = "PF";
   private static final String COARSE = "PC";
   // Tint of the field: a pale blue-green, as on most municipal security paper.
@@ -54,49 +60,51 @@ final class Background {
   private static final float MICRO_PITCH = 21f;
   private static final float WORD_SIZE = 96f;
   private static final float FIELD_MARGIN = 18f;
+  private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
 
   private static final int MAX_CACHED = 2048;
   private static final Map<String, Prepared> PREPARED = new ConcurrentHashMap<>();
 
   private Background() {}
 
-  private record Prepared(byte[] deflated, int[] codePoints) {}
+  private record Outline(byte[] deflated, float width, float height) {}
 
-  /** The background form for one document of {@code municipalityName}, drawing with its {@code font}. */
-  static PDFormXObject create(PDDocument document, PDType0Font font, String municipalityName) {
-    Prepared prepared = prepared(font, municipalityName);
-    for (int cp : prepared.codePoints()) {
-      font.addToSubset(cp);
+  private record Prepared(byte[] field, Outline name, Outline word) {}
+
+  /** The background form for one document of {@code municipalityName}. */
+  static PDFormXObject create(PDDocument document, String municipalityName) {
+    Prepared prepared = PREPARED.get(municipalityName);
+    if (prepared == null) {
+      prepared = prepare(municipalityName);
+      if (PREPARED.size() >= MAX_CACHED) {
+        PREPARED.clear();
+      }
+      PREPARED.put(municipalityName, prepared);
     }
+    PDFormXObject field = form(document, prepared.field(), CertificateLayout.PAGE_WIDTH, CertificateLayout.PAGE_HEIGHT);
+    PDResources resources = new PDResources();
+    resources.put(COSName.getPDFName(NAME), form(document, prepared.name().deflated(), prepared.name().width(), prepared.name().height()));
+    resources.put(COSName.getPDFName(WORD), form(document, prepared.word().deflated(), prepared.word().width(), prepared.word().height()));
+    resources.put(COSName.getPDFName(FINE), dots(FINE_STEP, FINE_DOT));
+    resources.put(COSName.getPDFName(COARSE), dots(COARSE_STEP, COARSE_DOT));
+    field.setResources(resources);
+    return field;
+  }
+
+  private static PDFormXObject form(PDDocument document, byte[] deflated, float width, float height) {
     COSStream stream = document.getDocument().createCOSStream();
     try (OutputStream out = stream.createRawOutputStream()) {
-      out.write(prepared.deflated());
+      out.write(deflated);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
     PDFormXObject form = new PDFormXObject(stream);
     form.setFormType(1);
-    form.setBBox(new PDRectangle(CertificateLayout.PAGE_WIDTH, CertificateLayout.PAGE_HEIGHT));
-    PDResources resources = new PDResources();
-    resources.put(COSName.getPDFName(FONT), font);
-    resources.put(COSName.getPDFName(FINE), dots(FINE_STEP, FINE_DOT));
-    resources.put(COSName.getPDFName(COARSE), dots(COARSE_STEP, COARSE_DOT));
-    form.setResources(resources);
+    // Outlines reach a little below the baseline (origin) and beyond the advance.
+    form.setBBox(new PDRectangle(-0.5f * height, -0.5f * height, width + height, 2 * height));
+    form.setResources(new PDResources());
     return form;
-  }
-
-  private static Prepared prepared(PDType0Font font, String municipalityName) {
-    Prepared p = PREPARED.get(municipalityName);
-    if (p != null) {
-      return p;
-    }
-    p = prepare(font, municipalityName);
-    if (PREPARED.size() >= MAX_CACHED) {
-      PREPARED.clear();
-    }
-    PREPARED.put(municipalityName, p);
-    return p;
   }
 
   /** A tiling pattern of one square dot per cell, in the field's tint. */
@@ -117,21 +125,19 @@ final class Background {
     return pattern;
   }
 
-  private static Prepared prepare(PDType0Font font, String municipalityName) {
+  private static Prepared prepare(String municipalityName) {
+    Outline name = outline(municipalityName + "　", MICRO_SIZE);
+    Outline word = outline(WARNING_WORD, WORD_SIZE);
     float width = CertificateLayout.PAGE_WIDTH;
     float height = CertificateLayout.PAGE_HEIGHT;
     float fieldWidth = width - 2 * FIELD_MARGIN;
     float fieldHeight = height - 2 * FIELD_MARGIN;
     StringBuilder s = new StringBuilder(64 * 1024);
-    // The fine field.
-    s.append("q /Pattern cs /").append(FINE).append(" scn ")
-        .append(fmt(FIELD_MARGIN)).append(' ').append(fmt(FIELD_MARGIN)).append(' ')
-        .append(fmt(fieldWidth)).append(' ').append(fmt(fieldHeight)).append(" re f Q\n");
-    // The hidden word: knocked out of the fine field, then filled with the coarse dots.
-    s.append("q ").append(fmt(FIELD_MARGIN)).append(' ').append(fmt(FIELD_MARGIN)).append(' ')
-        .append(fmt(fieldWidth)).append(' ').append(fmt(fieldHeight)).append(" re W n\n");
-    String word = hex(font, WARNING_WORD);
-    float wordWidth = width(font, WARNING_WORD, WORD_SIZE);
+    String field = fmt(FIELD_MARGIN) + " " + fmt(FIELD_MARGIN) + " " + fmt(fieldWidth) + " " + fmt(fieldHeight) + " re";
+    s.append("q /Pattern cs /").append(FINE).append(" scn ").append(field).append(" f Q\n");
+    // The hidden word: knocked out of the fine field, then filled with the coarse dots. The word's
+    // form sets no colour, so it paints in whatever fill is current: white, then the pattern.
+    s.append("q ").append(field).append(" W n\n");
     double angle = Math.toRadians(28);
     float cos = (float) Math.cos(angle);
     float sin = (float) Math.sin(angle);
@@ -140,49 +146,76 @@ final class Background {
       for (int column = 0; column < 2; column++) {
         float cx = width * (column == 0 ? 0.29f : 0.71f);
         float cy = height * (0.14f + 0.235f * row);
-        // Centre the rotated word on (cx, cy).
-        float x = cx - cos * wordWidth / 2 + sin * WORD_SIZE * 0.38f;
-        float y = cy - sin * wordWidth / 2 - cos * WORD_SIZE * 0.38f;
-        words.append(fmt(cos)).append(' ').append(fmt(sin)).append(' ').append(fmt(-sin)).append(' ')
-            .append(fmt(cos)).append(' ').append(fmt(x)).append(' ').append(fmt(y)).append(" Tm ")
-            .append(word).append(" Tj\n");
+        float x = cx - cos * word.width() / 2 + sin * WORD_SIZE * 0.38f;
+        float y = cy - sin * word.width() / 2 - cos * WORD_SIZE * 0.38f;
+        words.append("q ").append(fmt(cos)).append(' ').append(fmt(sin)).append(' ').append(fmt(-sin)).append(' ')
+            .append(fmt(cos)).append(' ').append(fmt(x)).append(' ').append(fmt(y)).append(" cm /").append(WORD)
+            .append(" Do Q\n");
       }
     }
-    s.append("1 1 1 rg BT /").append(FONT).append(' ').append(fmt(WORD_SIZE)).append(" Tf\n").append(words).append("ET\n");
-    s.append("/Pattern cs /").append(COARSE).append(" scn BT /").append(FONT).append(' ').append(fmt(WORD_SIZE))
-        .append(" Tf\n").append(words).append("ET\n");
+    s.append("1 1 1 rg\n").append(words);
+    s.append("/Pattern cs /").append(COARSE).append(" scn\n").append(words);
     // Micro-text rows: the municipality's name, too small to reproduce legibly.
-    String unit = municipalityName + "　";
-    float unitWidth = width(font, unit, MICRO_SIZE);
-    int repeats = (int) Math.ceil(fieldWidth / unitWidth) + 1;
-    String row = hex(font, unit.repeat(repeats));
-    s.append(MICRO_TINT).append(" rg BT /").append(FONT).append(' ').append(fmt(MICRO_SIZE)).append(" Tf\n");
+    s.append(MICRO_TINT).append(" rg\n");
+    int repeats = (int) Math.ceil(fieldWidth / name.width()) + 1;
     int line = 0;
     for (float y = FIELD_MARGIN + 4; y < height - FIELD_MARGIN - MICRO_SIZE; y += MICRO_PITCH, line++) {
       // Alternate rows are offset by half a name, so the rows do not form columns.
-      float x = FIELD_MARGIN - (line % 2 == 0 ? 0 : unitWidth / 2);
-      s.append("1 0 0 1 ").append(fmt(x)).append(' ').append(fmt(y)).append(" Tm ").append(row).append(" Tj\n");
+      float x = FIELD_MARGIN - (line % 2 == 0 ? 0 : name.width() / 2);
+      for (int i = 0; i < repeats; i++) {
+        s.append("q 1 0 0 1 ").append(fmt(x + i * name.width())).append(' ').append(fmt(y)).append(" cm /")
+            .append(NAME).append(" Do Q\n");
+      }
     }
-    s.append("ET Q\n");
-    return new Prepared(
-        deflate(s.toString().getBytes(StandardCharsets.US_ASCII)),
-        (WARNING_WORD + unit).codePoints().distinct().toArray());
+    s.append("Q\n");
+    return new Prepared(deflate(s.toString().getBytes(StandardCharsets.US_ASCII)), name, word);
   }
 
-  private static String hex(PDType0Font font, String text) {
-    try {
-      return "<" + HexFormat.of().formatHex(font.encode(text)) + ">";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** The glyph outlines of {@code text} at {@code size}, baseline at the origin, as a filled path. */
+  private static Outline outline(String text, float size) {
+    Font font = SealImpressions.typeface().deriveFont(size);
+    Shape shape = font.createGlyphVector(FRC, text).getOutline();
+    float advance = (float) font.getStringBounds(text, FRC).getWidth();
+    StringBuilder s = new StringBuilder(16 * 1024);
+    float[] c = new float[6];
+    float lastX = 0;
+    float lastY = 0;
+    for (PathIterator it = shape.getPathIterator(null); !it.isDone(); it.next()) {
+      // Java2D's y axis points down; PDF's points up.
+      switch (it.currentSegment(c)) {
+        case PathIterator.SEG_MOVETO -> {
+          s.append(fmt(c[0])).append(' ').append(fmt(-c[1])).append(" m\n");
+          lastX = c[0];
+          lastY = c[1];
+        }
+        case PathIterator.SEG_LINETO -> {
+          s.append(fmt(c[0])).append(' ').append(fmt(-c[1])).append(" l\n");
+          lastX = c[0];
+          lastY = c[1];
+        }
+        case PathIterator.SEG_QUADTO -> {
+          // A quadratic Bézier as the cubic PDF draws: control points at 2/3 towards the quad's.
+          float x1 = lastX + 2f / 3 * (c[0] - lastX);
+          float y1 = lastY + 2f / 3 * (c[1] - lastY);
+          float x2 = c[2] + 2f / 3 * (c[0] - c[2]);
+          float y2 = c[3] + 2f / 3 * (c[1] - c[3]);
+          s.append(fmt(x1)).append(' ').append(fmt(-y1)).append(' ').append(fmt(x2)).append(' ').append(fmt(-y2))
+              .append(' ').append(fmt(c[2])).append(' ').append(fmt(-c[3])).append(" c\n");
+          lastX = c[2];
+          lastY = c[3];
+        }
+        case PathIterator.SEG_CUBICTO -> {
+          s.append(fmt(c[0])).append(' ').append(fmt(-c[1])).append(' ').append(fmt(c[2])).append(' ')
+              .append(fmt(-c[3])).append(' ').append(fmt(c[4])).append(' ').append(fmt(-c[5])).append(" c\n");
+          lastX = c[4];
+          lastY = c[5];
+        }
+        case PathIterator.SEG_CLOSE -> s.append("h\n");
+        default -> throw new IllegalStateException("unknown path segment");
+      }
     }
-  }
-
-  private static float width(PDType0Font font, String text, float size) {
-    try {
-      return font.getStringWidth(text) / 1000 * size;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    s.append(shape.getPathIterator(null).getWindingRule() == PathIterator.WIND_EVEN_ODD ? "f*\n" : "f\n");
+    return new Outline(deflate(s.toString().getBytes(StandardCharsets.US_ASCII)), advance, size);
   }
 
   private static byte[] deflate(byte[] data) {

@@ -440,10 +440,10 @@ final class CertificateLayout implements AutoCloseable {
     }
     int n = matrix.getWidth();
     float module = QR_SIZE / n;
-    float quiet = 2 * module;
+    // The four-module quiet zone of ISO/IEC 18004, kept white so the 地紋 cannot confuse a scanner.
+    float quiet = 4 * module;
     float top = bottom + QR_SIZE;
     try {
-      // A white quiet zone, so the 地紋 does not disturb a scanner.
       content.setNonStrokingColor(1f);
       content.addRect(left - quiet, bottom - quiet, QR_SIZE + 2 * quiet, QR_SIZE + 2 * quiet);
       content.fill();
@@ -670,7 +670,7 @@ final class CertificateLayout implements AutoCloseable {
     try {
       content = new PDPageContentStream(document, page);
       if (background == null) {
-        background = Background.create(document, font, municipality.fullName());
+        background = Background.create(document, municipality.fullName());
       }
       content.drawForm(background);
     } catch (IOException e) {

@@ -55,7 +55,7 @@ public final class SealImpressions {
     if (pixels < 64 || pixels > 2048) {
       throw new IllegalArgumentException("pixels: " + pixels + " (expected: 64..2048)");
     }
-    Font font = Typeface.FONT;
+    Font font = typeface();
     if (font.canDisplayUpTo(text) != -1) {
       throw new IllegalArgumentException("engraved: contains a character the seal typeface cannot draw");
     }
@@ -181,6 +181,11 @@ public final class SealImpressions {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** BIZ UDMincho for Java2D, at 100 pt; derive other sizes from it. */
+  static Font typeface() {
+    return Typeface.FONT;
   }
 
   private static final class Typeface {
