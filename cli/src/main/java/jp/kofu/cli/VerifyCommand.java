@@ -70,6 +70,9 @@ final class VerifyCommand implements Callable<Integer> {
       System.out.println("  document number:   " + doc.documentNumber());
       System.out.println("  certificate:       " + doc.certificateType());
       System.out.println("  signed at:         " + doc.signingTime());
+      if (doc.timestampTime() != null) {
+        System.out.println("  timestamped at:    " + doc.timestampTime() + " (RFC 3161, PAdES B-T)");
+      }
       System.out.println("  pages:             " + doc.pageCount());
       System.out.println("  SHA-256:           " + doc.sha256Hex());
       System.out.println("  issuance record:   " + genuine.issuance().state() + " at " + genuine.issuance().issuedAt()

@@ -61,24 +61,28 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private final PadesSigner padesSigner;
   private final AutoCloseable resources;
 
+  /** Signatures without a timestamp (PAdES B-B), QR codes on the default verification page. */
   public EmbeddedIssuerAdapter(
       ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, Clock clock, AutoCloseable resources) {
-    this(registry, catalog, signers, clock, VerificationLink.defaults(), resources);
+    this(registry, catalog, signers, new PadesSigner(clock), VerificationLink.defaults(), resources);
   }
 
-  /** @param link where the QR code of each document points (the verification page) */
+  /**
+   * @param signer signs (with a time-stamping source: PAdES B-T)
+   * @param link where the QR code of each document points (the verification page)
+   */
   public EmbeddedIssuerAdapter(
       ResidentRegistry registry,
       MunicipalityCatalog catalog,
       MunicipalSigners signers,
-      Clock clock,
+      PadesSigner signer,
       VerificationLink link,
       AutoCloseable resources) {
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
     this.renderer = new CertificateRenderer(CertificateFonts.shared(), link);
-    this.padesSigner = new PadesSigner(clock);
+    this.padesSigner = signer;
     this.resources = resources;
   }
 

@@ -2,7 +2,11 @@ package jp.kofu.issuer.embedded;
 
 import java.nio.file.Path;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.document.PadesSigner;
 import jp.kofu.issuer.document.VerificationLink;
+import jp.kofu.issuer.timestamp.HttpTimeStampSource;
+import jp.kofu.issuer.timestamp.TimeStampAuthority;
+import jp.kofu.issuer.timestamp.TimeStampSource;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
@@ -22,7 +26,10 @@ import jp.kofu.storage.Database;
  *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
  *       municipality; without it, the development {@link TrustWorld} service signs;
  *   <li>{@code verification-url}: the public verification page the documents' QR codes point to
- *       (the gateway's verification server); default {@link VerificationLink#DEFAULT_BASE}.
+ *       (the gateway's verification server); default {@link VerificationLink#DEFAULT_BASE};
+ *   <li>{@code tsa-url}: an RFC 3161 time-stamping authority over HTTP; without it, with the
+ *       development {@link TrustWorld}, its in-process time-stamping unit. Signatures are PAdES
+ *       B-T either way; with neither (a signers directory and no tsa-url), B-B.
  * </ul>
  */
 public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
@@ -47,6 +54,7 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
             ResidentRegistry.MIGRATIONS,
             Integer.parseInt(context.setting("database-pool", "16")));
     MunicipalSigners signers;
+    TimeStampSource timestamps = null;
     String signerDir = context.settings().get("signers");
     if (signerDir != null) {
       Path dir = Path.of(signerDir);
@@ -55,9 +63,15 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
     } else {
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
+      timestamps = new TimeStampAuthority(world.timestampingUnit(), context.clock());
     }
+    String tsa = context.settings().get("tsa-url");
+    if (tsa != null) {
+      timestamps = new HttpTimeStampSource(java.net.URI.create(tsa), java.time.Duration.ofSeconds(5));
+    }
+    PadesSigner signer = timestamps == null ? new PadesSigner(context.clock()) : new PadesSigner(context.clock(), timestamps);
     VerificationLink link =
         new VerificationLink(java.net.URI.create(context.setting("verification-url", VerificationLink.DEFAULT_BASE.toString())));
-    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), link, db);
+    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, signer, link, db);
   }
 }

@@ -68,7 +68,10 @@ class EmbeddedAdapterRulesTest {
   }
 
   static EmbeddedIssuerAdapter adapterWith(MunicipalityCatalog catalog) {
-    return new EmbeddedIssuerAdapter(seeded.registry, catalog, pki::municipalSigner, Clock.fixed(MORNING, ZoneOffset.UTC), () -> {});
+    Clock clock = Clock.fixed(MORNING, ZoneOffset.UTC);
+    return new EmbeddedIssuerAdapter(seeded.registry, catalog, pki::municipalSigner,
+        new jp.kofu.issuer.document.PadesSigner(clock, new jp.kofu.issuer.timestamp.TimeStampAuthority(pki.timestampingUnit(), clock)),
+        VerificationLink.defaults(), () -> {});
   }
 
   @AfterAll
@@ -146,6 +149,7 @@ class EmbeddedAdapterRulesTest {
       IssuedDocument doc = issue(adapter, all, CertificateRequest.of(type), MORNING);
       VerifiedDocument verified = SignedDocuments.verify(doc.pdf(), List.of(pki.municipalCa().certificate()), MORNING);
       assertThat(verified.certificateType()).isEqualTo(type);
+      assertThat(verified.timestampTime()).as("PAdES B-T").isEqualTo(MORNING);
       assertThat(verified.municipalityCode()).isEqualTo(Seeder.DEMO_MUNICIPALITY);
       assertThat(doc.verificationCode()).isNotNull();
       String text = normalized(doc.pdf());
