@@ -24,14 +24,21 @@ final class DemoClock extends Clock {
     this.offset = Duration.between(now, lastOpen(now));
   }
 
-  /** {@code now} when the service is open then; else the latest minute before it when it was. */
+  /** What a demo run may take at most; it must not cross the closing time. */
+  private static final Duration RUN = Duration.ofMinutes(15);
+
+  /**
+   * {@code now} when the service stays open for a whole run from then; else a moment before the
+   * last closing from which it does.
+   */
   static Instant lastOpen(Instant now) {
-    if (ServiceHours.DEFAULT.isOpen(CertificateType.RESIDENCE, now)) {
+    if (ServiceHours.DEFAULT.isOpen(CertificateType.RESIDENCE, now)
+        && ServiceHours.DEFAULT.isOpen(CertificateType.RESIDENCE, now.plus(RUN))) {
       return now;
     }
     LocalDate day = JapanTime.date(now);
     while (true) {
-      Instant candidate = day.atTime(ServiceHours.DEFAULT_CLOSE.minusMinutes(1)).atZone(JapanTime.ZONE).toInstant();
+      Instant candidate = day.atTime(ServiceHours.DEFAULT_CLOSE.minus(RUN)).atZone(JapanTime.ZONE).toInstant();
       if (!candidate.isAfter(now) && ServiceHours.DEFAULT.isOpen(CertificateType.RESIDENCE, candidate)) {
         return candidate;
       }
