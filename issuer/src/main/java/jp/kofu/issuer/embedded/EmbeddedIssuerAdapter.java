@@ -51,10 +51,17 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
 
   public EmbeddedIssuerAdapter(
       ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, java.time.Clock clock, AutoCloseable resources) {
+    this(registry, catalog, signers, clock, null, resources);
+  }
+
+  /** With {@code timestamps}, documents are signed PAdES B-T; with null, B-B. */
+  public EmbeddedIssuerAdapter(
+      ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, java.time.Clock clock,
+      jp.kofu.issuer.timestamp.TimeStampSource timestamps, AutoCloseable resources) {
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
-    this.padesSigner = new PadesSigner(clock);
+    this.padesSigner = timestamps == null ? new PadesSigner(clock) : new PadesSigner(clock, timestamps);
     this.resources = resources;
   }
 

@@ -1,11 +1,16 @@
 package jp.kofu.issuer.embedded;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.IssuerAdapterFactory;
+import jp.kofu.issuer.timestamp.HttpTimeStampSource;
+import jp.kofu.issuer.timestamp.TimeStampAuthority;
+import jp.kofu.issuer.timestamp.TimeStampSource;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.storage.Database;
@@ -19,7 +24,10 @@ import jp.kofu.storage.Database;
  *       {@code database-password});
  *   <li>{@code catalog}: the directory of municipality files; default {@code DATA/municipalities};
  *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
- *       municipality; without it, the development {@link TrustWorld} service signs.
+ *       municipality; without it, the development {@link TrustWorld} service signs;
+ *   <li>{@code tsa-url}: an RFC 3161 time-stamping authority over HTTP; without it, the
+ *       development {@link TrustWorld}'s time-stamping unit stamps in process. Either way the
+ *       documents are PAdES B-T; with neither (no setting, no trust world), B-B.
  * </ul>
  */
 public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
@@ -53,6 +61,17 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
     }
-    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), db);
+    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), timestamps(context), db);
+  }
+
+  private static TimeStampSource timestamps(AdapterContext context) {
+    String url = context.settings().get("tsa-url");
+    if (url != null) {
+      return new HttpTimeStampSource(URI.create(url), Duration.ofSeconds(10));
+    }
+    if (context.services().containsKey(TrustWorld.class)) {
+      return new TimeStampAuthority(context.service(TrustWorld.class).timestampingUnit(), context.clock());
+    }
+    return null;
   }
 }
