@@ -36,15 +36,17 @@ import org.apache.pdfbox.pdmodel.graphics.pattern.PDTilingPattern;
  * or a copy-and-paste sees the certificate's content only, never thousands of background words.
  *
  * <p>Speed: a page carries thousands of dots and glyphs, so the drawing is prepared once per
- * municipality name as the compressed bytes of three form XObjects (the page field, the name, the
- * word). A document copies those bytes once and every page draws the field with one {@code Do};
- * the dots themselves are two tiling patterns of one dot each.
+ * municipality name as compressed bytes: the page field (a form XObject), the word (a form drawn
+ * eight times) and the micro-text (a tiling pattern of two rows of the name). A document copies
+ * those bytes once and every page draws the field with one {@code Do}. Dots and micro-text are
+ * tiling patterns, so a viewer rasterizes one tile and repeats it, and a text extractor, which
+ * never opens a pattern, is not slowed by them.
  */
 final class Background {
   /** The hidden warning word. */
   static final String WARNING_WORD = "複写";
 
-  private static final String NAME = "KN";
+  private static final String MICRO = "PM";
   private static final String WORD = "KW";
   private static final String FINE = "PF";
   private static final String COARSE = "PC";
@@ -69,7 +71,7 @@ final class Background {
 
   private record Outline(byte[] deflated, float width, float height) {}
 
-  private record Prepared(byte[] field, Outline name, Outline word) {}
+  private record Prepared(byte[] field, byte[] micro, float microWidth, Outline word) {}
 
   /** The background form for one document of {@code municipalityName}. */
   static PDFormXObject create(PDDocument document, String municipalityName) {
@@ -83,7 +85,7 @@ final class Background {
     }
     PDFormXObject field = form(document, prepared.field(), CertificateLayout.PAGE_WIDTH, CertificateLayout.PAGE_HEIGHT);
     PDResources resources = new PDResources();
-    resources.put(COSName.getPDFName(NAME), form(document, prepared.name().deflated(), prepared.name().width(), prepared.name().height()));
+    resources.put(COSName.getPDFName(MICRO), microPattern(document, prepared));
     resources.put(COSName.getPDFName(WORD), form(document, prepared.word().deflated(), prepared.word().width(), prepared.word().height()));
     resources.put(COSName.getPDFName(FINE), dots(FINE_STEP, FINE_DOT));
     resources.put(COSName.getPDFName(COARSE), dots(COARSE_STEP, COARSE_DOT));
@@ -105,6 +107,31 @@ final class Background {
     form.setBBox(new PDRectangle(-0.5f * height, -0.5f * height, width + height, 2 * height));
     form.setResources(new PDResources());
     return form;
+  }
+
+  /**
+   * The micro-text as a tiling pattern: a tile one name wide and two rows high, the second row
+   * offset by half a name (so the rows do not form columns).
+   */
+  private static PDTilingPattern microPattern(PDDocument document, Prepared prepared) {
+    COSStream stream = document.getDocument().createCOSStream();
+    try (OutputStream out = stream.createRawOutputStream()) {
+      out.write(prepared.micro());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
+    stream.setItem(COSName.TYPE, COSName.PATTERN);
+    PDTilingPattern pattern = new PDTilingPattern(stream);
+    stream.setInt(COSName.PATTERN_TYPE, PDTilingPattern.TYPE_TILING_PATTERN);
+    pattern.setPaintType(PDTilingPattern.PAINT_COLORED);
+    pattern.setTilingType(PDTilingPattern.TILING_CONSTANT_SPACING);
+    pattern.setBBox(new PDRectangle(prepared.microWidth(), 2 * MICRO_PITCH));
+    pattern.setXStep(prepared.microWidth());
+    pattern.setYStep(2 * MICRO_PITCH);
+    PDResources resources = new PDResources();
+    pattern.setResources(resources);
+    return pattern;
   }
 
   /** A tiling pattern of one square dot per cell, in the field's tint. */
@@ -156,19 +183,31 @@ final class Background {
     s.append("1 1 1 rg\n").append(words);
     s.append("/Pattern cs /").append(COARSE).append(" scn\n").append(words);
     // Micro-text rows: the municipality's name, too small to reproduce legibly.
-    s.append(MICRO_TINT).append(" rg\n");
-    int repeats = (int) Math.ceil(fieldWidth / name.width()) + 1;
-    int line = 0;
-    for (float y = FIELD_MARGIN + 4; y < height - FIELD_MARGIN - MICRO_SIZE; y += MICRO_PITCH, line++) {
-      // Alternate rows are offset by half a name, so the rows do not form columns.
-      float x = FIELD_MARGIN - (line % 2 == 0 ? 0 : name.width() / 2);
-      for (int i = 0; i < repeats; i++) {
-        s.append("q 1 0 0 1 ").append(fmt(x + i * name.width())).append(' ').append(fmt(y)).append(" cm /")
-            .append(NAME).append(" Do Q\n");
-      }
-    }
+    s.append("/Pattern cs /").append(MICRO).append(" scn ").append(field).append(" f\n");
     s.append("Q\n");
-    return new Prepared(deflate(s.toString().getBytes(StandardCharsets.US_ASCII)), name, word);
+    return new Prepared(deflate(s.toString().getBytes(StandardCharsets.US_ASCII)), micro(name), name.width(), word);
+  }
+
+  /** The micro-text tile: the name on the lower row, and offset by half a name on the upper. */
+  private static byte[] micro(Outline name) {
+    byte[] path = inflate(name.deflated());
+    String glyphs = new String(path, StandardCharsets.US_ASCII);
+    float w = name.width();
+    StringBuilder s = new StringBuilder(glyphs.length() * 3 + 256);
+    s.append(MICRO_TINT).append(" rg\n");
+    float[][] at = {{0, 4}, {-w / 2, 4 + MICRO_PITCH}, {w / 2, 4 + MICRO_PITCH}};
+    for (float[] p : at) {
+      s.append("q 1 0 0 1 ").append(fmt(p[0])).append(' ').append(fmt(p[1])).append(" cm\n").append(glyphs).append("Q\n");
+    }
+    return deflate(s.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] inflate(byte[] deflated) {
+    try (var in = new java.util.zip.InflaterInputStream(new java.io.ByteArrayInputStream(deflated))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The glyph outlines of {@code text} at {@code size}, baseline at the origin, as a filled path. */

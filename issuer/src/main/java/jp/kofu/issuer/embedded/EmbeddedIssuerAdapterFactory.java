@@ -1,16 +1,18 @@
 package jp.kofu.issuer.embedded;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.document.PadesSigner;
 import jp.kofu.issuer.document.VerificationLink;
-import jp.kofu.issuer.timestamp.HttpTimeStampSource;
-import jp.kofu.issuer.timestamp.TimeStampAuthority;
-import jp.kofu.issuer.timestamp.TimeStampSource;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.IssuerAdapterFactory;
+import jp.kofu.issuer.timestamp.HttpTimeStampSource;
+import jp.kofu.issuer.timestamp.TimeStampAuthority;
+import jp.kofu.issuer.timestamp.TimeStampSource;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.storage.Database;
@@ -54,7 +56,6 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
             ResidentRegistry.MIGRATIONS,
             Integer.parseInt(context.setting("database-pool", "16")));
     MunicipalSigners signers;
-    TimeStampSource timestamps = null;
     String signerDir = context.settings().get("signers");
     if (signerDir != null) {
       Path dir = Path.of(signerDir);
@@ -63,15 +64,22 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
     } else {
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
-      timestamps = new TimeStampAuthority(world.timestampingUnit(), context.clock());
     }
-    String tsa = context.settings().get("tsa-url");
-    if (tsa != null) {
-      timestamps = new HttpTimeStampSource(java.net.URI.create(tsa), java.time.Duration.ofSeconds(5));
-    }
-    PadesSigner signer = timestamps == null ? new PadesSigner(context.clock()) : new PadesSigner(context.clock(), timestamps);
     VerificationLink link =
-        new VerificationLink(java.net.URI.create(context.setting("verification-url", VerificationLink.DEFAULT_BASE.toString())));
+        new VerificationLink(URI.create(context.setting("verification-url", VerificationLink.DEFAULT_BASE.toString())));
+    TimeStampSource timestamps = timestamps(context);
+    PadesSigner signer = timestamps == null ? new PadesSigner(context.clock()) : new PadesSigner(context.clock(), timestamps);
     return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, signer, link, db);
+  }
+
+  private static TimeStampSource timestamps(AdapterContext context) {
+    String url = context.settings().get("tsa-url");
+    if (url != null) {
+      return new HttpTimeStampSource(URI.create(url), Duration.ofSeconds(10));
+    }
+    if (context.services().containsKey(TrustWorld.class)) {
+      return new TimeStampAuthority(context.service(TrustWorld.class).timestampingUnit(), context.clock());
+    }
+    return null;
   }
 }

@@ -36,14 +36,15 @@ import org.bouncycastle.tsp.TimeStampTokenGenerator;
  * second, a random serial, and the unit's certificate chain, so a verifier needs only the trust
  * anchor.
  *
- * <p>Thread-safe: BouncyCastle's generators are built per call (they are cheap next to the RSA
- * signature).
+ * <p>Thread-safe: a token generator holds a signature engine, which is not, so each thread keeps
+ * its own (building one costs more than the RSA signature it makes).
  */
 public final class TimeStampAuthority implements TimeStampSource {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HeldCertificate unit;
   private final Clock clock;
+  private final ThreadLocal<TimeStampTokenGenerator> generators = ThreadLocal.withInitial(this::newGenerator);
 
   public TimeStampAuthority(HeldCertificate unit, Clock clock) {
     this.unit = Objects.requireNonNull(unit, "unit");
@@ -113,7 +114,7 @@ public final class TimeStampAuthority implements TimeStampSource {
 
   private TimeStampResponse respondTo(TimeStampRequest request) {
     try {
-      TimeStampResponseGenerator responses = new TimeStampResponseGenerator(tokens(), TSPAlgorithms.ALLOWED);
+      TimeStampResponseGenerator responses = new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED);
       return responses.generateGrantedResponse(request, X509.newSerial(), Date.from(clock.instant()));
     } catch (TSPException e) {
       // BouncyCastle refuses an unknown digest algorithm, policy or extension this way.
@@ -123,14 +124,14 @@ public final class TimeStampAuthority implements TimeStampSource {
 
   private TimeStampResponse rejection(int failure, String why) {
     try {
-      return new TimeStampResponseGenerator(tokens(), TSPAlgorithms.ALLOWED)
+      return new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED)
           .generateFailResponse(PKIStatus.REJECTION, failure, why);
     } catch (TSPException e) {
       throw new TimeStampException("cannot build a rejection", e);
     }
   }
 
-  private TimeStampTokenGenerator tokens() throws TSPException {
+  private TimeStampTokenGenerator newGenerator() {
     try {
       DigestCalculator sha256 =
           new JcaDigestCalculatorProviderBuilder().build().get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
@@ -142,7 +143,7 @@ public final class TimeStampAuthority implements TimeStampSource {
       tokens.setAccuracySeconds(1);
       tokens.addCertificates(new JcaCertStore(unit.chain()));
       return tokens;
-    } catch (OperatorCreationException | CertificateEncodingException e) {
+    } catch (OperatorCreationException | CertificateEncodingException | TSPException e) {
       throw new TimeStampException("the time-stamping unit's key cannot sign", e);
     }
   }
