@@ -236,6 +236,11 @@ public final class IssuanceJournal {
     return one("SELECT " + COLUMNS + " FROM issuance WHERE order_id = ?", orderId);
   }
 
+  /** The issuance whose document carries this verification code (kofu.verify.v1). */
+  public Optional<Issuance> findByVerificationCode(String code) {
+    return one("SELECT " + COLUMNS + " FROM issuance WHERE verification_code = ?", code);
+  }
+
   /** The held PDF of an ISSUED issuance. */
   public Optional<byte[]> document(String issuanceId) {
     try (Connection c = db.connection();
