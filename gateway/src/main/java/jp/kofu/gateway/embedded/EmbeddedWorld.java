@@ -25,6 +25,8 @@ import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.pki.TrustWorld;
+import jp.kofu.pki.ocsp.OcspResponder;
+import java.util.function.BiConsumer;
 import jp.kofu.pki.X509;
 import jp.kofu.gateway.journal.JournalDatabases;
 import jp.kofu.storage.Database;
@@ -33,7 +35,8 @@ import jp.kofu.storage.Database;
  * The embedded world, kept in a data directory:
  *
  * <pre>
- *   DATA/pki/                    the development trust world (PEM)
+ *   DATA/pki/                    the development trust world (PEM); its OCSP responder and CRLs
+ *                                are served on a free loopback port while the world runs
  *   DATA/issuer/                 registry (H2), municipalities/*.yaml, card-directory.csv
  *   DATA/gateway/                journal (H2), secret.key
  *   DATA/wallet/cards.csv        the seeded cards' serials and PINs (the card holders' side)
@@ -47,12 +50,17 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final boolean temporary;
   private final TrustWorld pki;
   private final Gateway gateway;
+  private final OcspResponder responder;
+  private final FeedCardDirectory cardDirectory;
 
-  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway) {
+  private EmbeddedWorld(
+      Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, OcspResponder responder, FeedCardDirectory cardDirectory) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
     this.gateway = gateway;
+    this.responder = responder;
+    this.cardDirectory = cardDirectory;
   }
 
   /** Options; the defaults make the demo world. */
@@ -64,6 +72,16 @@ public final class EmbeddedWorld implements AutoCloseable {
     int residentsEach = 60;
     long seed = 20230327L;
     Clock clock = Clock.systemUTC();
+    BiConsumer<Gateway.Builder, OcspResponder> customize = (b, r) -> {};
+
+    /**
+     * Adjusts the gateway before it starts (tests: revocation settings, limits); the world's OCSP
+     * responder is there to point revocation at.
+     */
+    public Options gateway(BiConsumer<Gateway.Builder, OcspResponder> customize) {
+      this.customize = customize;
+      return this;
+    }
 
     public Options dataDir(Path dir) {
       this.dataDir = dir;
@@ -128,6 +146,11 @@ public final class EmbeddedWorld implements AutoCloseable {
     Path feed = issuerDir.resolve("card-directory.csv");
     seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
     AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader());
+    // The trust world's revocation service (J-LIS's, in production), started inside so that
+    // revocation works without the user doing anything.
+    OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
+    FeedCardDirectory directory = FeedCardDirectory.fromFile(feed);
+    GatewayConfig.Limits limits = config.limits();
     Gateway.Builder gateway =
         Gateway.builder()
             .listen(listen)
@@ -144,7 +167,13 @@ public final class EmbeddedWorld implements AutoCloseable {
                 config.journal().url() == null
                     ? JournalDatabases.openEmbedded(dir.resolve("gateway"))
                     : JournalDatabases.open(config.journal().url(), config.journal().user(), config.journalPassword()))
-            .cardDirectory(FeedCardDirectory.fromFile(feed))
+            .cardDirectory(directory)
+            .revocation(
+                config.revocationSettings(
+                    responder.ocspUri(),
+                    List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa()))))
+            .terminalRateLimit(limits.terminalRequests(), limits.terminalPeriod())
+            .cardLockout(limits.lockoutFailures(), limits.lockoutWindow(), limits.lockoutDuration())
             .challengeTtl(config.sessions().challengeTtl())
             .sessionTtl(config.sessions().sessionTtl())
             .municipalityDeadline(config.municipalities().deadline())
@@ -156,7 +185,13 @@ public final class EmbeddedWorld implements AutoCloseable {
       gateway.adapter(factories.create(a.kind(), new AdapterContext(a.settings(), adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
       n++;
     }
-    return new EmbeddedWorld(dir, temporary, pki, gateway.start());
+    o.customize.accept(gateway, responder);
+    try {
+      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), responder, directory);
+    } catch (RuntimeException e) {
+      responder.close();
+      throw e;
+    }
   }
 
   private static InetSocketAddress resolved(InetSocketAddress unresolved) {
@@ -203,6 +238,16 @@ public final class EmbeddedWorld implements AutoCloseable {
     return pki;
   }
 
+  /** The trust world's OCSP responder and CRL service. */
+  public OcspResponder ocspResponder() {
+    return responder;
+  }
+
+  /** Card → address municipality, as the gateway knows it (tests add credentials here). */
+  public FeedCardDirectory cardDirectory() {
+    return cardDirectory;
+  }
+
   public Path dataDir() {
     return dataDir;
   }
@@ -223,6 +268,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   @Override
   public void close() {
     gateway.close();
+    responder.close();
     if (temporary) {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
