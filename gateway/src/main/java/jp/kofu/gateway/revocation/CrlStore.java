@@ -110,7 +110,7 @@ final class CrlStore {
         try {
           accept(parse(fetcher.get(source)), source);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-          log.warn("CRL from {} not taken: {}", source, e.getMessage());
+          log.warn("CRL from {} not taken: {}", source, e.getMessage() == null ? e.toString() : e.getMessage());
         }
       }
     } finally {

@@ -111,7 +111,7 @@ final class OcspClient {
     try {
       answer = fetcher.post(url, "application/ocsp-request", request, MAX_RESPONSE_BYTES);
     } catch (IOException e) {
-      throw unavailable("OCSP responder " + url + " did not answer: " + e.getMessage());
+      throw unavailable("OCSP responder " + url + " did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
     try {
       return read(answer, issuer, id, nonce, now);

@@ -79,7 +79,14 @@ public final class Revocation implements AutoCloseable {
    */
   public void checkCard(X509Certificate card, X509Certificate issuer) {
     if (ocsp != null) {
-      OcspClient.Answer a = ocsp.status(issuer, card.getSerialNumber());
+      OcspClient.Answer a;
+      try {
+        a = ocsp.status(issuer, card.getSerialNumber());
+      } catch (KofuException e) {
+        // Loud: while this lasts, no card is admitted.
+        log.warn("card revocation unavailable: {}", e.getMessage());
+        throw e;
+      }
       if (a.revoked()) {
         throw revoked(Reason.CARD_REVOKED, "card certificate", card, a.revokedAt().toString(), a.reason(), "OCSP");
       }
