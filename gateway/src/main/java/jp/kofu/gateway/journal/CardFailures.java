@@ -45,7 +45,9 @@ public final class CardFailures {
    * Counts one failure. When it is the {@code limit}-th within {@code window}, the card is locked
    * out for {@code lockout} and the end of the lockout is returned.
    */
-  public Optional<Instant> recordFailure(String cardKey, Instant now, int limit, Duration window, Duration lockout) {
+  public Optional<Instant> recordFailure(String cardKey, Instant at, int limit, Duration window, Duration lockout) {
+    // Databases keep microseconds and may round up: compare in milliseconds, as stored.
+    Instant now = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     for (int attempt = 0; ; attempt++) {
       try {
         return db.inTransaction(
