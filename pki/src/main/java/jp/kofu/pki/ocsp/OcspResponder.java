@@ -56,7 +56,7 @@ public final class OcspResponder implements AutoCloseable {
   public static OcspResponder start(TrustWorld world, InetSocketAddress listen) {
     try {
       OcspResponder r = new OcspResponder(world, listen);
-      log.info("OCSP responder and CRLs on {}", r.baseUri());
+      log.debug("OCSP responder and CRLs on {}", r.baseUri());
       return r;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + listen, e);
