@@ -10,7 +10,6 @@ import java.util.List;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.pki.CertificateAuthority;
 import jp.kofu.pki.HeldCertificate;
-import jp.kofu.pki.TrustWorld;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.copier.Copier;
@@ -41,7 +40,15 @@ class TerminalTrustTest {
 
   @Test
   void aCopierOfAnotherCaIsRefusedAtTheHandshakeAndTheLogSaysWhy() {
-    HeldCertificate stranger = TrustWorld.generate().terminal("rogue-chain", "store-x", "copier-x");
+    // A CA that took the terminal CA's name, with its own key: the copier's TLS offers its
+    // certificate (the name matches), and the gateway refuses it.
+    HeldCertificate stranger =
+        CertificateAuthority.newRoot(
+                "rogue",
+                org.bouncycastle.asn1.x500.X500Name.getInstance(bench.pki.terminalCa().certificate().getSubjectX500Principal().getEncoded()),
+                Duration.ofDays(30),
+                bench.clock)
+            .issue(new org.bouncycastle.asn1.x500.X500Name("O=rogue-chain,OU=store-x,CN=copier-x"), CertificateAuthority.Profile.TERMINAL, Duration.ofDays(30), List.of());
     Copier copier = bench.copier(gateway, stranger);
 
     try (LogCapture logs = LogCapture.at(ch.qos.logback.classic.Level.INFO)) {

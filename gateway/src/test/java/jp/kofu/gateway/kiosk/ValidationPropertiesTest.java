@@ -41,7 +41,7 @@ import net.jqwik.api.constraints.StringLength;
  * The validators, for all inputs: each either accepts (and what it accepts keeps its invariants) or
  * refuses with its own precise reason — never another exception, never another reason.
  */
-class ValidationProperties {
+class ValidationPropertiesTest {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-04-01T01:00:00Z"), ZoneOffset.UTC);
   static final byte[] SECRET = new byte[32];
   static final TerminalIdentity TERMINAL = new TerminalIdentity("chain", "store", "copier");
