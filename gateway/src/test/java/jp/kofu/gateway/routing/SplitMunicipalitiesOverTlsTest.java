@@ -96,6 +96,7 @@ class SplitMunicipalitiesOverTlsTest {
         """
         listen: 127.0.0.1:0
         data: .
+        limits: {terminal-requests: 100000}   # one copier walks every code of Japan
         adapters:
           - kind: embedded
             settings: {municipalities: "%s"}
