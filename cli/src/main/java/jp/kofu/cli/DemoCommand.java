@@ -91,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         specimens = lines.skip(1).map(Specimen::parse).toList();
       }
       Output output = new Output(out);
+      output.clearEarlierDemoDocuments();
       Demo demo = new Demo(world, copier, wallet, output);
 
       Specimen here = find(specimens, Specimen.ISSUABLE, Seeder.DEMO_MUNICIPALITY);
@@ -110,7 +111,12 @@ final class DemoCommand implements Callable<Integer> {
       }
 
       Set<String> shown = new java.util.TreeSet<>();
-      for (Specimen s : specimens) {
+      // The out-of-hours case last: it moves the world's clock to the evening and back, and nothing
+      // should run on the clock after it (revocation data signed "in the evening" would look newer
+      // than what the afternoon brings).
+      List<Specimen> ordered = new ArrayList<>(specimens);
+      ordered.sort(java.util.Comparator.comparing(sp -> sp.reason().equals("OUT_OF_SERVICE_HOURS")));
+      for (Specimen s : ordered) {
         if (s.reason().equals(Specimen.ISSUABLE)) {
           continue;
         }

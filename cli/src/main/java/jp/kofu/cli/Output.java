@@ -28,6 +28,17 @@ final class Output {
     }
   }
 
+  /** Removes the documents an earlier demo run wrote ({@code NN-type-ISSUANCE.pdf}), so out/ matches its manifest. */
+  void clearEarlierDemoDocuments() {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("\\d\\d-[a-z-]+-[0-9A-Z]{26}\\.pdf")).toList()) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes a PDF and records it; returns its path. */
   Path document(String fileName, byte[] pdf, String municipalityCode, String certificateType, String cardSerial, long residentId, String issuanceId) {
     return document(fileName, pdf, municipalityCode, certificateType, cardSerial, residentId, issuanceId, null);
