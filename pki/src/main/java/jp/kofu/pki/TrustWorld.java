@@ -225,12 +225,7 @@ public final class TrustWorld {
    */
   public HeldCertificate terminal(String storeChain, String store, String terminal, java.security.KeyPair keys) {
     return terminalCa.issue(
-        new X500NameBuilder(BCStyle.INSTANCE)
-            .addRDN(BCStyle.C, "JP")
-            .addRDN(BCStyle.O, storeChain)
-            .addRDN(BCStyle.OU, store)
-            .addRDN(BCStyle.CN, terminal)
-            .build(),
+        terminalSubject(storeChain, store, terminal),
         CertificateAuthority.Profile.TERMINAL,
         SERVICE_VALIDITY,
         X509.newSerial(),
@@ -299,15 +294,20 @@ public final class TrustWorld {
         "terminal/copiers/" + storeChain + "/" + store + "/" + terminal,
         () ->
             terminalCa.issue(
-                new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.C, "JP")
-                    .addRDN(BCStyle.O, storeChain)
-                    .addRDN(BCStyle.OU, store)
-                    .addRDN(BCStyle.CN, terminal)
-                    .build(),
+                terminalSubject(storeChain, store, terminal),
                 CertificateAuthority.Profile.TERMINAL,
                 SERVICE_VALIDITY,
                 List.of()));
+  }
+
+  /** A copier's subject: store chain (O), store (OU), terminal (CN). */
+  private static X500Name terminalSubject(String storeChain, String store, String terminal) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.C, "JP")
+        .addRDN(BCStyle.O, storeChain)
+        .addRDN(BCStyle.OU, store)
+        .addRDN(BCStyle.CN, terminal)
+        .build();
   }
 
   /** The gateway's TLS server certificate, for localhost. */
