@@ -35,6 +35,7 @@ import jp.kofu.gateway.auth.TerminalAuthInterceptor;
 import jp.kofu.gateway.issuance.DocumentCheck;
 import jp.kofu.gateway.issuance.IssuanceService;
 import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.gateway.kiosk.KioskService;
 import jp.kofu.gateway.routing.CardDirectory;
 import jp.kofu.gateway.routing.Municipality;
@@ -70,11 +71,13 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final Duration shutdownGrace;
   private final IssuanceService issuance;
+  private final Reconciler reconciler;
 
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
-    this.journal = new IssuanceJournal(journalDatabase);
+    this.journal = new IssuanceJournal(journalDatabase, IssuanceJournal.chainKey(b.secret));
+    this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
     Map<String, Municipality> served = new LinkedHashMap<>();
@@ -139,6 +142,19 @@ public final class Gateway implements AutoCloseable {
         1,
         1,
         TimeUnit.MINUTES);
+    // At start too: issuances left open by a gateway that died are settled without waiting.
+    long reconcileEveryMs = Math.max(1000, Math.min(b.unconfirmedTimeout.toMillis() / 4, 60_000));
+    housekeeping.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reconciler.run();
+          } catch (RuntimeException e) {
+            log.warn("journal reconciliation failed: {}", e.getMessage());
+          }
+        },
+        0,
+        reconcileEveryMs,
+        TimeUnit.MILLISECONDS);
     log.info("gateway listening on {} serving {} municipalities", address(), served.size());
   }
 
@@ -156,6 +172,11 @@ public final class Gateway implements AutoCloseable {
 
   public IssuanceJournal journal() {
     return journal;
+  }
+
+  /** Voids and refunds what was never confirmed; runs by itself, and on demand (tests, tools). */
+  public Reconciler reconciler() {
+    return reconciler;
   }
 
   public Map<String, Municipality> municipalities() {
@@ -210,6 +231,7 @@ public final class Gateway implements AutoCloseable {
     private Duration municipalityDeadline = Duration.ofSeconds(10);
     private int municipalityConcurrency = 64;
     private Duration attemptTimeout = Duration.ofSeconds(30);
+    private Duration unconfirmedTimeout = Duration.ofMinutes(30);
     private Duration shutdownGrace = Duration.ofSeconds(10);
 
     public Builder listen(InetSocketAddress listen) {
@@ -285,6 +307,12 @@ public final class Gateway implements AutoCloseable {
 
     public Builder attemptTimeout(Duration d) {
       this.attemptTimeout = d;
+      return this;
+    }
+
+    /** Issued but unconfirmed this long: voided and refunded. Longer than {@link #sessionTtl}. */
+    public Builder unconfirmedTimeout(Duration d) {
+      this.unconfirmedTimeout = d;
       return this;
     }
 
