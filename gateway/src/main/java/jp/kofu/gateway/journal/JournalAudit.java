@@ -121,6 +121,13 @@ public final class JournalAudit {
               ? "says seq " + head.seq() + " but the chain ends at " + last + " (its last events were deleted)"
               : "says seq " + head.seq() + " but the chain ends at " + last + " (the head was edited)");
     }
+    if (anchor != null && anchor.seq() == 0) {
+      // The empty journal's head: every chain starts there.
+      anchorSeen = true;
+      if (!anchor.hash().equals(JournalChain.GENESIS)) {
+        findings.add("anchor " + anchor, "seq 0 is the empty journal, whose hash is " + JournalChain.GENESIS);
+      }
+    }
     if (anchor != null && !anchorSeen) {
       findings.add("anchor " + anchor, "no event has this seq any more (the chain was truncated)");
     }
@@ -345,7 +352,7 @@ public final class JournalAudit {
       if (k != EventKind.BINDING_CHECKED) {
         checkedSha256 = null;
       }
-      fields.put("state", state.name());
+      fields.put("state", state == null ? null : state.name());
     }
   }
 }

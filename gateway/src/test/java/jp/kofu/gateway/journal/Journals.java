@@ -71,14 +71,8 @@ final class Journals implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
-  /** 26 Crockford base32 characters, unique enough for tests. */
   static String issuanceId() {
-    String alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    StringBuilder s = new StringBuilder(26);
-    for (int i = 0; i < 26; i++) {
-      s.append(alphabet.charAt(RANDOM.nextInt(32)));
-    }
-    return s.toString();
+    return TestIds.issuanceId();
   }
 
   /** An order taken to ISSUED; returns its id. */
