@@ -315,7 +315,10 @@ public final class JournalAudit {
             case BINDING_CHECK_FAILED -> state == IssuanceState.ORDERED;
             case ISSUED -> {
               // A document is issued only right after it passed the check.
-              boolean ok = state == IssuanceState.ORDERED && Objects.equals(checkedSha256, p.get("document_sha256"));
+              if (state == IssuanceState.ORDERED && !Objects.equals(checkedSha256, p.get("document_sha256"))) {
+                findings.add("seq " + seq, "ISSUED without a passed binding check of its document just before it, for issuance " + issuanceId);
+              }
+              boolean ok = state == IssuanceState.ORDERED;
               fields.putAll(p);
               fields.put("issued_at", at);
               state = IssuanceState.ISSUED;
