@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = "Simulated store copiers and cards.",
-    subcommands = {SimCommand.Issue.class})
+    subcommands = {SimCommand.Issue.class, SimLoadCommand.class})
 final class SimCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

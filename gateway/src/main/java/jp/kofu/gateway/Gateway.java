@@ -37,7 +37,9 @@ import jp.kofu.gateway.issuance.IssuanceService;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.gateway.kiosk.KioskService;
+import jp.kofu.gateway.metrics.MetricsEndpoint;
 import jp.kofu.gateway.routing.CardDirectory;
+import jp.kofu.gateway.routing.Isolation;
 import jp.kofu.gateway.routing.Municipality;
 import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.reference.LocalGovernmentCodes;
@@ -45,6 +47,9 @@ import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
 import jp.kofu.storage.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +66,9 @@ public final class Gateway implements AutoCloseable {
 
   public static final int MAX_INBOUND_METADATA_BYTES = 8 * 1024;
 
+  /** Health-service name of a municipality's status: this prefix and its code. */
+  public static final String MUNICIPALITY_HEALTH_PREFIX = "kofu.municipality.";
+
   private final Server server;
   private final HealthStatusManager health;
   private final IssuanceJournal journal;
@@ -72,6 +80,8 @@ public final class Gateway implements AutoCloseable {
   private final Duration shutdownGrace;
   private final IssuanceService issuance;
   private final Reconciler reconciler;
+  private final MeterRegistry meters;
+  private final MetricsEndpoint metricsEndpoint;
 
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
@@ -80,12 +90,16 @@ public final class Gateway implements AutoCloseable {
     this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
+    this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Isolation isolation =
+        b.isolation != null ? b.isolation : new Isolation(b.municipalityDeadline, b.municipalityConcurrency, Isolation.Breaker.defaults());
     Map<String, Municipality> served = new LinkedHashMap<>();
     for (IssuerAdapter adapter : adapters) {
       for (String code : adapter.municipalityCodes()) {
-        if (served.put(code, new Municipality(code, adapter, b.municipalityDeadline, b.municipalityConcurrency)) != null) {
+        if (served.containsKey(code)) {
           throw new IllegalArgumentException("municipality " + code + " is served by two adapters");
         }
+        served.put(code, new Municipality(code, adapter, isolation, clock, meters));
       }
     }
     this.municipalities = served;
@@ -130,6 +144,17 @@ public final class Gateway implements AutoCloseable {
             .start();
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(KioskServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    // Each municipality's own status: "kofu.municipality.CODE" is NOT_SERVING while its circuit is open.
+    for (Municipality m : served.values()) {
+      String service = MUNICIPALITY_HEALTH_PREFIX + m.code();
+      health.setStatus(service, HealthCheckResponse.ServingStatus.SERVING);
+      m.onStatusChange(
+          st -> health.setStatus(
+              service,
+              st == Municipality.Status.CIRCUIT_OPEN ? HealthCheckResponse.ServingStatus.NOT_SERVING : HealthCheckResponse.ServingStatus.SERVING));
+    }
+    this.metricsEndpoint =
+        b.metricsListen != null && meters instanceof PrometheusMeterRegistry prometheus ? MetricsEndpoint.start(b.metricsListen, prometheus) : null;
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
     housekeeping.scheduleWithFixedDelay(
         () -> {
@@ -183,6 +208,16 @@ public final class Gateway implements AutoCloseable {
     return municipalities;
   }
 
+  /** The gateway's meters (a Prometheus registry unless the builder was given another). */
+  public MeterRegistry meters() {
+    return meters;
+  }
+
+  /** Where metrics are served, or null when they are not. */
+  public InetSocketAddress metricsAddress() {
+    return metricsEndpoint == null ? null : metricsEndpoint.address();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -204,11 +239,17 @@ public final class Gateway implements AutoCloseable {
     housekeeping.shutdownNow();
     executor.shutdownNow();
     for (Municipality m : municipalities.values()) {
+      m.close();
+    }
+    for (IssuerAdapter a : adapters) {
       try {
-        m.close();
+        a.close();
       } catch (RuntimeException e) {
-        log.warn("closing municipality {}: {}", m.code(), e.getMessage());
+        log.warn("closing an issuer adapter: {}", e.getMessage());
       }
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
     }
     journalDatabase.close();
     log.info("gateway stopped");
@@ -232,6 +273,9 @@ public final class Gateway implements AutoCloseable {
     private int municipalityConcurrency = 64;
     private Duration attemptTimeout = Duration.ofSeconds(30);
     private Duration unconfirmedTimeout = Duration.ofMinutes(30);
+    private Isolation isolation;
+    private MeterRegistry meters;
+    private InetSocketAddress metricsListen;
     private Duration shutdownGrace = Duration.ofSeconds(10);
 
     public Builder listen(InetSocketAddress listen) {
@@ -302,6 +346,24 @@ public final class Gateway implements AutoCloseable {
 
     public Builder municipalityConcurrency(int n) {
       this.municipalityConcurrency = n;
+      return this;
+    }
+
+    /** Each municipality's limit, deadline and breaker (replaces municipalityDeadline/Concurrency). */
+    public Builder isolation(Isolation isolation) {
+      this.isolation = isolation;
+      return this;
+    }
+
+    /** Where meters go; default a Prometheus registry of the gateway's own. */
+    public Builder meters(MeterRegistry meters) {
+      this.meters = meters;
+      return this;
+    }
+
+    /** Serve metrics (Prometheus text) on this address; default: not served. */
+    public Builder metricsListen(InetSocketAddress listen) {
+      this.metricsListen = listen;
       return this;
     }
 

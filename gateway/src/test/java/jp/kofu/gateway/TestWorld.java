@@ -29,7 +29,7 @@ public final class TestWorld implements AutoCloseable {
     this.world = world;
     this.wallet = CardWallet.open(world.walletDir(), world.pki());
     this.registryDb =
-        Database.open(Database.h2FileUrl(world.dataDir().resolve("issuer").resolve("registry")), "sa", "", ResidentRegistry.MIGRATIONS, 2);
+        Database.open(ResidentRegistry.embeddedUrl(world.dataDir().resolve("issuer")), "sa", "", ResidentRegistry.MIGRATIONS, 2);
     this.registry = new ResidentRegistry(registryDb);
   }
 

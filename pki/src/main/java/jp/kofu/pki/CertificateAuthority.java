@@ -177,7 +177,14 @@ public final class CertificateAuthority {
 
   /** Issues an end-entity certificate with a fresh RSA-2048 key and the given serial. */
   public HeldCertificate issue(X500Name subject, Profile profile, Duration validity, BigInteger serial) {
-    KeyPair keys = X509.newRsaKeyPair();
+    return issue(subject, profile, validity, serial, X509.newRsaKeyPair());
+  }
+
+  /**
+   * Issues an end-entity certificate for a key pair the caller provides (load tests share a pool of
+   * keys among thousands of simulated cards and copiers, instead of generating one each).
+   */
+  public HeldCertificate issue(X500Name subject, Profile profile, Duration validity, BigInteger serial, KeyPair keys) {
     X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
     X509Certificate cert = build(issuer, keys.getPublic(), subject, keyPair, certificate, profile, validity, clock, List.of(), serial);
     return new HeldCertificate(cert, keys, intermediates());

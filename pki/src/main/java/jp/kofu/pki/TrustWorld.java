@@ -133,12 +133,36 @@ public final class TrustWorld {
    * materialized with its serial when it is first used.
    */
   public HeldCertificate cardWithSerial(String serialHex, boolean smartphone) {
+    return cardWithSerial(serialHex, smartphone, X509.newRsaKeyPair());
+  }
+
+  /** The card with this serial, for a key pair the caller provides (a load test's key pool). */
+  public HeldCertificate cardWithSerial(String serialHex, boolean smartphone, java.security.KeyPair keys) {
     CertificateAuthority ca = smartphone ? smartphoneCa : cardCa;
     return ca.issue(
         cardSubject(),
         smartphone ? CertificateAuthority.Profile.SMARTPHONE : CertificateAuthority.Profile.CARD,
         CARD_VALIDITY,
-        new java.math.BigInteger(serialHex, 16));
+        new java.math.BigInteger(serialHex, 16),
+        keys);
+  }
+
+  /**
+   * A copier's client certificate for a key pair the caller provides, neither cached nor written:
+   * the load simulator's thousands of copiers.
+   */
+  public HeldCertificate terminal(String storeChain, String store, String terminal, java.security.KeyPair keys) {
+    return terminalCa.issue(
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.C, "JP")
+            .addRDN(BCStyle.O, storeChain)
+            .addRDN(BCStyle.OU, store)
+            .addRDN(BCStyle.CN, terminal)
+            .build(),
+        CertificateAuthority.Profile.TERMINAL,
+        SERVICE_VALIDITY,
+        X509.newSerial(),
+        keys);
   }
 
   /** A new smartphone user-certification credential. */

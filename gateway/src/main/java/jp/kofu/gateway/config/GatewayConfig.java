@@ -35,9 +35,16 @@ import java.util.Map;
  * municipalities:
  *   deadline: 10s                # per call to a municipality
  *   concurrency: 64              # calls in flight per municipality
+ *   breaker: {window: 20, minimum-calls: 10, failure-rate: 50, open-for: 30s, half-open-calls: 3}
  * adapters:                      # default: one embedded adapter on DATA/issuer
  *   - kind: embedded
  *     settings: {catalog: var/issuer/municipalities}
+ * plugins: plugins               # issuer-adapter plugin jars (default: none)
+ * card-directory:                # default: the feed DATA/issuer/card-directory.csv
+ *   kind: feed
+ *   settings: {files: var/issuer/card-directory.csv}
+ * metrics:                       # default: off
+ *   listen: 127.0.0.1:9464       # Prometheus text format at http://127.0.0.1:9464/metrics
  * </pre>
  */
 public record GatewayConfig(
@@ -47,6 +54,9 @@ public record GatewayConfig(
     Sessions sessions,
     Municipalities municipalities,
     List<Adapter> adapters,
+    Path plugins,
+    @JsonProperty("card-directory") CardDirectory cardDirectory,
+    Metrics metrics,
     Settlement settlement) {
 
   /**
@@ -68,7 +78,25 @@ public record GatewayConfig(
   public record Sessions(
       @JsonProperty("challenge-ttl") Duration challengeTtl, @JsonProperty("session-ttl") Duration sessionTtl) {}
 
-  public record Municipalities(Duration deadline, Integer concurrency) {}
+  public record Municipalities(Duration deadline, Integer concurrency, Breaker breaker) {}
+
+  /** Each municipality's circuit breaker; see {@link jp.kofu.gateway.routing.Isolation.Breaker}. */
+  public record Breaker(
+      Integer window,
+      @JsonProperty("minimum-calls") Integer minimumCalls,
+      @JsonProperty("failure-rate") Float failureRate,
+      @JsonProperty("open-for") Duration openFor,
+      @JsonProperty("half-open-calls") Integer halfOpenCalls) {
+    jp.kofu.gateway.routing.Isolation.Breaker toIsolation() {
+      return new jp.kofu.gateway.routing.Isolation.Breaker(window, minimumCalls, failureRate, openFor, halfOpenCalls);
+    }
+  }
+
+  /** The card directory: its kind (a {@link jp.kofu.gateway.routing.CardDirectoryFactory}'s) and settings. */
+  public record CardDirectory(String kind, Map<String, String> settings) {}
+
+  /** Where metrics are served in the Prometheus text format; null listen means off. */
+  public record Metrics(String listen) {}
 
   /** One issuer adapter: its kind (a factory's), and its settings as strings. */
   public record Adapter(String kind, Map<String, String> settings) {}
@@ -82,7 +110,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null).normalized(Path.of("."));
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null).normalized(Path.of("."));
   }
 
   public static GatewayConfig load(Path file) {
@@ -116,10 +144,11 @@ public record GatewayConfig(
     s = new Sessions(
         positive("sessions.challenge-ttl", s.challengeTtl() == null ? Duration.ofMinutes(2) : s.challengeTtl()),
         positive("sessions.session-ttl", s.sessionTtl() == null ? Duration.ofMinutes(15) : s.sessionTtl()));
-    Municipalities m = municipalities == null ? new Municipalities(null, null) : municipalities;
+    Municipalities m = municipalities == null ? new Municipalities(null, null, null) : municipalities;
     m = new Municipalities(
         positive("municipalities.deadline", m.deadline() == null ? Duration.ofSeconds(10) : m.deadline()),
-        m.concurrency() == null ? 64 : m.concurrency());
+        m.concurrency() == null ? 64 : m.concurrency(),
+        breaker(m.breaker()));
     if (m.concurrency() < 1 || m.concurrency() > 10_000) {
       throw new ConfigException("municipalities.concurrency: " + m.concurrency() + " (expected: 1..10000)");
     }
@@ -155,7 +184,40 @@ public record GatewayConfig(
         a.set(i, new Adapter(a.get(i).kind(), Map.of()));
       }
     }
-    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), st);
+    Path p = plugins == null ? null : base.resolve(plugins).normalize();
+    CardDirectory cd = cardDirectory == null ? new CardDirectory("feed", Map.of()) : cardDirectory;
+    if (cd.kind() == null || cd.kind().isBlank()) {
+      throw new ConfigException("card-directory.kind: missing (expected: e.g. feed)");
+    }
+    cd = new CardDirectory(cd.kind(), cd.settings() == null ? Map.of() : Map.copyOf(cd.settings()));
+    Metrics mt = metrics == null ? new Metrics(null) : metrics;
+    if (mt.listen() != null) {
+      HostPort.parse("metrics.listen", mt.listen());
+    }
+    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, st);
+  }
+
+  private static Breaker breaker(Breaker b) {
+    jp.kofu.gateway.routing.Isolation.Breaker defaults = jp.kofu.gateway.routing.Isolation.Breaker.defaults();
+    Breaker in = b == null ? new Breaker(null, null, null, null, null) : b;
+    Breaker out =
+        new Breaker(
+            in.window() == null ? defaults.window() : in.window(),
+            in.minimumCalls() == null ? defaults.minimumCalls() : in.minimumCalls(),
+            in.failureRate() == null ? defaults.failureRatePercent() : in.failureRate(),
+            positive("municipalities.breaker.open-for", in.openFor() == null ? defaults.openFor() : in.openFor()),
+            in.halfOpenCalls() == null ? defaults.halfOpenCalls() : in.halfOpenCalls());
+    try {
+      out.toIsolation();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("municipalities." + e.getMessage());
+    }
+    return out;
+  }
+
+  /** The isolation every municipality gets. */
+  public jp.kofu.gateway.routing.Isolation isolation() {
+    return new jp.kofu.gateway.routing.Isolation(municipalities.deadline(), municipalities.concurrency(), municipalities.breaker().toIsolation());
   }
 
   private static Duration positive(String field, Duration d) {

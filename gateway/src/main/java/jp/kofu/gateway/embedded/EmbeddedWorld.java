@@ -18,6 +18,7 @@ import jp.kofu.gateway.auth.CardTrust;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.config.HostPort;
 import jp.kofu.gateway.routing.AdapterFactories;
+import jp.kofu.gateway.routing.CardDirectoryFactory;
 import jp.kofu.gateway.routing.FeedCardDirectory;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
@@ -47,12 +48,14 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final boolean temporary;
   private final TrustWorld pki;
   private final Gateway gateway;
+  private final AdapterFactories factories;
 
-  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway) {
+  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
     this.gateway = gateway;
+    this.factories = factories;
   }
 
   /** Options; the defaults make the demo world. */
@@ -64,6 +67,8 @@ public final class EmbeddedWorld implements AutoCloseable {
     int residentsEach = 60;
     long seed = 20230327L;
     Clock clock = Clock.systemUTC();
+    final List<jp.kofu.issuer.spi.IssuerAdapter> extraAdapters = new java.util.ArrayList<>();
+    jp.kofu.gateway.routing.Isolation isolation;
 
     public Options dataDir(Path dir) {
       this.dataDir = dir;
@@ -101,6 +106,18 @@ public final class EmbeddedWorld implements AutoCloseable {
       this.clock = clock;
       return this;
     }
+
+    /** An adapter made by the caller, routed beside the configured ones (tests' misbehaving municipalities). */
+    public Options adapter(jp.kofu.issuer.spi.IssuerAdapter adapter) {
+      this.extraAdapters.add(adapter);
+      return this;
+    }
+
+    /** Each municipality's limit, deadline and breaker, instead of the configuration's. */
+    public Options isolation(jp.kofu.gateway.routing.Isolation isolation) {
+      this.isolation = isolation;
+      return this;
+    }
   }
 
   public static Options options() {
@@ -127,7 +144,7 @@ public final class EmbeddedWorld implements AutoCloseable {
     Path issuerDir = dir.resolve("issuer");
     Path feed = issuerDir.resolve("card-directory.csv");
     seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
-    AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader());
+    AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader(), config.plugins());
     Gateway.Builder gateway =
         Gateway.builder()
             .listen(listen)
@@ -143,11 +160,15 @@ public final class EmbeddedWorld implements AutoCloseable {
             .journal(JournalDatabases.open(config))
             .attemptTimeout(config.journal().attemptTimeout())
             .unconfirmedTimeout(config.journal().unconfirmedTimeout())
-            .cardDirectory(FeedCardDirectory.fromFile(feed))
+            .cardDirectory(
+                config.cardDirectory().kind().equals("feed") && config.cardDirectory().settings().isEmpty()
+                    ? FeedCardDirectory.fromFile(feed)
+                    : CardDirectoryFactory.create(
+                        config.cardDirectory().kind(), config.cardDirectory().settings(), dir, EmbeddedWorld.class.getClassLoader()))
             .challengeTtl(config.sessions().challengeTtl())
             .sessionTtl(config.sessions().sessionTtl())
-            .municipalityDeadline(config.municipalities().deadline())
-            .municipalityConcurrency(config.municipalities().concurrency())
+            .isolation(o.isolation != null ? o.isolation : config.isolation())
+            .metricsListen(config.metrics().listen() == null ? null : resolved(HostPort.parse("metrics.listen", config.metrics().listen())))
             .clock(o.clock);
     int n = 0;
     for (GatewayConfig.Adapter a : config.adapters()) {
@@ -155,7 +176,13 @@ public final class EmbeddedWorld implements AutoCloseable {
       gateway.adapter(factories.create(a.kind(), new AdapterContext(a.settings(), adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
       n++;
     }
-    return new EmbeddedWorld(dir, temporary, pki, gateway.start());
+    o.extraAdapters.forEach(gateway::adapter);
+    try {
+      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories);
+    } catch (RuntimeException e) {
+      factories.close();
+      throw e;
+    }
   }
 
   private static InetSocketAddress resolved(InetSocketAddress unresolved) {
@@ -163,7 +190,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   }
 
   private static void seedIfEmpty(TrustWorld pki, Path issuerDir, Path feed, Path wallet, Options o) {
-    try (Database db = Database.open(Database.h2FileUrl(issuerDir.resolve("registry")), "sa", "", ResidentRegistry.MIGRATIONS, 2)) {
+    try (Database db = Database.open(ResidentRegistry.embeddedUrl(issuerDir), "sa", "", ResidentRegistry.MIGRATIONS, 2)) {
       ResidentRegistry registry = new ResidentRegistry(db);
       if (registry.countResidents(o.municipalities.get(0)) > 0) {
         return;
@@ -227,6 +254,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   @Override
   public void close() {
     gateway.close();
+    factories.close();
     if (temporary) {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

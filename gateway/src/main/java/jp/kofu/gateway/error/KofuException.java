@@ -15,7 +15,7 @@ import jp.kofu.proto.type.v1.Reason;
  * contains a resident's personal data; the reason and metadata are for machines.
  */
 public final class KofuException extends RuntimeException {
-  public static final String DOMAIN = "kofu.jp";
+  public static final String DOMAIN = jp.kofu.proto.KofuErrors.DOMAIN;
 
   private final Reason reason;
   private final Status.Code code;
@@ -53,33 +53,12 @@ public final class KofuException extends RuntimeException {
   }
 
   public StatusRuntimeException toStatusException() {
-    ErrorInfo info =
-        ErrorInfo.newBuilder().setReason(reason.name()).setDomain(DOMAIN).putAllMetadata(metadata).build();
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.value())
-            .setMessage(getMessage())
-            .addDetails(Any.pack(info))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
+    return jp.kofu.proto.KofuErrors.status(code, reason, getMessage(), metadata);
   }
 
   /** The reason carried by a status, or null: what copiers and tests read back. */
   public static Reason reasonOf(Throwable t) {
-    com.google.rpc.Status status = StatusProto.fromThrowable(t);
-    if (status == null) {
-      return null;
-    }
-    for (Any detail : status.getDetailsList()) {
-      if (detail.is(ErrorInfo.class)) {
-        try {
-          ErrorInfo info = detail.unpack(ErrorInfo.class);
-          return DOMAIN.equals(info.getDomain()) ? Reason.valueOf(info.getReason()) : null;
-        } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
-          return null;
-        }
-      }
-    }
-    return null;
+    return jp.kofu.proto.KofuErrors.reasonOf(t);
   }
+
 }

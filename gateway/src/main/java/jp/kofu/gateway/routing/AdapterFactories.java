@@ -1,43 +1,202 @@
 package jp.kofu.gateway.routing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.stream.Stream;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.IssuerAdapterFactory;
+import jp.kofu.issuer.spi.SpiVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Finds issuer-adapter factories with {@link ServiceLoader} and creates adapters by kind. */
-public final class AdapterFactories {
-  private final List<IssuerAdapterFactory> factories;
+/**
+ * Finds issuer-adapter factories with {@link ServiceLoader}, on the class path and in a plugins
+ * directory, and creates adapters by kind.
+ *
+ * <p>In the plugins directory, each {@code *.jar} is one plugin, and each subdirectory is one plugin
+ * made of all the jars in it (the adapter and the libraries it brings). Every plugin gets its own
+ * {@link URLClassLoader} whose parent is the gateway's loader: a plugin sees the SPI and kofu's
+ * public document API, and two plugins can bring different versions of the same library without
+ * meeting. Loaders stay open for the gateway's lifetime ({@link #close}).
+ *
+ * <p>Checked when loading, not at the first copier: every factory's SPI version ({@link
+ * SpiVersion#canHost}), and that no two factories claim the same kind.
+ */
+public final class AdapterFactories implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdapterFactories.class);
 
-  private AdapterFactories(List<IssuerAdapterFactory> factories) {
-    this.factories = List.copyOf(factories);
+  /** A factory and where it came from (a jar path, or "class path"). */
+  public record Found(IssuerAdapterFactory factory, String origin) {}
+
+  private final Map<String, Found> byKind;
+  private final List<URLClassLoader> pluginLoaders;
+
+  private AdapterFactories(Map<String, Found> byKind, List<URLClassLoader> pluginLoaders) {
+    this.byKind = byKind;
+    this.pluginLoaders = List.copyOf(pluginLoaders);
   }
 
   /** The factories visible to {@code loader}. */
   public static AdapterFactories discover(ClassLoader loader) {
-    List<IssuerAdapterFactory> found = new ArrayList<>();
-    ServiceLoader.load(IssuerAdapterFactory.class, loader).forEach(found::add);
-    return new AdapterFactories(found);
+    return discover(loader, null);
+  }
+
+  /**
+   * The factories visible to {@code loader}, and those of the plugins in {@code pluginsDir} (none
+   * when null or absent).
+   *
+   * @throws IllegalArgumentException a plugin that cannot be loaded, speaks another SPI version, or
+   *     claims a kind already taken
+   */
+  public static AdapterFactories discover(ClassLoader loader, Path pluginsDir) {
+    Map<String, Found> byKind = new LinkedHashMap<>();
+    List<URLClassLoader> loaders = new ArrayList<>();
+    try {
+      for (IssuerAdapterFactory f : load(loader, "class path")) {
+        add(byKind, new Found(f, "class path"));
+      }
+      if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
+        for (Path plugin : plugins(pluginsDir)) {
+          URLClassLoader pluginLoader = new URLClassLoader("kofu-plugin:" + plugin.getFileName(), urls(plugin), loader);
+          loaders.add(pluginLoader);
+          List<IssuerAdapterFactory> found = new ArrayList<>();
+          // Only the factories this plugin brings: the parent's are already registered.
+          for (IssuerAdapterFactory f : load(pluginLoader, plugin.toString())) {
+            if (f.getClass().getClassLoader() == pluginLoader) {
+              found.add(f);
+            }
+          }
+          if (found.isEmpty()) {
+            log.warn("plugin {}: no META-INF/services/{} entry; ignored", plugin, IssuerAdapterFactory.class.getName());
+          }
+          for (IssuerAdapterFactory f : found) {
+            add(byKind, new Found(f, plugin.toString()));
+            log.info("plugin {}: adapter kind '{}' (SPI {})", plugin.getFileName(), f.kind(), f.spiVersion());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      closeAll(loaders);
+      throw e;
+    }
+    return new AdapterFactories(byKind, loaders);
+  }
+
+  private static List<IssuerAdapterFactory> load(ClassLoader loader, String origin) {
+    List<IssuerAdapterFactory> out = new ArrayList<>();
+    try {
+      ServiceLoader.load(IssuerAdapterFactory.class, loader).forEach(out::add);
+    } catch (ServiceConfigurationError | LinkageError e) {
+      throw new IllegalArgumentException("issuer adapter plugin " + origin + ": cannot be loaded (" + e.getMessage() + ")", e);
+    }
+    return out;
+  }
+
+  private static void add(Map<String, Found> byKind, Found found) {
+    IssuerAdapterFactory f = found.factory();
+    SpiVersion theirs;
+    try {
+      theirs = SpiVersion.parse(f.spiVersion());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("adapter kind '" + f.kind() + "' from " + found.origin() + ": " + e.getMessage());
+    }
+    if (!SpiVersion.CURRENT.canHost(theirs)) {
+      throw new IllegalArgumentException(
+          "adapter kind '" + f.kind() + "' from " + found.origin() + " implements SPI " + theirs
+              + " (expected: " + SpiVersion.CURRENT.major() + ".0 to " + SpiVersion.CURRENT + ")");
+    }
+    Found before = byKind.putIfAbsent(f.kind(), found);
+    if (before != null && before.factory().getClass() != f.getClass()) {
+      throw new IllegalArgumentException(
+          "adapter kind '" + f.kind() + "' is provided twice: by " + before.origin() + " and by " + found.origin());
+    }
+  }
+
+  private static List<Path> plugins(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("plugins directory " + dir, e);
+    }
+  }
+
+  private static URL[] urls(Path plugin) {
+    List<Path> jars;
+    if (Files.isDirectory(plugin)) {
+      try (Stream<Path> entries = Files.list(plugin)) {
+        jars = entries.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+      } catch (IOException e) {
+        throw new UncheckedIOException("plugin directory " + plugin, e);
+      }
+    } else {
+      jars = List.of(plugin);
+    }
+    URL[] urls = new URL[jars.size()];
+    for (int i = 0; i < urls.length; i++) {
+      try {
+        urls[i] = jars.get(i).toUri().toURL();
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("plugin " + jars.get(i) + ": " + e.getMessage());
+      }
+    }
+    return urls;
   }
 
   public List<IssuerAdapterFactory> factories() {
-    return factories;
+    return byKind.values().stream().map(Found::factory).toList();
+  }
+
+  /** Every kind found, with where it came from. */
+  public Map<String, Found> kinds() {
+    return Map.copyOf(byKind);
   }
 
   public IssuerAdapter create(String kind, AdapterContext context) {
-    for (IssuerAdapterFactory f : factories) {
-      if (f.kind().equals(kind)) {
-        String major = f.spiVersion().split("\\.")[0];
-        if (!major.equals(IssuerAdapterFactory.SPI_VERSION.split("\\.")[0])) {
-          throw new IllegalArgumentException(
-              "adapter kind '" + kind + "' implements SPI " + f.spiVersion() + " (expected: " + IssuerAdapterFactory.SPI_VERSION + ")");
-        }
-        return f.create(context);
+    Found found = byKind.get(kind);
+    if (found == null) {
+      throw new IllegalArgumentException("no issuer adapter of kind '" + kind + "' (found: " + byKind.keySet() + ")");
+    }
+    IssuerAdapterFactory f = found.factory();
+    // The plugin's own loader while it builds its adapter: libraries that look up resources or
+    // services through the context class loader find the plugin's, not the gateway's.
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(f.getClass().getClassLoader());
+    try {
+      return f.create(context);
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+  }
+
+  /** Closes the plugins' class loaders; call after the adapters they made are closed. */
+  @Override
+  public void close() {
+    closeAll(pluginLoaders);
+  }
+
+  private static void closeAll(List<URLClassLoader> loaders) {
+    for (URLClassLoader l : loaders) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        log.warn("closing plugin loader {}: {}", l.getName(), e.getMessage());
       }
     }
-    throw new IllegalArgumentException(
-        "no issuer adapter of kind '" + kind + "' (found: " + factories.stream().map(IssuerAdapterFactory::kind).toList() + ")");
   }
 }

@@ -18,11 +18,42 @@ import jp.kofu.issuer.spi.CardRef;
  * The embedded card directory: fed from CSV files {@code
  * issuer_key_id,serial,municipality_code,usable_from} (the seed tool writes one), held in memory.
  * {@link #load} may be called again to take a newer feed.
+ *
+ * <p>Kind {@code feed} in the configuration; setting {@code files}: comma-separated feed files,
+ * default {@code DATA/issuer/card-directory.csv}. A file that does not exist yet is skipped.
  */
 public final class FeedCardDirectory implements CardDirectory {
   private record Entry(String municipalityCode, LocalDate usableFrom) {}
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** {@link CardDirectoryFactory} of kind {@code feed}. */
+  public static final class Factory implements CardDirectoryFactory {
+    @Override
+    public String kind() {
+      return "feed";
+    }
+
+    @Override
+    public CardDirectory create(java.util.Map<String, String> settings, Path dataDirectory) {
+      String files = settings.get("files");
+      FeedCardDirectory d = new FeedCardDirectory();
+      if (files == null || files.isBlank()) {
+        Path feed = dataDirectory.resolve("issuer").resolve("card-directory.csv");
+        if (Files.exists(feed)) {
+          d.load(feed);
+        }
+        return d;
+      }
+      for (String f : files.split(",")) {
+        Path feed = Path.of(f.strip());
+        if (Files.exists(feed)) {
+          d.load(feed);
+        }
+      }
+      return d;
+    }
+  }
 
   public static FeedCardDirectory fromFile(Path feed) {
     FeedCardDirectory d = new FeedCardDirectory();

@@ -1,15 +1,27 @@
 package jp.kofu.gateway.routing;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.Context;
+import io.grpc.Deadline;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import jp.kofu.gateway.error.KofuException;
@@ -20,26 +32,112 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One municipality as the gateway reaches it: its adapter behind a concurrency limit and a
- * deadline, so that a slow or hung municipality cannot hold the others' threads. A call past its
- * deadline (or whose copier went away) is interrupted and its result, if it ever comes, dropped:
- * only the caller's thread journals and streams, so no later request can receive it.
+ * One municipality as the gateway reaches it: its adapter behind its own concurrency limit
+ * (resilience4j bulkhead), deadline and circuit breaker (resilience4j), with its own status and
+ * metrics. A slow, failing or hung municipality exhausts only these, never another municipality's.
+ *
+ * <p>A call past its deadline, or whose copier went away, is aborted as a whole: its thread is
+ * interrupted, the gRPC context it runs in is cancelled (so a remote call is cancelled on the
+ * municipality's server too), and its result, if it ever comes, is dropped: only the caller's
+ * thread journals and streams, and the caller has already left with MUNICIPALITY_TIMEOUT. No later
+ * request can receive it (the Yokohama failure, DOMAIN.md §7).
  */
 public final class Municipality implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Municipality.class);
 
+  /** Fires the deadlines of the contexts calls run in; shared, it only cancels. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("municipality-deadlines").factory());
+
+  /** What {@link #status()} reports. */
+  public enum Status {
+    /** The circuit is closed: calls go through. */
+    SERVING,
+    /** The circuit is open: calls are refused at once with MUNICIPALITY_UNAVAILABLE. */
+    CIRCUIT_OPEN,
+    /** The open period is over: a few trial calls decide whether to close or reopen. */
+    TRIAL
+  }
+
+  /** Call outcomes, as counted in the metrics. */
+  enum Outcome {
+    OK, REFUSED, BUSY, CIRCUIT_OPEN, TIMEOUT, CANCELLED, FAILED;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   private final String code;
   private final IssuerAdapter adapter;
-  private final Duration deadline;
-  private final Semaphore permits;
+  private final Isolation isolation;
+  private final Bulkhead bulkhead;
+  private final CircuitBreaker breaker;
   private final ExecutorService executor;
+  private final MeterRegistry meters;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   public Municipality(String code, IssuerAdapter adapter, Duration deadline, int maxConcurrent) {
+    this(code, adapter, new Isolation(deadline, maxConcurrent, Isolation.Breaker.defaults()), Clock.systemUTC(), new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param clock the breaker's clock: how long it stays open (tests move it by hand)
+   * @param meters where this municipality's metrics go, tagged {@code municipality=CODE}
+   */
+  public Municipality(String code, IssuerAdapter adapter, Isolation isolation, Clock clock, MeterRegistry meters) {
     this.code = code;
     this.adapter = adapter;
-    this.deadline = deadline;
-    this.permits = new Semaphore(maxConcurrent);
+    this.isolation = isolation;
+    this.meters = meters;
+    this.bulkhead =
+        Bulkhead.of(
+            "municipality-" + code,
+            BulkheadConfig.custom().maxConcurrentCalls(isolation.concurrency()).maxWaitDuration(Duration.ZERO).build());
+    Isolation.Breaker b = isolation.breaker();
+    this.breaker =
+        CircuitBreaker.of(
+            "municipality-" + code,
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(b.window())
+                .minimumNumberOfCalls(b.minimumCalls())
+                .failureRateThreshold(b.failureRatePercent())
+                .waitDurationInOpenState(b.openFor())
+                .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
+                // Open → half-open on the first call after openFor, read from the injected clock.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(clock)
+                .ignoreExceptions(IssuanceRefusedException.class)
+                .build());
+    breaker
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              // Loud on purpose: an unnoticed alert was part of the 2023 failures (DOMAIN.md §7).
+              if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                log.error("MUNICIPALITY {} CIRCUIT OPEN: {}; calls refused for {} s", code, e.getStateTransition(), b.openFor().toSeconds());
+              } else {
+                log.warn("municipality {} circuit: {}", code, e.getStateTransition());
+              }
+            });
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("municipality-" + code + "-", 0).factory());
+    Gauge.builder("kofu.municipality.inflight", bulkhead, bh -> isolation.concurrency() - bh.getMetrics().getAvailableConcurrentCalls())
+        .tag("municipality", code)
+        .description("calls in flight to the municipality, including abandoned ones not yet ended")
+        .register(meters);
+    Gauge.builder("kofu.municipality.concurrency.limit", isolation, i -> i.concurrency())
+        .tag("municipality", code)
+        .register(meters);
+    Gauge.builder("kofu.municipality.circuit.state", this, m -> m.status().ordinal())
+        .tag("municipality", code)
+        .description("0 serving (closed), 1 circuit open, 2 trial (half-open)")
+        .register(meters);
+    Gauge.builder("kofu.municipality.circuit.failure.rate", breaker, cb -> Math.max(0, cb.getMetrics().getFailureRate()))
+        .tag("municipality", code)
+        .description("failure rate (percent) over the breaker's window; 0 until minimum-calls")
+        .register(meters);
   }
 
   public String code() {
@@ -50,6 +148,28 @@ public final class Municipality implements AutoCloseable {
     return adapter;
   }
 
+  public Isolation isolation() {
+    return isolation;
+  }
+
+  public Status status() {
+    return switch (breaker.getState()) {
+      case OPEN, FORCED_OPEN -> Status.CIRCUIT_OPEN;
+      case HALF_OPEN -> Status.TRIAL;
+      default -> Status.SERVING;
+    };
+  }
+
+  /** Calls in flight, including abandoned ones whose adapter work has not ended yet. */
+  public int inFlight() {
+    return isolation.concurrency() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+  }
+
+  /** Listens for status changes (the gateway's health service). */
+  public void onStatusChange(java.util.function.Consumer<Status> listener) {
+    breaker.getEventPublisher().onStateTransition(e -> listener.accept(status()));
+  }
+
   /** Work done against the adapter that may refuse. */
   @FunctionalInterface
   public interface AdapterCall<T> {
@@ -57,74 +177,138 @@ public final class Municipality implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} under this municipality's limit and deadline.
+   * Runs {@code work} under this municipality's circuit breaker, limit and deadline.
    *
    * @throws IssuanceRefusedException the municipality's own refusal
    * @throws KofuException MUNICIPALITY_BUSY, MUNICIPALITY_TIMEOUT or MUNICIPALITY_UNAVAILABLE
    */
   public <T> T call(String operation, AdapterCall<T> work) throws IssuanceRefusedException {
-    if (!permits.tryAcquire()) {
+    if (!breaker.tryAcquirePermission()) {
+      count(operation, Outcome.CIRCUIT_OPEN);
+      throw new KofuException(
+          Reason.MUNICIPALITY_UNAVAILABLE,
+          code + " is failing; its circuit is open",
+          Map.of("municipality_code", code, "circuit", "open", "retry_after_ms", String.valueOf(isolation.breaker().openFor().toMillis())));
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      // Not the municipality's failure to answer: the breaker forgets this call.
+      breaker.releasePermission();
+      count(operation, Outcome.BUSY);
       throw new KofuException(
           Reason.MUNICIPALITY_BUSY, code + " is at its concurrency limit", Map.of("municipality_code", code, "retry_after_ms", "1000"));
     }
-    // The permit is released when the work really ends, not when the caller gives up: a hung
-    // municipality fills its own limit and then fails fast, instead of piling up threads.
+    Context caller = Context.current();
+    // The call's own context: cancelled with the caller's (the copier went away) and at this
+    // municipality's deadline. A remote adapter's gRPC call inherits both.
+    Context.CancellableContext scope = caller.withDeadline(Deadline.after(isolation.deadline().toNanos(), TimeUnit.NANOSECONDS), DEADLINES);
+    long started = System.nanoTime();
     Callable<T> task =
         () -> {
           try {
-            return work.call(adapter);
+            return scope.call(() -> work.call(adapter));
           } finally {
-            permits.release();
+            bulkhead.onComplete();
           }
         };
     Future<T> future;
     try {
       future = executor.submit(task);
     } catch (RuntimeException e) {
-      permits.release();
+      bulkhead.onComplete();
+      breaker.releasePermission();
+      scope.cancel(null);
       throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is shutting down", Map.of("municipality_code", code));
     }
-    {
-      Context.CancellationListener onCancel = ctx -> future.cancel(true);
-      Context context = Context.current();
-      context.addListener(onCancel, Runnable::run);
-      try {
-        long waitNanos = deadline.toNanos();
-        if (context.getDeadline() != null) {
-          waitNanos = Math.min(waitNanos, context.getDeadline().timeRemaining(TimeUnit.NANOSECONDS));
-        }
-        return future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        log.warn("municipality {} {}: no answer within {} ms, aborted", code, operation, deadline.toMillis());
+    Context.CancellationListener abort = ctx -> future.cancel(true);
+    scope.addListener(abort, Runnable::run);
+    try {
+      long waitNanos = isolation.deadline().toNanos();
+      if (caller.getDeadline() != null) {
+        waitNanos = Math.min(waitNanos, caller.getDeadline().timeRemaining(TimeUnit.NANOSECONDS));
+      }
+      T result = future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+      breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      record(operation, Outcome.OK, started);
+      return result;
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+      record(operation, Outcome.TIMEOUT, started);
+      log.warn("municipality {} {}: no answer within {} ms, aborted", code, operation, isolation.deadline().toMillis());
+      throw new KofuException(
+          Reason.MUNICIPALITY_TIMEOUT, code + " did not answer within its deadline", Map.of("municipality_code", code));
+    } catch (CancellationException | InterruptedException e) {
+      future.cancel(true);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return abandoned(operation, started, caller);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IssuanceRefusedException refused) {
+        breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        record(operation, Outcome.REFUSED, started);
+        throw refused;
+      }
+      if (caller.isCancelled()) {
+        // The copier went away and the adapter gave up because of it: not the municipality's failure.
+        return abandoned(operation, started, caller);
+      }
+      if (scope.isCancelled()) {
+        // The deadline fired inside the adapter (a remote call saw DEADLINE_EXCEEDED) just before ours.
+        breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
+        record(operation, Outcome.TIMEOUT, started);
         throw new KofuException(
             Reason.MUNICIPALITY_TIMEOUT, code + " did not answer within its deadline", Map.of("municipality_code", code));
-      } catch (CancellationException e) {
-        throw new KofuException(Reason.MUNICIPALITY_TIMEOUT, "request cancelled", Map.of("municipality_code", code));
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new KofuException(Reason.MUNICIPALITY_TIMEOUT, "request cancelled", Map.of("municipality_code", code));
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof IssuanceRefusedException refused) {
-          throw refused;
-        }
-        if (cause instanceof KofuException k) {
-          throw k;
-        }
-        log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getName());
-        throw new KofuException(
-            Reason.MUNICIPALITY_UNAVAILABLE, code + " is failing", Map.of("municipality_code", code));
-      } finally {
-        context.removeListener(onCancel);
       }
+      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
+      record(operation, Outcome.FAILED, started);
+      log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getName());
+      throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is failing", Map.of("municipality_code", code));
+    } finally {
+      scope.removeListener(abort);
+      scope.cancel(null);
     }
   }
 
+  /** The caller left (cancelled or interrupted): the call is aborted and counts for nothing. */
+  private <T> T abandoned(String operation, long started, Context caller) {
+    breaker.releasePermission();
+    record(operation, Outcome.CANCELLED, started);
+    throw new KofuException(Reason.MUNICIPALITY_TIMEOUT, "request cancelled", Map.of("municipality_code", code));
+  }
+
+  private void record(String operation, Outcome outcome, long startedNanos) {
+    count(operation, outcome);
+    timers
+        .computeIfAbsent(
+            operation + "/" + outcome,
+            k ->
+                Timer.builder("kofu.municipality.call.duration")
+                    .tag("municipality", code)
+                    .tag("operation", operation)
+                    .tag("outcome", outcome.tag())
+                    .description("time the caller waited for the municipality")
+                    .register(meters))
+        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void count(String operation, Outcome outcome) {
+    counters
+        .computeIfAbsent(
+            operation + "/" + outcome,
+            k ->
+                Counter.builder("kofu.municipality.calls")
+                    .tag("municipality", code)
+                    .tag("operation", operation)
+                    .tag("outcome", outcome.tag())
+                    .register(meters))
+        .increment();
+  }
+
+  /** Interrupts what still runs; the adapter, which may serve other municipalities too, is closed by its owner. */
   @Override
   public void close() {
     executor.shutdownNow();
-    adapter.close();
   }
 }

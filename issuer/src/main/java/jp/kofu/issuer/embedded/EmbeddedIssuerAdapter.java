@@ -48,19 +48,40 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private final ResidenceCertificateRenderer residenceRenderer = new ResidenceCertificateRenderer();
   private final PadesSigner padesSigner;
   private final AutoCloseable resources;
+  private final Set<String> served;
 
   public EmbeddedIssuerAdapter(
       ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, java.time.Clock clock, AutoCloseable resources) {
+    this(registry, catalog, signers, clock, resources, catalog.codes());
+  }
+
+  /**
+   * @param served the codes of the catalog this adapter serves (one registry may hold
+   *     municipalities that other adapters, or a remote issuer server, serve)
+   */
+  public EmbeddedIssuerAdapter(
+      ResidentRegistry registry,
+      MunicipalityCatalog catalog,
+      MunicipalSigners signers,
+      java.time.Clock clock,
+      AutoCloseable resources,
+      Set<String> served) {
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
     this.padesSigner = new PadesSigner(clock);
     this.resources = resources;
+    for (String code : served) {
+      if (catalog.find(code).isEmpty()) {
+        throw new IllegalArgumentException("municipality " + code + ": not in the catalog (expected one of " + catalog.codes().size() + " catalog files)");
+      }
+    }
+    this.served = Set.copyOf(served);
   }
 
   @Override
   public Set<String> municipalityCodes() {
-    return catalog.codes();
+    return served;
   }
 
   @Override
@@ -83,14 +104,10 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   }
 
   @Override
-  public MunicipalityOfferings offerings(OfferingsQuery query) {
-    MunicipalityProfile profile;
-    try {
-      profile = profile(query.municipalityCode());
-    } catch (IssuanceRefusedException e) {
-      throw new IllegalArgumentException("not served here: " + query.municipalityCode());
-    }
-    Optional<Resident> holder = readUnchecked(() -> registry.residentByHandle(query.residentHandle()));
+  public MunicipalityOfferings offerings(OfferingsQuery query) throws IssuanceRefusedException {
+    MunicipalityProfile profile = profile(query.municipalityCode());
+    Optional<Resident> holder =
+        readUnchecked(() -> registry.residentByHandle(query.residentHandle())).filter(r -> r.municipalityCode().equals(profile.code()));
     LocalDate today = JapanTime.date(query.at());
     List<Offering> offerings = new ArrayList<>();
     for (CertificateTerms terms : profile.certificates().values()) {
@@ -203,6 +220,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
 
   private MunicipalityProfile profile(String code) throws IssuanceRefusedException {
     return catalog.find(code)
+        .filter(p -> served.contains(p.code()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "municipality not served: " + code));
   }
 

@@ -17,7 +17,10 @@ import jp.kofu.storage.Database;
  *   <li>{@code database-url}: the registry; default the embedded H2 file {@code
  *       DATA/registry}; a {@code jdbc:postgresql:} URL for PostgreSQL ({@code database-user},
  *       {@code database-password});
+ *   <li>{@code database-password-file}: a file holding the password (never the password itself);
  *   <li>{@code catalog}: the directory of municipality files; default {@code DATA/municipalities};
+ *   <li>{@code municipalities}: comma-separated codes of the catalog to serve; default all (so one
+ *       registry can be split between this adapter and a remote issuer server);
  *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
  *       municipality; without it, the development {@link TrustWorld} service signs.
  * </ul>
@@ -35,12 +38,12 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
     Path data = context.dataDirectory();
     MunicipalityCatalog catalog =
         MunicipalityCatalog.load(Path.of(context.setting("catalog", data.resolve("municipalities").toString())));
-    String url = context.setting("database-url", Database.h2FileUrl(data.resolve("registry")));
+    String url = context.setting("database-url", ResidentRegistry.embeddedUrl(data));
     Database db =
         Database.open(
             url,
             context.setting("database-user", url.startsWith("jdbc:h2:") ? "sa" : null),
-            context.setting("database-password", url.startsWith("jdbc:h2:") ? "" : null),
+            password(context, url),
             ResidentRegistry.MIGRATIONS,
             Integer.parseInt(context.setting("database-pool", "16")));
     MunicipalSigners signers;
@@ -53,6 +56,21 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
     }
-    return new EmbeddedIssuerAdapter(new ResidentRegistry(db), catalog, signers, context.clock(), db);
+    java.util.List<String> only = context.list("municipalities");
+    try {
+      return new EmbeddedIssuerAdapter(
+          new ResidentRegistry(db), catalog, signers, context.clock(), db, only.isEmpty() ? catalog.codes() : java.util.Set.copyOf(only));
+    } catch (IllegalArgumentException e) {
+      db.close();
+      throw new IllegalArgumentException("adapter setting 'municipalities': " + e.getMessage());
+    }
+  }
+
+  private static String password(AdapterContext context, String url) {
+    String fromFile = context.secret("database-password");
+    if (fromFile != null) {
+      return fromFile;
+    }
+    return context.setting("database-password", url.startsWith("jdbc:h2:") ? "" : null);
   }
 }

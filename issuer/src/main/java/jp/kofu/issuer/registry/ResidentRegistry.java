@@ -20,6 +20,15 @@ public final class ResidentRegistry {
   /** Flyway location of the registry schema. */
   public static final String MIGRATIONS = "classpath:db/registry";
 
+  /**
+   * The embedded registry in {@code issuerDir}: an H2 file that several processes may open at once
+   * (H2's automatic mixed mode: the first opener serves the others over loopback), so that the
+   * gateway's embedded adapter and {@code ./kofu issuer serve} can share one development registry.
+   */
+  public static String embeddedUrl(java.nio.file.Path issuerDir) {
+    return Database.h2FileUrl(issuerDir.resolve("registry")) + ";AUTO_SERVER=TRUE";
+  }
+
   private static final String RESIDENT_COLUMNS =
       "r.id, r.handle, r.municipality_code, r.household_id, r.household_order, r.family_name, r.given_name,"
           + " r.family_name_kana, r.given_name_kana, r.birth_date, r.sex, r.relationship, r.became_resident_on,"

@@ -36,6 +36,9 @@ public final class PopulationGenerator {
         {"アメリカ合衆国", "SMITH", "EMILY", "スミス　エミリー", "教育（1年）"},
       };
 
+  /** Coprime to 10^11 (odd, not a multiple of 5), so id → code is one-to-one below 10^11. */
+  private static final long RESIDENT_CODE_MULTIPLIER = 7_919_199_713L;
+
   private final LocalGovernment municipality;
   private final List<Towns.Town> towns;
   private final JapaneseNames names = JapaneseNames.bundled();
@@ -195,7 +198,9 @@ public final class PopulationGenerator {
     for (int i = 0; i < handle.length; i++) {
       handle[i] = (byte) random.nextInt(256);
     }
-    String residentCode = String.format("%011d", random.nextLong(100_000_000_000L));
+    // Unique by construction, not by luck: a bijection of the registry id onto 11 digits (random
+    // codes collide after a few hundred thousand residents, the birthday bound of 10^11).
+    String residentCode = String.format("%011d", Math.floorMod(id * RESIDENT_CODE_MULTIPLIER + 31_415_926_535L, 100_000_000_000L));
     return new Resident(
         id,
         "r" + HexFormat.of().formatHex(handle),

@@ -14,6 +14,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import jp.kofu.issuer.catalog.CertificateTerms;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.catalog.MunicipalityProfile;
@@ -59,8 +63,15 @@ public final class Seeder {
     this.cardIssuerKeyId = cardIssuerKeyId;
   }
 
-  /** What one seeding run added. */
-  public record Result(List<String> municipalityCodes, long residents, long cards) {}
+  /**
+   * What one seeding run added, and where the time went.
+   *
+   * @param generateNanos making the people (names, households, addresses, cards), summed over the
+   *     parallel workers
+   * @param insertNanos writing them to the registry (batched, one transaction per municipality),
+   *     summed over the parallel workers
+   */
+  public record Result(List<String> municipalityCodes, long residents, long cards, long generateNanos, long insertNanos) {}
 
   /**
    * {@code count} municipalities (the demo municipality first, then others drawn from those with
@@ -86,21 +97,61 @@ public final class Seeder {
   }
 
   public Result seed(List<String> municipalityCodes, int residentsEach, long seed, LocalDate today) throws SQLException {
-    long residents = 0;
-    long cards = 0;
     for (String code : municipalityCodes) {
       ensureCatalog(code, seed);
-      long householdId = registry.nextId("household");
-      long residentId = registry.nextId("resident");
-      Population population =
-          new PopulationGenerator(code, seed + residentId, today, cardIssuerKeyId).generate(residentsEach, householdId, residentId, 0.8);
-      registry.insert(population.households(), population.residents(), population.cardRecords());
-      appendFeeds(population);
-      residents += population.residents().size();
-      cards += population.cards().size();
     }
-    return new Result(municipalityCodes, residents, cards);
+    // Each municipality gets its id ranges up front, so municipalities are generated and written
+    // in parallel (one transaction each), yet the same seed still makes the same people with the
+    // same ids. The feeds are appended afterwards, in order.
+    long householdStart = registry.nextId("household");
+    long residentStart = registry.nextId("resident");
+    int parallelism = Math.max(1, Math.min(municipalityCodes.size(), Math.min(4, Runtime.getRuntime().availableProcessors())));
+    List<Future<Seeded>> work = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("seed-", 0).factory());
+    try {
+      for (int i = 0; i < municipalityCodes.size(); i++) {
+        String code = municipalityCodes.get(i);
+        long householdId = householdStart + (long) i * residentsEach;
+        long residentId = residentStart + (long) i * residentsEach;
+        work.add(
+            pool.submit(
+                () -> {
+                  long t0 = System.nanoTime();
+                  Population population =
+                      new PopulationGenerator(code, seed + residentId, today, cardIssuerKeyId)
+                          .generate(residentsEach, householdId, residentId, 0.8);
+                  long t1 = System.nanoTime();
+                  registry.insert(population.households(), population.residents(), population.cardRecords());
+                  return new Seeded(population, t1 - t0, System.nanoTime() - t1);
+                }));
+      }
+      long residents = 0;
+      long cards = 0;
+      long generate = 0;
+      long insert = 0;
+      for (Future<Seeded> f : work) {
+        Seeded s = f.get();
+        appendFeeds(s.population());
+        generate += s.generateNanos();
+        insert += s.insertNanos();
+        residents += s.population().residents().size();
+        cards += s.population().cards().size();
+      }
+      return new Result(municipalityCodes, residents, cards, generate, insert);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("seeding interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException("seeding failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
+
+  private record Seeded(Population population, long generateNanos, long insertNanos) {}
 
   private void ensureCatalog(String code, long seed) {
     Path file = catalogDir.resolve(code + ".yaml");

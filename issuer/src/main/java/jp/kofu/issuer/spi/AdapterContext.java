@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * What the gateway gives a factory: the adapter's own settings (from the gateway's
- * configuration, as strings), a directory for its files, and the clock to use.
+ * configuration, as strings), a directory for its files, and the clock to use. Settings are the
+ * adapter's own vocabulary (kebab-case by convention); the gateway passes them through unread.
  *
  * @param settings the adapter's settings
  * @param dataDirectory where the adapter may keep files
@@ -35,6 +36,31 @@ public record AdapterContext(
 
   public String setting(String key, String defaultValue) {
     return settings.getOrDefault(key, defaultValue);
+  }
+
+  /**
+   * A secret named by setting {@code KEY-file}: the file's content, stripped; null when the setting
+   * is absent. Secrets are never written into the configuration itself.
+   */
+  public String secret(String key) {
+    String file = settings.get(key + "-file");
+    if (file == null) {
+      return null;
+    }
+    try {
+      return java.nio.file.Files.readString(Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("adapter setting '" + key + "-file': unreadable (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** A comma-separated list setting, trimmed, empty entries dropped; empty when absent. */
+  public java.util.List<String> list(String key) {
+    String value = settings.get(key);
+    if (value == null || value.isBlank()) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   public <T> T service(Class<T> type) {

@@ -1,21 +1,39 @@
 package jp.kofu.issuer.spi;
 
 /**
- * Creates adapters of one kind. Registered in {@code
- * META-INF/services/jp.kofu.issuer.spi.IssuerAdapterFactory} of the plugin's jar.
+ * Creates adapters of one kind: the class a plugin registers in {@code
+ * META-INF/services/jp.kofu.issuer.spi.IssuerAdapterFactory} of its jar, found by {@link
+ * java.util.ServiceLoader} on the gateway's class path or in its plugins directory.
+ *
+ * <p>A factory needs a public no-argument constructor and must be cheap to construct: the gateway
+ * instantiates every factory it finds, also those it does not use. All work happens in {@link
+ * #create}.
  */
 public interface IssuerAdapterFactory {
-  /** The SPI version this package defines. A factory must report the same major version. */
+  /**
+   * The SPI version this package defines ({@link SpiVersion}). A plugin returns the version it was
+   * compiled against from {@link #spiVersion()}; the default does exactly that, because the
+   * constant is inlined into the plugin's class file at compile time.
+   */
   String SPI_VERSION = "1.0";
 
-  /** The kind named in the gateway's configuration, e.g. "embedded", "remote". */
+  /** The kind named in the gateway's configuration, e.g. "embedded", "remote": lowercase, unique. */
   String kind();
 
-  /** The SPI version the factory was built against; the gateway refuses another major version. */
+  /**
+   * The SPI version the factory was built against; the gateway refuses a factory it cannot host
+   * ({@link SpiVersion#canHost}) when it starts.
+   */
   default String spiVersion() {
     return SPI_VERSION;
   }
 
-  /** Creates an adapter from its configuration. Throws IllegalArgumentException on bad config. */
+  /**
+   * Creates an adapter from its configuration. Called once per configured adapter, at start-up,
+   * before the gateway accepts calls.
+   *
+   * @throws IllegalArgumentException when a setting is missing or invalid; the message names the
+   *     setting and what was expected, never a secret
+   */
   IssuerAdapter create(AdapterContext context);
 }

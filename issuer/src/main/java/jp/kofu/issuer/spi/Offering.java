@@ -27,6 +27,21 @@ public record Offering(
     return unavailableReason == null;
   }
 
-  /** A member as shown on the copier's screen for selection. */
-  public record HouseholdMember(String memberHandle, String displayName, boolean cardHolder) {}
+  /**
+   * A member as shown on the copier's screen for selection.
+   *
+   * @param memberHandle opaque, as {@link ResidentRef#residentHandle()}
+   * @param displayName the name as printed; personal data, so not in {@link #toString()}
+   */
+  public record HouseholdMember(String memberHandle, String displayName, boolean cardHolder) {
+    public HouseholdMember {
+      java.util.Objects.requireNonNull(memberHandle, "memberHandle");
+      java.util.Objects.requireNonNull(displayName, "displayName");
+    }
+
+    @Override
+    public String toString() {
+      return "HouseholdMember[" + memberHandle + (cardHolder ? ", card holder" : "") + "]";
+    }
+  }
 }

@@ -2,11 +2,24 @@
  * The issuer-adapter SPI, version {@value jp.kofu.issuer.spi.IssuerAdapterFactory#SPI_VERSION}:
  * what a municipality (or its vendor) implements so that the gateway can issue its certificates.
  *
- * <p>An adapter serves one or more municipalities. The gateway asks it to resolve a card to a
- * resident ({@link jp.kofu.issuer.spi.IssuerAdapter#resolveCard}), to list what that resident can
- * get ({@link jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document
- * ({@link jp.kofu.issuer.spi.IssuerAdapter#issue}). Adapters are found with {@link
- * java.util.ServiceLoader} through {@link jp.kofu.issuer.spi.IssuerAdapterFactory}. This package
- * is everything a plugin may depend on; the rest of kofu is internal. See docs/PLUGINS.md.
+ * <p>An adapter ({@link jp.kofu.issuer.spi.IssuerAdapter}) serves one or more municipalities. The
+ * gateway asks it to resolve a card to a resident ({@link
+ * jp.kofu.issuer.spi.IssuerAdapter#resolveCard}), to list what that resident can get ({@link
+ * jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document ({@link
+ * jp.kofu.issuer.spi.IssuerAdapter#issue}). A municipality's rule answers with an {@link
+ * jp.kofu.issuer.spi.IssuanceRefusedException} and its {@link jp.kofu.issuer.spi.RefusalReason};
+ * anything else thrown means the municipality is failing.
+ *
+ * <p>Adapters are created by an {@link jp.kofu.issuer.spi.IssuerAdapterFactory}, found with {@link
+ * java.util.ServiceLoader} on the gateway's class path and in the jars of its plugins directory, and
+ * configured by their kind and settings in the gateway's configuration ({@link
+ * jp.kofu.issuer.spi.AdapterContext}). Versions are negotiated with {@link
+ * jp.kofu.issuer.spi.SpiVersion}.
+ *
+ * <p>Every value here is immutable and null-hostile unless its Javadoc says otherwise, and none
+ * carries personal data in {@code toString} that could end in a log line. This package is
+ * everything a plugin must depend on; to render and sign documents a plugin may also use {@code
+ * jp.kofu.issuer.document} (its public classes) and {@code jp.kofu.pki.HeldCertificate}. The rest of
+ * kofu is internal. See docs/PLUGINS.md.
  */
 package jp.kofu.issuer.spi;

@@ -33,11 +33,26 @@ public final class CardWallet {
   private final TrustWorld pki;
   private final Map<Long, Entry> byResident;
   private final Map<String, SimulatedCard> cards = new ConcurrentHashMap<>();
+  private final java.util.List<java.security.KeyPair> keyPool;
 
-  private CardWallet(Path dir, TrustWorld pki, Map<Long, Entry> byResident) {
+  private CardWallet(Path dir, TrustWorld pki, Map<Long, Entry> byResident, java.util.List<java.security.KeyPair> keyPool) {
     this.dir = dir;
     this.pki = pki;
     this.byResident = Collections.unmodifiableMap(byResident);
+    this.keyPool = keyPool;
+  }
+
+  /**
+   * The same wallet, but cards made from now on take their keys from a pool of {@code size}
+   * key pairs instead of a fresh one each: thousands of cards for a load test in seconds. Each
+   * card still has its own certificate and serial, which is what identifies it.
+   */
+  public CardWallet withKeyPool(int size) {
+    java.util.List<java.security.KeyPair> pool = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      pool.add(jp.kofu.pki.X509.newRsaKeyPair());
+    }
+    return new CardWallet(dir, pki, byResident, java.util.List.copyOf(pool));
   }
 
   public static CardWallet open(Path walletDir, TrustWorld pki) {
@@ -58,7 +73,7 @@ public final class CardWallet {
         throw new UncheckedIOException(e);
       }
     }
-    return new CardWallet(walletDir, pki, entries);
+    return new CardWallet(walletDir, pki, entries, java.util.List.of());
   }
 
   public Optional<Entry> entry(long residentId) {
@@ -84,7 +99,10 @@ public final class CardWallet {
           if (Files.exists(cardDir.resolve("key.pem"))) {
             held = HeldCertificate.readFrom(cardDir);
           } else {
-            held = pki.cardWithSerial(serial, e.smartphone());
+            held =
+                keyPool.isEmpty()
+                    ? pki.cardWithSerial(serial, e.smartphone())
+                    : pki.cardWithSerial(serial, e.smartphone(), keyPool.get(Math.floorMod(serial.hashCode(), keyPool.size())));
             held.writeTo(cardDir);
           }
           return new SimulatedCard(held, e.pin(), e.smartphone());

@@ -102,6 +102,30 @@ public final class Copier implements AutoCloseable {
 
   /** Issues and receives the whole stream, checking its framing (offsets, sizes, digests). */
   public ReceivedDocument issue(ByteString token, String orderId, String municipalityCode, CertificateRequest request) {
+    return issue(token, orderId, municipalityCode, request, false);
+  }
+
+  /**
+   * Starts an issuance and walks away after its header, as a copier does when the resident
+   * cancels or the copier loses power: the call is cancelled mid-stream. Returns the header.
+   */
+  public IssueHeader issueAndCancel(ByteString token, String orderId, String municipalityCode, CertificateRequest request) {
+    io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+    try {
+      return context.call(() -> issue(token, orderId, municipalityCode, request, true).header());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      context.cancel(null);
+    }
+  }
+
+  private ReceivedDocument issue(
+      ByteString token, String orderId, String municipalityCode, CertificateRequest request, boolean headerOnly) {
+    long called = System.nanoTime();
+    long headerAt = 0;
     Iterator<IssueResponse> stream =
         stub()
             .issue(
@@ -123,6 +147,10 @@ public final class Copier implements AutoCloseable {
             throw new IllegalStateException("two headers");
           }
           header = r.getHeader();
+          headerAt = System.nanoTime();
+          if (headerOnly) {
+            return new ReceivedDocument(header, new byte[0], 0, called, headerAt, 0);
+          }
         }
         case CHUNK -> {
           if (header == null || trailer) {
@@ -147,7 +175,7 @@ public final class Copier implements AutoCloseable {
     if (!trailer) {
       throw new IllegalStateException("stream ended without a trailer");
     }
-    return new ReceivedDocument(header, pdf.toByteArray(), chunks);
+    return new ReceivedDocument(header, pdf.toByteArray(), chunks, called, headerAt, System.nanoTime());
   }
 
   public ConfirmDeliveryResponse confirm(ByteString token, String issuanceId, boolean printed) {

@@ -1,0 +1,97 @@
+package jp.kofu.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
+import jp.kofu.proto.type.v1.Reason;
+import org.junit.jupiter.api.Test;
+
+/** Health, reflection, the mTLS requirement of kiosk calls, and graceful shutdown, over real TLS. */
+class GatewayServicesOverTlsTest {
+  static ManagedChannel withoutClientCertificate(EmbeddedWorld world) throws Exception {
+    return NettyChannelBuilder.forAddress(world.address())
+        .sslContext(GrpcSslContexts.forClient().trustManager(world.pki().serviceCa().certificate()).build())
+        .build();
+  }
+
+  @Test
+  void healthAndReflectionAnswerWithoutAClientCertificateButKioskCallsDoNot() throws Exception {
+    try (EmbeddedWorld world = EmbeddedWorld.startTemporary()) {
+      ManagedChannel channel = withoutClientCertificate(world);
+      try {
+        assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService(KioskServiceGrpc.SERVICE_NAME).build()).getStatus())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        List<String> services = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<ServerReflectionRequest> requests =
+            ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(
+                    new StreamObserver<>() {
+                      @Override
+                      public void onNext(ServerReflectionResponse r) {
+                        r.getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
+                      }
+
+                      @Override
+                      public void onError(Throwable t) {
+                        done.countDown();
+                      }
+
+                      @Override
+                      public void onCompleted() {
+                        done.countDown();
+                      }
+                    });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(services).contains(KioskServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health");
+
+        assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                  assertThat(jp.kofu.proto.KofuErrors.reasonOf(e)).isEqualTo(Reason.TERMINAL_UNTRUSTED);
+                });
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void closingTurnsHealthNotServingAndRefusesNewCalls() throws Exception {
+    EmbeddedWorld world = EmbeddedWorld.startTemporary();
+    ManagedChannel channel = withoutClientCertificate(world);
+    try {
+      HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+      assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      world.close();
+      assertThatThrownBy(() -> health.withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package jp.kofu.issuer.remote;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import jp.kofu.issuer.spi.CardQuery;
+import jp.kofu.issuer.spi.IssuanceRefusedException;
+import jp.kofu.issuer.spi.IssueCommand;
+import jp.kofu.issuer.spi.IssuedDocument;
+import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.issuer.spi.MunicipalityOfferings;
+import jp.kofu.issuer.spi.OfferingsQuery;
+import jp.kofu.issuer.spi.ResidentRef;
+import jp.kofu.proto.issuer.v1.IssuerServiceGrpc;
+
+/**
+ * Municipalities served by a remote issuer server: each SPI call is one kofu.issuer.v1 call on a
+ * shared mTLS channel. The caller's gRPC deadline and cancellation (the gateway puts its
+ * per-municipality deadline into the calling context) travel with the call; an interrupt of the
+ * calling thread cancels it. Refusals come back as refusals ({@link IssuerErrors}); anything else is
+ * a {@link RemoteIssuerException}.
+ */
+public final class RemoteIssuerAdapter implements IssuerAdapter {
+  private final ManagedChannel channel;
+  private final IssuerServiceGrpc.IssuerServiceBlockingStub stub;
+  private final Set<String> codes;
+  private final Duration callTimeout;
+
+  /**
+   * @param codes the municipalities routed to this server
+   * @param callTimeout a ceiling for each call when the caller sets no tighter deadline
+   */
+  public RemoteIssuerAdapter(ManagedChannel channel, Set<String> codes, Duration callTimeout) {
+    this.channel = channel;
+    this.stub = IssuerServiceGrpc.newBlockingStub(channel);
+    this.codes = Set.copyOf(codes);
+    this.callTimeout = callTimeout;
+  }
+
+  @Override
+  public Set<String> municipalityCodes() {
+    return codes;
+  }
+
+  @Override
+  public ResidentRef resolveCard(CardQuery query) throws IssuanceRefusedException {
+    try {
+      return IssuerProtos.decode(stub().resolveCard(IssuerProtos.encode(query)));
+    } catch (StatusRuntimeException e) {
+      throw translate(e, "ResolveCard");
+    }
+  }
+
+  @Override
+  public MunicipalityOfferings offerings(OfferingsQuery query) throws IssuanceRefusedException {
+    try {
+      return IssuerProtos.decode(stub().listOfferings(IssuerProtos.encode(query)));
+    } catch (StatusRuntimeException e) {
+      throw translate(e, "ListOfferings");
+    }
+  }
+
+  @Override
+  public IssuedDocument issue(IssueCommand command) throws IssuanceRefusedException {
+    try {
+      return IssuerProtos.decode(stub().issueDocument(IssuerProtos.encode(command)));
+    } catch (StatusRuntimeException e) {
+      throw translate(e, "IssueDocument");
+    }
+  }
+
+  private IssuerServiceGrpc.IssuerServiceBlockingStub stub() {
+    // The earlier of this and the context's deadline applies.
+    return stub.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static IssuanceRefusedException translate(StatusRuntimeException e, String method) {
+    var refusal = IssuerErrors.refusalOf(e);
+    if (refusal.isPresent()) {
+      return refusal.get();
+    }
+    Status.Code code = e.getStatus().getCode();
+    String reason = IssuerErrors.errorInfo(e).map(i -> " " + i.getReason()).orElse("");
+    if (code == Status.Code.CANCELLED && Thread.currentThread().isInterrupted()) {
+      // The gateway gave up on this call: keep the interrupt visible to it.
+      throw new RemoteIssuerException(code, method + ": cancelled", e);
+    }
+    throw new RemoteIssuerException(code, method + ": " + code + reason, e);
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

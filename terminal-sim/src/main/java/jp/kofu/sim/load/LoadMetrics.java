@@ -1,0 +1,156 @@
+package jp.kofu.sim.load;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/** Everything a run measures. Thread-safe for recording; {@link #tick} is called once a second. */
+public final class LoadMetrics {
+  /** Up to a minute, three significant digits. */
+  static final long HIGHEST_MICROS = 60_000_000L;
+
+  private final Map<Phase, Recorder> recorders = new EnumMap<>(Phase.class);
+  private final Map<Phase, Histogram> totals = new EnumMap<>(Phase.class);
+  private final Map<String, Recorder> municipalityRecorders = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> municipalityTotals = new TreeMap<>();
+  private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  private final LongAdder arrivals = new LongAdder();
+  private final LongAdder completions = new LongAdder();
+  private final LongAdder feesCharged = new LongAdder();
+  private final LongAdder feesRefunded = new LongAdder();
+  private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<Interval> timeline = new ArrayList<>();
+  private long lastArrivals;
+  private long lastCompletions;
+
+  /** One second of the run. */
+  public record Interval(
+      double t, long arrivals, long completions, long inFlight, long p50, long p90, long p99, long max, long heapUsedBytes, long heapAfterGcBytes) {}
+
+  LoadMetrics() {
+    for (Phase p : Phase.values()) {
+      recorders.put(p, new Recorder(HIGHEST_MICROS, 3));
+      totals.put(p, new Histogram(HIGHEST_MICROS, 3));
+    }
+  }
+
+  void arrival() {
+    arrivals.increment();
+  }
+
+  void record(Phase phase, long nanos) {
+    recorders.get(phase).recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
+  }
+
+  void recordMunicipality(String code, long nanos) {
+    municipalityRecorders.computeIfAbsent(code, c -> new Recorder(HIGHEST_MICROS, 3)).recordValue(Math.min(HIGHEST_MICROS, Math.max(0, nanos / 1000)));
+  }
+
+  /** An arrival finished with this outcome (e.g. "ok", "refused UNDER_AGE", "error UNAVAILABLE ..."). */
+  void outcome(String key) {
+    outcomes.computeIfAbsent(key, k -> new LongAdder()).increment();
+    completions.increment();
+  }
+
+  void charged(int yen) {
+    feesCharged.add(yen);
+  }
+
+  void refunded(int yen) {
+    feesRefunded.add(yen);
+  }
+
+  void violation(String description) {
+    violations.add(description);
+  }
+
+  /** Folds the last second into the totals and the timeline; returns it. */
+  synchronized Interval tick(double t) {
+    Histogram complete = null;
+    for (Phase p : Phase.values()) {
+      Histogram h = recorders.get(p).getIntervalHistogram();
+      totals.get(p).add(h);
+      if (p == Phase.COMPLETE) {
+        complete = h;
+      }
+    }
+    municipalityRecorders.forEach(
+        (code, r) -> municipalityTotals.computeIfAbsent(code, c -> new Histogram(HIGHEST_MICROS, 3)).add(r.getIntervalHistogram()));
+    long a = arrivals.sum();
+    long c = completions.sum();
+    Interval i =
+        new Interval(
+            t, a - lastArrivals, c - lastCompletions, a - c,
+            complete.getValueAtPercentile(50), complete.getValueAtPercentile(90), complete.getValueAtPercentile(99),
+            complete.getMaxValue(), heapUsed(), heapAfterGc());
+    lastArrivals = a;
+    lastCompletions = c;
+    timeline.add(i);
+    return i;
+  }
+
+  private static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Old-generation occupancy after the last collection: the figure that shows a leak. */
+  private static long heapAfterGc() {
+    long max = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null
+          && (pool.getName().contains("Old") || pool.getName().contains("Tenured"))) {
+        max = Math.max(max, pool.getCollectionUsage().getUsed());
+      }
+    }
+    return max;
+  }
+
+  public Map<Phase, Histogram> totals() {
+    return totals;
+  }
+
+  public Map<String, Histogram> municipalities() {
+    return municipalityTotals;
+  }
+
+  public Map<String, Long> outcomes() {
+    Map<String, Long> out = new TreeMap<>();
+    outcomes.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public long arrivals() {
+    return arrivals.sum();
+  }
+
+  public long completions() {
+    return completions.sum();
+  }
+
+  public long feesCharged() {
+    return feesCharged.sum();
+  }
+
+  public long feesRefunded() {
+    return feesRefunded.sum();
+  }
+
+  public List<String> violations() {
+    synchronized (violations) {
+      return List.copyOf(violations);
+    }
+  }
+
+  public synchronized List<Interval> timeline() {
+    return List.copyOf(timeline);
+  }
+}
