@@ -28,12 +28,13 @@ final class AuditCommand implements Runnable {
       description = {
         "Checks that the journal was not tampered with.",
         "",
-        "Verifies the journal's hash chain (every event HMAC-chained to the one before under a key",
-        "derived from the cluster secret), that every issuance record is exactly what its events",
-        "say, that every transition was a legal one, and that documents are held only while",
-        "issued. Finds an edited, deleted, inserted or reordered event or record. With --anchor,",
-        "also proves that the chain still passes through a head recorded earlier (which finds a",
-        "truncated journal too). Exit status 0 when intact, 1 when not, 2 when unreadable."
+        "Verifies the journal's chain (every event HMAC-chained to the one before,",
+        "under a key derived from the cluster secret), that every issuance record",
+        "is exactly what its events say, that every transition was legal, and that",
+        "documents are held only while issued: finds an edited, deleted, inserted",
+        "or reordered event or record. With --anchor, also proves that the chain",
+        "still passes through a head recorded earlier (a truncation too).",
+        "Exit status 0 when intact, 1 when not, 2 when unreadable."
       })
   static final class Verify implements Callable<Integer> {
     @Mixin JournalAccess access;
@@ -72,6 +73,10 @@ final class AuditCommand implements Runnable {
         r.findings().forEach(f -> System.out.println("  " + f));
         return 1;
       } catch (JournalAccess.Unavailable e) {
+        System.err.println("kofu audit verify: " + e.getMessage());
+        return 2;
+      } catch (RuntimeException e) {
+        // The journal went away mid-way (JOURNAL_UNAVAILABLE): say so, without a stack trace.
         System.err.println("kofu audit verify: " + e.getMessage());
         return 2;
       }

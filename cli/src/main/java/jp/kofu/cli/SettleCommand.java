@@ -21,11 +21,12 @@ import picocli.CommandLine.Option;
     description = {
       "Writes one day's settlement reports (CSV).",
       "",
-      "Writes the settlement of one day (JST) from the journal: per municipality and per store",
-      "chain, the documents issued, delivered, voided and pending, the fees charged, delivered,",
-      "refunded and net, the store chains' commission per printed copy, and what is payable to",
-      "the municipalities. An issuance counts on the day its document was issued. First voids",
-      "and refunds what stayed unconfirmed past journal.unconfirmed-timeout, as gateways do."
+      "Writes the settlement of one day (JST) from the journal, per municipality",
+      "and per store chain: documents issued, delivered, voided and pending; fees",
+      "charged, delivered, refunded and net; the store chains' commission per",
+      "printed copy; what is payable to the municipalities. An issuance counts on",
+      "the day its document was issued. First voids and refunds what stayed",
+      "unconfirmed past journal.unconfirmed-timeout, as the gateways do."
     })
 final class SettleCommand implements Callable<Integer> {
   @Mixin JournalAccess access;
@@ -78,6 +79,10 @@ final class SettleCommand implements Callable<Integer> {
       files.forEach(f -> System.out.println("wrote " + f));
       return 0;
     } catch (JournalAccess.Unavailable e) {
+      System.err.println("kofu settle: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      // The journal went away mid-way (JOURNAL_UNAVAILABLE): say so, without a stack trace.
       System.err.println("kofu settle: " + e.getMessage());
       return 2;
     }
