@@ -25,17 +25,22 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8443", description = "TCP port on 127.0.0.1 (without --config). Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--verify-port", defaultValue = "8480", description = "TCP port on 127.0.0.1 of the verification page (without --config). Default: ${DEFAULT-VALUE}.")
+  int verifyPort;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml (see docs/CONFIGURATION.md); its data directory replaces --data.")
   Path config;
 
   @Override
   public Integer call() throws Exception {
     EmbeddedWorld.Options options =
-        config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port);
+        config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port).verificationPort(verifyPort);
     EmbeddedWorld world = EmbeddedWorld.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
     System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
     System.out.println("  trust anchor for clients: " + world.pki().directory().resolve("service/ca/cert.pem"));
+    var page = world.gateway().verificationAddress();
+    System.out.println("  verification page: http://" + page.getHostString() + ":" + page.getPort() + "/ (kofu.verify.v1 on the gRPC port)");
     world.gateway().awaitTermination();
     return 0;
   }

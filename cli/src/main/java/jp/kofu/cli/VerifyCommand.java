@@ -2,13 +2,17 @@ package jp.kofu.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
-import jp.kofu.issuer.document.DocumentVerificationException;
-import jp.kofu.issuer.document.SignedDocuments;
+import jp.kofu.gateway.config.GatewayConfig;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.journal.JournalDatabases;
+import jp.kofu.gateway.verify.DocumentVerifier;
 import jp.kofu.issuer.document.VerifiedDocument;
 import jp.kofu.pki.Pem;
 import jp.kofu.pki.X509;
+import jp.kofu.storage.Database;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +24,13 @@ import picocli.CommandLine.Parameters;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks that a certificate PDF is genuine.",
+      "Checks that a certificate PDF is genuine: its signature and its issuance record.",
       "",
       "Checks a certificate PDF: its PAdES signature covers the whole file and chains to the",
-      "municipal signing CA. Exit status 0 when genuine, 1 when not."
+      "municipal signing CA, and the issuance journal records it as issued (not voided) with",
+      "exactly this file's SHA-256. Exit status 0 when genuine, 1 when not, 2 when the journal",
+      "cannot be read (a running gateway holds the embedded journal: stop it, or use --config",
+      "with a shared journal database)."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Mixin DataDir data;
@@ -34,21 +41,47 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--trust", paramLabel = "PEM", description = "The municipal signing CA. Default: DATA/pki/municipal/ca/cert.pem.")
   Path trust;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml whose journal to consult (and whose data replaces --data).")
+  Path config;
+
   @Override
   public Integer call() throws Exception {
-    Path anchor = trust != null ? trust : data.dir.resolve("pki/municipal/ca/cert.pem");
+    GatewayConfig gateway = config != null ? GatewayConfig.load(config) : GatewayConfig.defaults(data.dir);
+    Path anchor = trust != null ? trust : gateway.data().resolve("pki/municipal/ca/cert.pem");
+    byte[] pdf = Files.readAllBytes(file);
+    Database journalDb;
     try {
-      VerifiedDocument doc = SignedDocuments.verify(Files.readAllBytes(file), List.of(Pem.certificate(anchor)));
+      journalDb =
+          gateway.journal().url() == null
+              ? JournalDatabases.openEmbedded(gateway.data().resolve("gateway"))
+              : JournalDatabases.open(gateway.journal().url(), gateway.journal().user(), gateway.journalPassword());
+    } catch (RuntimeException e) {
+      System.out.println("CANNOT CHECK: the issuance journal cannot be opened (" + e.getClass().getSimpleName()
+          + "); is a gateway running on it?");
+      return 2;
+    }
+    try (journalDb) {
+      DocumentVerifier verifier = new DocumentVerifier(List.of(Pem.certificate(anchor)), new IssuanceJournal(journalDb));
+      DocumentVerifier.Genuine genuine = verifier.verify(pdf, Instant.now());
+      VerifiedDocument doc = genuine.document();
       System.out.println("GENUINE: " + file);
-      System.out.println("  municipality:    " + doc.municipalityCode() + " " + X509.subjectAttribute(doc.signer(), BCStyle.O));
-      System.out.println("  signed by:       " + X509.subjectAttribute(doc.signer(), BCStyle.CN));
-      System.out.println("  document number: " + doc.documentNumber());
-      System.out.println("  certificate:     " + doc.certificateType());
-      System.out.println("  signed at:       " + doc.signingTime());
-      System.out.println("  pages:           " + doc.pageCount());
-      System.out.println("  SHA-256:         " + doc.sha256Hex());
+      System.out.println("  municipality:      " + doc.municipalityCode() + " " + X509.subjectAttribute(doc.signer(), BCStyle.O));
+      System.out.println("  signed by:         " + X509.subjectAttribute(doc.signer(), BCStyle.CN));
+      System.out.println("  document number:   " + doc.documentNumber());
+      System.out.println("  certificate:       " + doc.certificateType());
+      System.out.println("  signed at:         " + doc.signingTime());
+      if (doc.timestampTime() != null) {
+        System.out.println("  timestamped at:    " + doc.timestampTime() + " (RFC 3161, PAdES B-T)");
+      }
+      System.out.println("  pages:             " + doc.pageCount());
+      System.out.println("  SHA-256:           " + doc.sha256Hex());
+      System.out.println("  issuance record:   " + genuine.issuance().state() + " at " + genuine.issuance().issuedAt()
+          + ", SHA-256 matches");
+      if (genuine.issuance().verificationCode() != null) {
+        System.out.println("  verification code: " + genuine.issuance().verificationCode());
+      }
       return 0;
-    } catch (DocumentVerificationException e) {
+    } catch (DocumentVerifier.NotGenuineException e) {
       System.out.println("NOT GENUINE: " + file + ": " + e.getMessage());
       return 1;
     }

@@ -45,7 +45,11 @@ import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.reference.LocalGovernmentCodes;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.HeldCertificate;
+import jp.kofu.gateway.verify.VerificationGrpcService;
+import jp.kofu.gateway.verify.VerificationHttpServer;
+import jp.kofu.gateway.verify.Verifications;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
 import jp.kofu.storage.Database;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -82,6 +86,8 @@ public final class Gateway implements AutoCloseable {
   private final Reconciler reconciler;
   private final MeterRegistry meters;
   private final MetricsEndpoint metricsEndpoint;
+  private final Verifications verifications;
+  private final VerificationHttpServer verificationPage;
 
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
@@ -117,6 +123,7 @@ public final class Gateway implements AutoCloseable {
             clock);
     this.issuance =
         new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+    this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute);
     this.health = new HealthStatusManager();
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-call-", 0).factory());
     SslContext tls =
@@ -138,6 +145,7 @@ public final class Gateway implements AutoCloseable {
             .maxConnectionIdle(5, TimeUnit.MINUTES)
             .addService(
                 ServerInterceptors.intercept(new KioskService(sessions, issuance), new TerminalAuthInterceptor()))
+            .addService(VerificationGrpcService.definition(verifications))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build()
@@ -155,6 +163,17 @@ public final class Gateway implements AutoCloseable {
     }
     this.metricsEndpoint =
         b.metricsListen != null && meters instanceof PrometheusMeterRegistry prometheus ? MetricsEndpoint.start(b.metricsListen, prometheus) : null;
+    health.setStatus(VerificationServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    VerificationHttpServer page = null;
+    if (b.verificationListen != null) {
+      try {
+        page = VerificationHttpServer.start(verifications, b.verificationListen);
+      } catch (RuntimeException e) {
+        server.shutdownNow();
+        throw e;
+      }
+    }
+    this.verificationPage = page;
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
     housekeeping.scheduleWithFixedDelay(
         () -> {
@@ -218,6 +237,15 @@ public final class Gateway implements AutoCloseable {
     return metricsEndpoint == null ? null : metricsEndpoint.address();
   }
 
+  public Verifications verifications() {
+    return verifications;
+  }
+
+  /** Where the verification page listens, or null when it was not started. */
+  public InetSocketAddress verificationAddress() {
+    return verificationPage == null ? null : verificationPage.address();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -235,6 +263,9 @@ public final class Gateway implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (verificationPage != null) {
+      verificationPage.close();
     }
     housekeeping.shutdownNow();
     executor.shutdownNow();
@@ -277,6 +308,20 @@ public final class Gateway implements AutoCloseable {
     private MeterRegistry meters;
     private InetSocketAddress metricsListen;
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration verificationValidity = Duration.ofDays(90);
+    private int verificationLookupsPerMinute = 30;
+    private InetSocketAddress verificationListen;
+
+    /**
+     * Verification by code: how long after issuance a code is answered, how many lookups a
+     * minute one address may make, and where the HTTP page listens (null: gRPC only).
+     */
+    public Builder verification(Duration validity, int lookupsPerMinute, InetSocketAddress httpListen) {
+      this.verificationValidity = Objects.requireNonNull(validity, "validity");
+      this.verificationLookupsPerMinute = lookupsPerMinute;
+      this.verificationListen = httpListen;
+      return this;
+    }
 
     public Builder listen(InetSocketAddress listen) {
       this.listen = listen;

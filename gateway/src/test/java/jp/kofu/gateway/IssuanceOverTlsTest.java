@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /** End to end over real loopback sockets with TLS: a simulated copier against a whole world. */
 class IssuanceOverTlsTest {
-  static final MutableClock clock = MutableClock.startingNow();
+  static final MutableClock clock = MutableClock.inServiceHours();
   static TestWorld world;
 
   @BeforeAll

@@ -19,6 +19,29 @@ public final class MutableClock extends Clock {
     return new MutableClock(Instant.now());
   }
 
+  /**
+   * 10:00 in Japan on the latest business day not after now: inside every municipality's service
+   * hours (and office hours), whenever the tests run, and never in the future, so that
+   * certificates made on this clock are valid by the wall clock too.
+   */
+  public static MutableClock inServiceHours() {
+    return new MutableClock(lastBusinessMorning(Instant.now()));
+  }
+
+  public static Instant lastBusinessMorning(Instant now) {
+    java.time.LocalDate day = jp.kofu.issuer.JapanTime.date(now);
+    Instant t = day.atTime(10, 0).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
+    while (t.isAfter(now) || !jp.kofu.issuer.calendar.BusinessDays.isBusinessDay(day)) {
+      day = day.minusDays(1);
+      t = day.atTime(10, 0).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
+    }
+    return t;
+  }
+
+  public void set(Instant instant) {
+    now.set(instant);
+  }
+
   public void advance(Duration d) {
     now.updateAndGet(i -> i.plus(d));
   }

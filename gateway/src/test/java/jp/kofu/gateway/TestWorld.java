@@ -10,6 +10,7 @@ import jp.kofu.issuer.registry.CardRecord;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.registry.ResidentStatus;
+import jp.kofu.issuer.seed.Specimen;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
@@ -33,8 +34,9 @@ public final class TestWorld implements AutoCloseable {
     this.registry = new ResidentRegistry(registryDb);
   }
 
+  /** A world on a clock in service hours (see {@link MutableClock#inServiceHours}). */
   public static TestWorld start() {
-    return start(EmbeddedWorld.options());
+    return start(EmbeddedWorld.options().clock(MutableClock.inServiceHours()));
   }
 
   public static TestWorld start(EmbeddedWorld.Options options) {
@@ -70,11 +72,35 @@ public final class TestWorld implements AutoCloseable {
     return out;
   }
 
-  /** Cards whose holders may get a certificate at a store today. */
+  /** The specimen residents the world was seeded with (one per refusal, and issuable ones). */
+  public List<Specimen> specimens() {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(world.specimenIndex())) {
+      return lines.skip(1).map(Specimen::parse).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public Specimen specimen(String reason, String note) {
+    return specimens().stream()
+        .filter(s -> s.reason().equals(reason) && (note == null || s.note().contains(note)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no specimen " + reason + " " + note));
+  }
+
+  /**
+   * Cards whose holders may get a certificate of residence at a store today (the world's today),
+   * specimens left out.
+   */
   public List<CardWallet.Entry> eligibleCards(int max) {
-    LocalDate today = JapanTime.date(java.time.Instant.now());
+    LocalDate today = JapanTime.date(world.clock().instant());
+    java.util.Set<Long> specimens = new java.util.HashSet<>();
+    specimens().forEach(s -> specimens.add(s.residentId()));
     List<CardWallet.Entry> out = new ArrayList<>();
     for (CardWallet.Entry e : wallet.entries()) {
+      if (specimens.contains(e.residentId())) {
+        continue;
+      }
       Resident r = resident(e.residentId());
       CardRecord card;
       try {

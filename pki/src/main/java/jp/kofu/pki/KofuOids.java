@@ -23,4 +23,7 @@ public final class KofuOids {
 
   /** Certificate policy of a store copier's client certificate. */
   public static final ASN1ObjectIdentifier POLICY_STORE_TERMINAL = ARC.branch("1.4");
+
+  /** The policy under which kofu's time-stamping unit issues RFC 3161 tokens (TSA policy). */
+  public static final ASN1ObjectIdentifier POLICY_TIMESTAMPING = ARC.branch("2.1");
 }

@@ -25,7 +25,8 @@ import org.bouncycastle.asn1.x509.GeneralName;
  *
  * <ul>
  *   <li>card: a JPKI-like root with a user-certification sub-CA (cards) and a smartphone sub-CA;
- *   <li>municipal: an LGPKI-like CA and one document-signing certificate per municipality;
+ *   <li>municipal: an LGPKI-like CA, one document-signing certificate per municipality, and the
+ *       time-stamping unit whose RFC 3161 tokens make the signatures PAdES B-T;
  *   <li>terminal: the store-terminal CA and one client certificate per copier, whose subject
  *       names its store chain (O), store (OU) and terminal (CN);
  *   <li>service: the CA of kofu's own TLS servers (the gateway, municipalities' issuer servers).
@@ -200,6 +201,27 @@ public final class TrustWorld {
                 List.of()));
   }
 
+  /**
+   * The certificate of kofu's time-stamping unit (TSU), which stamps every document signature
+   * (PAdES B-T). Assumption: the LGPKI-like CA certifies it too, so the one municipal trust anchor
+   * verifies both the signature and its timestamp; a real deployment would use a TSA accredited
+   * under its own root.
+   */
+  public HeldCertificate timestampingUnit() {
+    return heldCertificate(
+        "municipal/tsa",
+        () ->
+            municipalCa.issue(
+                new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.C, "JP")
+                    .addRDN(BCStyle.O, "kofu center")
+                    .addRDN(BCStyle.CN, "kofu Time-Stamping Unit (development)")
+                    .build(),
+                CertificateAuthority.Profile.TIMESTAMPING,
+                SERVICE_VALIDITY,
+                List.of()));
+  }
+
   /** A store copier's client certificate. */
   public HeldCertificate terminal(String storeChain, String store, String terminal) {
     return heldCertificate(
@@ -320,6 +342,7 @@ public final class TrustWorld {
           card/smartphone-ca/        smartphone-credential sub-CA
           municipal/ca/              LGPKI-like municipal signing CA (trust anchor for documents)
           municipal/signers/CODE/    one document-signing certificate per municipality
+          municipal/tsa/             the time-stamping unit (RFC 3161) of document signatures
           terminal/ca/               store-terminal CA (trust anchor for copiers' mTLS)
           terminal/copiers/CHAIN/STORE/TERMINAL/   one client certificate per copier
           service/ca/                CA of kofu's TLS servers (trust anchor for clients)

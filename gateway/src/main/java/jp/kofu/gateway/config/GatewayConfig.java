@@ -45,6 +45,11 @@ import java.util.Map;
  *   settings: {files: var/issuer/card-directory.csv}
  * metrics:                       # default: off
  *   listen: 127.0.0.1:9464       # Prometheus text format at http://127.0.0.1:9464/metrics
+ * verification:                  # the public verification page and JSON API (kofu.verify.v1 is
+ *   listen: 127.0.0.1:8480       #   also served on the gRPC port); plain HTTP: put TLS in front
+ *   public-url: https://verify.example.jp   # what the documents' QR codes point to
+ *   validity: 90d                # how long after issuance a code is answered
+ *   lookups-per-minute: 30       # per client address, gRPC and HTTP together
  * </pre>
  */
 public record GatewayConfig(
@@ -57,7 +62,26 @@ public record GatewayConfig(
     Path plugins,
     @JsonProperty("card-directory") CardDirectory cardDirectory,
     Metrics metrics,
+    Verification verification,
     Settlement settlement) {
+
+  /** A configuration with only the first sections: the others take their defaults. */
+  public GatewayConfig(
+      String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null);
+  }
+
+  /**
+   * Verification anyone can do (kofu.verify.v1, and the HTTP page on {@code listen}).
+   *
+   * @param publicUrl the base of the links in the documents' QR codes; default the HTTP listen
+   *     address
+   */
+  public record Verification(
+      String listen,
+      @JsonProperty("public-url") String publicUrl,
+      Duration validity,
+      @JsonProperty("lookups-per-minute") Integer lookupsPerMinute) {}
 
   /**
    * The journal database (null url means the embedded default) and its timeouts: after
@@ -110,7 +134,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null).normalized(Path.of("."));
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null).normalized(Path.of("."));
   }
 
   public static GatewayConfig load(Path file) {
@@ -194,7 +218,20 @@ public record GatewayConfig(
     if (mt.listen() != null) {
       HostPort.parse("metrics.listen", mt.listen());
     }
-    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, st);
+
+    Verification v = verification == null ? new Verification(null, null, null, null) : verification;
+    String vListen = v.listen() == null ? "127.0.0.1:8480" : v.listen();
+    HostPort.parse("verification.listen", vListen);
+    String publicUrl = v.publicUrl() == null ? "http://" + vListen : v.publicUrl();
+    if (!publicUrl.matches("https?://[^\\s?#]+")) {
+      throw new ConfigException("verification.public-url: '" + publicUrl + "' (expected: an http or https URL without query)");
+    }
+    int lookups = v.lookupsPerMinute() == null ? 30 : v.lookupsPerMinute();
+    if (lookups < 1 || lookups > 100_000) {
+      throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
+    }
+    v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
+    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, st);
   }
 
   private static Breaker breaker(Breaker b) {

@@ -49,13 +49,20 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final TrustWorld pki;
   private final Gateway gateway;
   private final AdapterFactories factories;
+  private final Clock clock;
 
-  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories) {
+  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories, Clock clock) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
     this.gateway = gateway;
     this.factories = factories;
+    this.clock = clock;
+  }
+
+  /** The world's one clock (gateway, adapters, trust world). */
+  public Clock clock() {
+    return clock;
   }
 
   /** Options; the defaults make the demo world. */
@@ -63,7 +70,8 @@ public final class EmbeddedWorld implements AutoCloseable {
     Path dataDir;
     GatewayConfig config;
     int port = 0;
-    List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY);
+    int verificationPort = 0;
+    List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY, Seeder.DEMO_DOMICILE_MUNICIPALITY);
     int residentsEach = 60;
     long seed = 20230327L;
     Clock clock = Clock.systemUTC();
@@ -84,6 +92,12 @@ public final class EmbeddedWorld implements AutoCloseable {
 
     public Options port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /** The verification page's port (0: any free one). */
+    public Options verificationPort(int port) {
+      this.verificationPort = port;
       return this;
     }
 
@@ -169,16 +183,24 @@ public final class EmbeddedWorld implements AutoCloseable {
             .sessionTtl(config.sessions().sessionTtl())
             .isolation(o.isolation != null ? o.isolation : config.isolation())
             .metricsListen(config.metrics().listen() == null ? null : resolved(HostPort.parse("metrics.listen", config.metrics().listen())))
+            .verification(
+                config.verification().validity(),
+                config.verification().lookupsPerMinute(),
+                o.config != null ? resolved(HostPort.parse("verification.listen", config.verification().listen())) : new InetSocketAddress("127.0.0.1", o.verificationPort))
             .clock(o.clock);
     int n = 0;
     for (GatewayConfig.Adapter a : config.adapters()) {
       Path adapterDir = a.kind().equals(EmbeddedIssuerAdapterFactory.KIND) ? issuerDir : dir.resolve("adapters").resolve(a.kind() + "-" + n);
-      gateway.adapter(factories.create(a.kind(), new AdapterContext(a.settings(), adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
+      Map<String, String> settings = new java.util.HashMap<>(a.settings());
+      if (a.kind().equals(EmbeddedIssuerAdapterFactory.KIND)) {
+        settings.putIfAbsent("verification-url", config.verification().publicUrl());
+      }
+      gateway.adapter(factories.create(a.kind(), new AdapterContext(settings, adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
       n++;
     }
     o.extraAdapters.forEach(gateway::adapter);
     try {
-      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories);
+      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories, o.clock);
     } catch (RuntimeException e) {
       factories.close();
       throw e;
@@ -196,6 +218,7 @@ public final class EmbeddedWorld implements AutoCloseable {
         return;
       }
       new Seeder(registry, issuerDir.resolve("municipalities"), feed, wallet, X509.keyId(pki.cardCa().certificate()))
+          .withSpecimens(wallet.resolveSibling("specimens.csv"))
           .seed(o.municipalities, o.residentsEach, o.seed, JapanTime.date(o.clock.instant()));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot seed the embedded registry: SQLSTATE " + e.getSQLState(), e);
@@ -245,6 +268,11 @@ public final class EmbeddedWorld implements AutoCloseable {
 
   public Path walletDir() {
     return dataDir.resolve("wallet");
+  }
+
+  /** The specimen residents seeded with the world (one per refusal; see Seeder.withSpecimens). */
+  public Path specimenIndex() {
+    return walletDir().resolve("specimens.csv");
   }
 
   public InetSocketAddress address() {

@@ -26,6 +26,7 @@ import jp.kofu.gateway.journal.NewOrder;
 import jp.kofu.gateway.routing.Municipality;
 import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.document.DocumentBinding;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.spi.CardQuery;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateOption;
@@ -210,6 +211,9 @@ public final class IssuanceService {
       String attempt) {
     String code = order.municipalityCode();
     Instant now = clock.instant();
+    // Made here, per attempt, from a SecureRandom: printed on the document and in its QR code,
+    // journaled with the document's digest, answered by kofu.verify.v1 (see Verifications).
+    String verificationCode = VerificationLink.newCode();
     IssuedDocument document;
     try {
       ResidentRef resident = municipality.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
@@ -219,12 +223,17 @@ public final class IssuanceService {
               a ->
                   a.issue(
                       new IssueCommand(
-                          code, resident.residentHandle(), card, relation, order.request(), row.issuanceId(), binding, now)));
+                          code, resident.residentHandle(), card, relation, order.request(), row.issuanceId(), binding, now,
+                          verificationCode)));
     } catch (IssuanceRefusedException e) {
+      // The journal keeps the true reason (SUPPORT_MEASURE included); the copier gets the one it
+      // may see, with the municipality's detail only when that reason is not confidential.
       if (!journal.markRefused(row.issuanceId(), attempt, e.reason().name(), clock.instant())) {
         return asJournaled(row.issuanceId(), sessionId, "was taken over by another request");
       }
-      throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", Map.of("municipality_code", code));
+      Map<String, String> metadata = new java.util.LinkedHashMap<>(e.details());
+      metadata.put("municipality_code", code);
+      throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", metadata);
     } catch (RuntimeException e) {
       try {
         journal.release(row.issuanceId(), attempt);
@@ -236,6 +245,9 @@ public final class IssuanceService {
     }
     byte[] pdf = document.pdf();
     String problem = documentCheck.problem(pdf, code, binding, row.issuanceId());
+    if (problem == null && document.verificationCode() != null && !document.verificationCode().equals(verificationCode)) {
+      problem = "the document carries another verification code than the one given";
+    }
     if (problem != null) {
       // Loud: a municipality produced a document that is not the one asked for.
       log.error("MISISSUANCE PREVENTED: issuance {} from municipality {}: {}; the document was discarded", row.issuanceId(), code, problem);

@@ -52,7 +52,17 @@ public final class IssuanceJournal {
    */
   public IssuanceJournal(Database db, Hmac chainKey) {
     this.db = db;
-    this.chain = new JournalChain(chainKey);
+    this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"));
+  }
+
+  /**
+   * A journal for what needs no chain key: reading records, and spending challenges and closing
+   * sessions (not chained: they expire). Changing an issuance throws IllegalStateException: only
+   * holders of the cluster secret write the chain.
+   */
+  public IssuanceJournal(Database db) {
+    this.db = db;
+    this.chain = null;
   }
 
   /** The chain key derived from the cluster secret. */
@@ -65,6 +75,9 @@ public final class IssuanceJournal {
   }
 
   JournalChain chain() {
+    if (chain == null) {
+      throw new IllegalStateException("this journal was opened without the chain key: it can read, not change, issuances");
+    }
     return chain;
   }
 
@@ -159,7 +172,7 @@ public final class IssuanceJournal {
               s.setObject(i++, ts(now));
               s.executeUpdate();
             }
-            chain.append(c, order.issuanceId(), EventKind.ORDERED, now, JournalEvents.ordered(order));
+            chain().append(c, order.issuanceId(), EventKind.ORDERED, now, JournalEvents.ordered(order));
             return null;
           });
     } catch (SQLException e) {
@@ -195,7 +208,7 @@ public final class IssuanceJournal {
               return false;
             }
           }
-          chain.append(c, issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null));
+          chain().append(c, issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null));
           return true;
         });
   }
@@ -248,8 +261,8 @@ public final class IssuanceJournal {
               checked.put("signer_municipality_code", rs.getString(2));
             }
           }
-          chain.append(c, issuanceId, EventKind.BINDING_CHECKED, now, checked);
-          chain.append(c, issuanceId, EventKind.ISSUED, now, JournalEvents.issued(facts));
+          chain().append(c, issuanceId, EventKind.BINDING_CHECKED, now, checked);
+          chain().append(c, issuanceId, EventKind.ISSUED, now, JournalEvents.issued(facts));
           return true;
         });
   }
@@ -287,9 +300,9 @@ public final class IssuanceJournal {
             Map<String, Object> failed = new LinkedHashMap<>();
             failed.put("problem", problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) : problem);
             failed.put("document_sha256", documentSha256);
-            chain.append(c, issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed);
+            chain().append(c, issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed);
           }
-          chain.append(c, issuanceId, EventKind.REFUSED, now, Map.of("reason", reason));
+          chain().append(c, issuanceId, EventKind.REFUSED, now, Map.of("reason", reason));
           return true;
         });
   }
@@ -333,7 +346,7 @@ public final class IssuanceJournal {
               pdf = rs.getBytes(1);
             }
           }
-          chain.append(c, issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId));
+          chain().append(c, issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId));
           return Optional.of(pdf);
         });
   }
@@ -344,6 +357,11 @@ public final class IssuanceJournal {
 
   public Optional<Issuance> findByOrder(String orderId) {
     return one("SELECT " + COLUMNS + " FROM issuance WHERE order_id = ?", orderId);
+  }
+
+  /** The issuance whose document carries this verification code (kofu.verify.v1). */
+  public Optional<Issuance> findByVerificationCode(String code) {
+    return one("SELECT " + COLUMNS + " FROM issuance WHERE verification_code = ?", code);
   }
 
   /** The held PDF of an ISSUED issuance. */
@@ -446,9 +464,9 @@ public final class IssuanceJournal {
           }
           deleteDocument(c, issuanceId);
           if (printed) {
-            chain.append(c, issuanceId, EventKind.DELIVERED, now, Map.of());
+            chain().append(c, issuanceId, EventKind.DELIVERED, now, Map.of());
           } else {
-            chain.append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, why, failure));
+            chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, why, failure));
           }
           return new Settlement(target, refund);
         });
@@ -497,7 +515,7 @@ public final class IssuanceJournal {
             }
           }
           deleteDocument(c, issuanceId);
-          chain.append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, VoidReason.UNCONFIRMED, null));
+          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, VoidReason.UNCONFIRMED, null));
           return true;
         });
   }
@@ -522,7 +540,7 @@ public final class IssuanceJournal {
               return false;
             }
           }
-          chain.append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(0, VoidReason.ABANDONED, null));
+          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(0, VoidReason.ABANDONED, null));
           return true;
         });
   }

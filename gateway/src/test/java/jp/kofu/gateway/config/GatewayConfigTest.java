@@ -58,6 +58,33 @@ class GatewayConfigTest {
   }
 
   @Test
+  void verificationDefaultsAndSettings() throws Exception {
+    GatewayConfig d = GatewayConfig.load(write("data: var\n"));
+    assertThat(d.verification().listen()).isEqualTo("127.0.0.1:8480");
+    assertThat(d.verification().publicUrl()).isEqualTo("http://127.0.0.1:8480");
+    assertThat(d.verification().validity()).isEqualTo(Duration.ofDays(90));
+    assertThat(d.verification().lookupsPerMinute()).isEqualTo(30);
+
+    GatewayConfig c =
+        GatewayConfig.load(
+            write(
+                """
+                data: var
+                verification: {listen: 0.0.0.0:9480, public-url: https://verify.example.jp, validity: 30d, lookups-per-minute: 10}
+                """));
+    assertThat(c.verification().publicUrl()).isEqualTo("https://verify.example.jp");
+    assertThat(c.verification().validity()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.verification().lookupsPerMinute()).isEqualTo(10);
+
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nverification: {validity: 0s}\n")))
+        .hasMessageContaining("verification.validity");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nverification: {public-url: ftp://x}\n")))
+        .hasMessageContaining("verification.public-url");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nverification: {lookups-per-minute: 0}\n")))
+        .hasMessageContaining("verification.lookups-per-minute: 0");
+  }
+
+  @Test
   void theJournalsTimeoutsAndTheCommissionHaveSafeDefaultsAndAreChecked() throws Exception {
     GatewayConfig d = GatewayConfig.load(write("data: var\n"));
     assertThat(d.journal().attemptTimeout()).isEqualTo(Duration.ofSeconds(30));

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -39,7 +41,17 @@ import jp.kofu.issuer.spi.CertificateType;
  *     fee: 200              # yen per copy, 0..10000
  *     max-copies: 10        # 1..20
  *     options: [HEAD_OF_HOUSEHOLD, DOMICILE]
+ * hours:                    # optional; these are the national defaults
+ *   open: "06:30"           # Japan time, HH:MM
+ *   close: "23:00"
+ *   family-register-office-hours-only: false   # true: 戸籍 and 附票 only in office hours
+ *   office-hours: {open: "08:30", close: "17:15"}   # on business days (not weekends, holidays)
+ * maintenance:              # optional: dated windows in Japan time when nothing is issued
+ *   - {from: "2026-12-06T00:00", to: "2026-12-06T06:30"}
  * </pre>
+ *
+ * Stores never issue during the year-end closure, 29 December to 3 January: that is the law
+ * (行政機関の休日に関する法律), not a setting.
  */
 public final class MunicipalityCatalog {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -96,7 +108,7 @@ public final class MunicipalityCatalog {
       throw new CatalogException(source + ": expected a mapping with code, mayor, certificates");
     }
     List<String> errors = new ArrayList<>();
-    checkKeys(source, "", root, Set.of("code", "mayor", "certificates"), errors);
+    checkKeys(source, "", root, Set.of("code", "mayor", "certificates", "hours", "maintenance"), errors);
     String code = text(root, "code");
     LocalGovernment government = null;
     if (code == null) {
@@ -170,12 +182,114 @@ public final class MunicipalityCatalog {
         certificates.put(type, new CertificateTerms(type, fee, maxCopies, options));
       }
     }
+    ServiceHours hours = hours(source, root, errors);
     if (!errors.isEmpty()) {
       throw new CatalogException(String.join("\n  ", errors));
     }
     MunicipalityIdentity identity =
         new MunicipalityIdentity(code, government.prefecture(), government.nameWithinPrefecture(), mayorTitle, mayorName);
-    return new MunicipalityProfile(identity, certificates);
+    return new MunicipalityProfile(identity, certificates, hours);
+  }
+
+  private static ServiceHours hours(String source, JsonNode root, List<String> errors) {
+    int before = errors.size();
+    LocalTime open = ServiceHours.DEFAULT_OPEN;
+    LocalTime close = ServiceHours.DEFAULT_CLOSE;
+    boolean officeOnly = false;
+    LocalTime officeOpen = ServiceHours.DEFAULT_OFFICE_OPEN;
+    LocalTime officeClose = ServiceHours.DEFAULT_OFFICE_CLOSE;
+    JsonNode h = root.get("hours");
+    if (h != null && !h.isNull()) {
+      if (!h.isObject()) {
+        errors.add(source + ": hours: expected a mapping with open, close, family-register-office-hours-only, office-hours");
+      } else {
+        checkKeys(source, "hours.", h, Set.of("open", "close", "family-register-office-hours-only", "office-hours"), errors);
+        open = time(source, "hours.open", h.get("open"), open, errors);
+        close = time(source, "hours.close", h.get("close"), close, errors);
+        JsonNode only = h.get("family-register-office-hours-only");
+        if (only != null && !only.isNull()) {
+          if (!only.isBoolean()) {
+            errors.add(source + ": hours.family-register-office-hours-only: '" + only.asText() + "' (expected: true or false)");
+          } else {
+            officeOnly = only.booleanValue();
+          }
+        }
+        JsonNode office = h.get("office-hours");
+        if (office != null && !office.isNull()) {
+          if (!office.isObject()) {
+            errors.add(source + ": hours.office-hours: expected a mapping with open and close");
+          } else {
+            checkKeys(source, "hours.office-hours.", office, Set.of("open", "close"), errors);
+            officeOpen = time(source, "hours.office-hours.open", office.get("open"), officeOpen, errors);
+            officeClose = time(source, "hours.office-hours.close", office.get("close"), officeClose, errors);
+          }
+        }
+        if (errors.size() == before && !open.isBefore(close)) {
+          errors.add(source + ": hours: open " + open + " is not before close " + close + " (expected: e.g. open \"06:30\", close \"23:00\")");
+        }
+        if (errors.size() == before && !officeOpen.isBefore(officeClose)) {
+          errors.add(source + ": hours.office-hours: open " + officeOpen + " is not before close " + officeClose);
+        }
+      }
+    }
+    List<ServiceHours.Maintenance> windows = new ArrayList<>();
+    JsonNode m = root.get("maintenance");
+    if (m != null && !m.isNull()) {
+      if (!m.isArray()) {
+        errors.add(source + ": maintenance: expected a list of {from, to}");
+      } else {
+        for (int i = 0; i < m.size(); i++) {
+          String where = "maintenance[" + i + "]";
+          JsonNode w = m.get(i);
+          if (!w.isObject()) {
+            errors.add(source + ": " + where + ": expected a mapping with from and to");
+            continue;
+          }
+          checkKeys(source, where + ".", w, Set.of("from", "to"), errors);
+          LocalDateTime from = dateTime(source, where + ".from", w.get("from"), errors);
+          LocalDateTime to = dateTime(source, where + ".to", w.get("to"), errors);
+          if (from != null && to != null) {
+            if (!from.isBefore(to)) {
+              errors.add(source + ": " + where + ": from " + from + " is not before to " + to);
+            } else {
+              windows.add(new ServiceHours.Maintenance(from, to));
+            }
+          }
+        }
+      }
+    }
+    if (errors.size() != before) {
+      return ServiceHours.DEFAULT;
+    }
+    return new ServiceHours(open, close, officeOnly, officeOpen, officeClose, windows);
+  }
+
+  private static LocalTime time(String source, String field, JsonNode v, LocalTime otherwise, List<String> errors) {
+    if (v == null || v.isNull()) {
+      return otherwise;
+    }
+    String text = v.asText();
+    if (text.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+      return LocalTime.parse(text);
+    }
+    if (text.equals("24:00")) {
+      return LocalTime.MAX;
+    }
+    errors.add(source + ": " + field + ": '" + text + "' (expected: a quoted Japan time HH:MM, e.g. \"06:30\")");
+    return otherwise;
+  }
+
+  private static LocalDateTime dateTime(String source, String field, JsonNode v, List<String> errors) {
+    if (v == null || v.isNull()) {
+      errors.add(source + ": " + field + ": missing (expected: a Japan date-time such as \"2026-12-06T00:00\")");
+      return null;
+    }
+    try {
+      return LocalDateTime.parse(v.asText());
+    } catch (java.time.format.DateTimeParseException e) {
+      errors.add(source + ": " + field + ": '" + v.asText() + "' (expected: a Japan date-time such as \"2026-12-06T00:00\")");
+      return null;
+    }
   }
 
   private static void checkKeys(String source, String prefix, JsonNode node, Set<String> allowed, List<String> errors) {
@@ -232,6 +346,22 @@ public final class MunicipalityCatalog {
         y.append("    options: ").append(t.options().stream().sorted().map(Enum::name).toList()).append('\n');
       }
     }
+    ServiceHours h = p.hours();
+    y.append("hours:    # Japan time; never 29 Dec-3 Jan\n");
+    y.append("  open: \"").append(hhmm(h.open())).append("\"\n");
+    y.append("  close: \"").append(hhmm(h.close())).append("\"\n");
+    y.append("  family-register-office-hours-only: ").append(h.familyRegisterOfficeHoursOnly()).append('\n');
+    y.append("  office-hours: {open: \"").append(hhmm(h.officeOpen())).append("\", close: \"").append(hhmm(h.officeClose())).append("\"}\n");
+    if (!h.maintenance().isEmpty()) {
+      y.append("maintenance:\n");
+      for (ServiceHours.Maintenance m : h.maintenance()) {
+        y.append("  - {from: \"").append(m.from()).append("\", to: \"").append(m.to()).append("\"}\n");
+      }
+    }
     return y.toString();
+  }
+
+  private static String hhmm(LocalTime t) {
+    return t.equals(LocalTime.MAX) ? "24:00" : String.format("%02d:%02d", t.getHour(), t.getMinute());
   }
 }

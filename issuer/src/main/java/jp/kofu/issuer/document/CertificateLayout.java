@@ -8,6 +8,13 @@ import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.EncodeHintType;
+import com.google.zxing.WriterException;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.util.Map;
 import jp.kofu.issuer.spi.CertificateType;
 import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -17,14 +24,18 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.graphics.blend.BlendMode;
+import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.pdmodel.graphics.state.PDExtendedGraphicsState;
 import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
 import org.apache.pdfbox.util.Matrix;
 
 /**
- * The page layout all kofu certificates share: an A4 portrait page with a title, ruled tables of
- * labelled cells, the certifying block with the official seal (公印), and a footer with the document
- * number and page numbers on every page. A renderer for one certificate type says what goes where
+ * The page layout all kofu certificates share: an A4 portrait page on the anti-forgery background
+ * ({@link Background}) with a title, ruled tables of labelled cells (or the two-column form of a
+ * family register), the certifying block with the official seal (公印) and the verification QR code,
+ * and a footer with the document number and page numbers on every page. The result is PDF/A-2b
+ * ({@link PdfA}). A renderer for one certificate type says what goes where
  * ({@link #title}, {@link #block}, {@link #certification}); this class decides how it looks and
  * breaks pages.
  *
@@ -63,6 +74,11 @@ final class CertificateLayout implements AutoCloseable {
   private static final float PADDING = 4;
   private static final float SEAL_SIZE = 62;
   private static final float CERTIFICATION_HEIGHT = 150;
+  private static final float QR_SIZE = 62;
+  private static final float REGISTER_ROW = 15.5f;
+  private static final float REGISTER_LABEL_WIDTH = 128;
+  private static final float REGISTER_SIZE = 10;
+  private static final float IMPRESSION_BOX = 150;
 
   // The CJK ideographic em box sits from -0.12 to 0.88 em around the baseline (BIZ UDMincho's
   // hhea ascender/descender); centring text in a cell centres this box.
@@ -76,13 +92,18 @@ final class CertificateLayout implements AutoCloseable {
   private final CertificateFonts.Lease lease;
   private final PDType0Font font;
   private final DocumentMeta meta;
+  private final MunicipalityIdentity municipality;
+  private final VerificationLink link;
   private final List<PDPage> pages = new ArrayList<>();
+  private PDFormXObject background;
   private PDPageContentStream content;
   private float y;
   private String continuationHeading;
 
-  CertificateLayout(CertificateFonts fonts, DocumentMeta meta) {
+  CertificateLayout(CertificateFonts fonts, DocumentMeta meta, MunicipalityIdentity municipality, VerificationLink link) {
     this.meta = Objects.requireNonNull(meta, "meta");
+    this.municipality = Objects.requireNonNull(municipality, "municipality");
+    this.link = Objects.requireNonNull(link, "link");
     this.document = new PDDocument();
     try {
       this.lease = fonts.embedIn(document);
@@ -94,7 +115,7 @@ final class CertificateLayout implements AutoCloseable {
   }
 
   /** One labelled cell of a ruled row; {@code field} names it in errors (never the value). */
-  record Cell(String field, String label, String value, float weight, String ruby) {
+  record Cell(String field, String label, String value, float weight, String ruby, boolean alignRight) {
     Cell {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(label, "label");
@@ -104,16 +125,21 @@ final class CertificateLayout implements AutoCloseable {
     }
 
     static Cell of(String field, String label, String value, float weight) {
-      return new Cell(field, label, value, weight, null);
+      return new Cell(field, label, value, weight, null, false);
+    }
+
+    /** A cell whose value is an amount: set flush right, as figures are in a column. */
+    static Cell amount(String field, String label, String value, float weight) {
+      return new Cell(field, label, value, weight, null, true);
     }
 
     /** The same cell with a reading (ふりがな) printed small above the value. */
     Cell withRuby(String reading) {
-      return new Cell(field, label, value, weight, reading);
+      return new Cell(field, label, value, weight, reading, alignRight);
     }
 
     Cell withWeight(float newWeight) {
-      return new Cell(field, label, value, newWeight, ruby);
+      return new Cell(field, label, value, newWeight, ruby, alignRight);
     }
 
     String rubyField() {
@@ -173,7 +199,7 @@ final class CertificateLayout implements AutoCloseable {
     List<PlacedCell> placed = new ArrayList<>();
     float height = 0;
     for (Row row : rows) {
-      placed.addAll(place(row, height));
+      placed.addAll(place(row, height, MARGIN_X, TABLE_WIDTH, row.height()));
       height += row.height();
     }
     if (height > TOP - BOTTOM - 2 * HEADING_SIZE) {
@@ -181,6 +207,19 @@ final class CertificateLayout implements AutoCloseable {
     }
     ensureRoom(height);
     float top = y;
+    drawCells(placed, top);
+    try {
+      content.setLineWidth(1.2f);
+      content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
+      content.stroke();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    y = top - height;
+  }
+
+  /** Shaded labels, values and the rules between cells. */
+  private void drawCells(List<PlacedCell> placed, float top) {
     try {
       content.setNonStrokingColor(LABEL_SHADE);
       for (PlacedCell c : placed) {
@@ -201,6 +240,58 @@ final class CertificateLayout implements AutoCloseable {
         line(c.x + c.labelWidth, bottom, c.x + c.labelWidth, bottom + c.height);
         line(c.x, bottom, c.x + c.width, bottom);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A small heading above the next table, e.g. 所得の内訳. */
+  void heading(String text) {
+    ensureRoom(HEADING_SIZE + 8 + ROW_HEIGHT);
+    y -= HEADING_SIZE + 6;
+    show(text, MARGIN_X + 2, y + EM_DESCENT * HEADING_SIZE, HEADING_SIZE);
+    y -= 3;
+  }
+
+  /** Vertical space before the next block. */
+  void gap(float points) {
+    ensurePage();
+    y -= points;
+  }
+
+  /**
+   * A ruled block with an image box on the left, e.g. the registered seal impression (印影): the
+   * image at its true size, {@code sizePt} wide, centred in the box; {@code rows} to its right.
+   */
+  void imageBlock(String label, byte[] png, float sizePt, List<Row> rows) {
+    float rowsHeight = 0;
+    for (Row row : rows) {
+      rowsHeight += row.height();
+    }
+    float height = Math.max(IMPRESSION_BOX, rowsHeight);
+    float scale = height / rowsHeight;
+    List<PlacedCell> placed = new ArrayList<>();
+    float rowTop = 0;
+    for (Row row : rows) {
+      placed.addAll(place(row, rowTop, MARGIN_X + IMPRESSION_BOX, TABLE_WIDTH - IMPRESSION_BOX, row.height() * scale));
+      rowTop += row.height() * scale;
+    }
+    ensureRoom(height);
+    float top = y;
+    PDImageXObject image;
+    try {
+      image = PDImageXObject.createFromByteArray(document, png, "impression");
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("impression: not a readable image");
+    }
+    drawCells(placed, top);
+    try {
+      show(label, MARGIN_X + PADDING + 2, top - PADDING - (1 - EM_DESCENT) * LABEL_SIZE, LABEL_SIZE);
+      float w = sizePt;
+      float h = sizePt * image.getHeight() / image.getWidth();
+      content.drawImage(image, MARGIN_X + (IMPRESSION_BOX - w) / 2, top - height / 2 - h / 2, w, h);
+      content.setLineWidth(0.5f);
+      line(MARGIN_X + IMPRESSION_BOX, top - height, MARGIN_X + IMPRESSION_BOX, top);
       content.setLineWidth(1.2f);
       content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
       content.stroke();
@@ -208,6 +299,98 @@ final class CertificateLayout implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     y = top - height;
+  }
+
+  // ---- the two-column form of a family register
+
+  /** How a register row is separated from the one above it. */
+  enum Rule {
+    NONE,
+    THIN,
+    THICK
+  }
+
+  /**
+   * One line of a family register: a label in the left column (indented one step when {@code
+   * indent}), the text in the right; {@code boxedLabel} draws the label framed, as the 除籍 mark.
+   */
+  record RegisterRow(String label, boolean indent, boolean boxedLabel, String field, String text, Rule rule) {
+    RegisterRow {
+      Objects.requireNonNull(rule, "rule");
+    }
+  }
+
+  /**
+   * The family-register form: groups of rows (the 本籍/氏名 head, the 戸籍事項, each person) in a
+   * frame whose left column holds the labels. A group is kept on one page when it fits on one;
+   * otherwise it continues on the next, and the frame is closed and opened at the break.
+   */
+  void register(List<List<RegisterRow>> groups) {
+    ensureRoom(2 * REGISTER_ROW);
+    float frameTop = y;
+    for (List<RegisterRow> group : groups) {
+      float height = group.size() * REGISTER_ROW;
+      if (y - height < BOTTOM && height <= TOP - BOTTOM - 2 * HEADING_SIZE && y < frameTop) {
+        closeFrame(frameTop);
+        newPage();
+        frameTop = y;
+      }
+      for (RegisterRow row : group) {
+        if (y - REGISTER_ROW < BOTTOM) {
+          closeFrame(frameTop);
+          newPage();
+          frameTop = y;
+        }
+        drawRegisterRow(row, y < frameTop);
+        y -= REGISTER_ROW;
+      }
+    }
+    closeFrame(frameTop);
+  }
+
+  private void drawRegisterRow(RegisterRow row, boolean ruleAllowed) {
+    float top = y;
+    float baseline = top - REGISTER_ROW / 2 - EM_CENTRE * REGISTER_SIZE;
+    try {
+      if (ruleAllowed && row.rule() != Rule.NONE) {
+        content.setLineWidth(row.rule() == Rule.THICK ? 0.9f : 0.35f);
+        line(MARGIN_X, top, MARGIN_X + TABLE_WIDTH, top);
+      }
+      if (row.label() != null && !row.label().isEmpty()) {
+        float x = MARGIN_X + 6 + (row.indent() ? 2 * REGISTER_SIZE : 0);
+        float room = MARGIN_X + REGISTER_LABEL_WIDTH - 4 - x;
+        float size = fit("registerLabel", row.label(), room, REGISTER_SIZE, LABEL_FLOOR);
+        show(row.label(), x, baseline, size);
+        if (row.boxedLabel()) {
+          content.setLineWidth(0.6f);
+          content.addRect(x - 2, baseline - EM_DESCENT * size - 1.5f, width(row.label(), size) + 4, size + 3);
+          content.stroke();
+        }
+      }
+      if (row.text() != null && !row.text().isEmpty()) {
+        float x = MARGIN_X + REGISTER_LABEL_WIDTH + 6;
+        float room = MARGIN_X + TABLE_WIDTH - 4 - x;
+        float size = fit(row.field(), row.text(), room, REGISTER_SIZE, VALUE_FLOOR);
+        show(row.text(), x, baseline, size);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void closeFrame(float frameTop) {
+    if (frameTop <= y) {
+      return;
+    }
+    try {
+      content.setLineWidth(0.5f);
+      line(MARGIN_X + REGISTER_LABEL_WIDTH, y, MARGIN_X + REGISTER_LABEL_WIDTH, frameTop);
+      content.setLineWidth(1.2f);
+      content.addRect(MARGIN_X, y, TABLE_WIDTH, frameTop - y);
+      content.stroke();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A short right-aligned remark below the last table, e.g. 以下余白 (the rest is blank). */
@@ -236,7 +419,57 @@ final class CertificateLayout implements AutoCloseable {
     show(certifier, nameEnd - width(certifier, mayorSize), y, mayorSize);
     // Real seals are stamped over the end of the certifier's name.
     seal(c.mayorTitle() + "之印", nameEnd - mayorSize * 0.6f + SEAL_SIZE * 0.32f, y + EM_CENTRE * mayorSize);
+    if (meta.verificationCode() != null) {
+      qr(link.forDocument(meta.documentNumber(), meta.verificationCode()), MARGIN_X + 24, y - SEAL_SIZE / 2 + 4);
+    }
     y -= SEAL_SIZE / 2;
+  }
+
+  /**
+   * The verification QR code, drawn as vector modules (crisp at any printer resolution), with
+   * the code beneath it for those who type.
+   */
+  private void qr(String text, float left, float bottom) {
+    BitMatrix matrix;
+    try {
+      matrix = new QRCodeWriter().encode(
+          text, BarcodeFormat.QR_CODE, 0, 0,
+          Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 0));
+    } catch (WriterException e) {
+      throw new IllegalArgumentException("verification link: cannot be encoded as a QR code", e);
+    }
+    int n = matrix.getWidth();
+    float module = QR_SIZE / n;
+    // The four-module quiet zone of ISO/IEC 18004, kept white so the 地紋 cannot confuse a scanner.
+    float quiet = 4 * module;
+    float top = bottom + QR_SIZE;
+    try {
+      content.setNonStrokingColor(1f);
+      content.addRect(left - quiet, bottom - quiet, QR_SIZE + 2 * quiet, QR_SIZE + 2 * quiet);
+      content.fill();
+      content.setNonStrokingColor(0f);
+      for (int row = 0; row < n; row++) {
+        int column = 0;
+        while (column < n) {
+          if (!matrix.get(column, row)) {
+            column++;
+            continue;
+          }
+          int run = column;
+          while (run < n && matrix.get(run, row)) {
+            run++;
+          }
+          content.addRect(left + column * module, top - (row + 1) * module, (run - column) * module, module);
+          column = run;
+        }
+      }
+      content.fill();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String caption = "照合用コード";
+    show(caption, left + QR_SIZE + 8, bottom + QR_SIZE - FOOTER_SIZE, FOOTER_SIZE);
+    show(meta.verificationCode(), left + QR_SIZE + 8, bottom + QR_SIZE - 2.6f * FOOTER_SIZE, FOOTER_SIZE);
   }
 
   /**
@@ -281,6 +514,7 @@ final class CertificateLayout implements AutoCloseable {
       info.setCustomMetadataValue(DocumentMeta.INFO_MUNICIPALITY_CODE, municipality.code());
       info.setCustomMetadataValue(DocumentMeta.INFO_CERTIFICATE_TYPE, type.name());
       document.getDocumentCatalog().setLanguage("ja-JP");
+      PdfA.apply(document, title, municipality.fullName(), "kofu issuer", "kofu", meta.issuedAt());
       ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
       document.save(out, CompressParameters.NO_COMPRESSION);
       return out.toByteArray();
@@ -306,17 +540,17 @@ final class CertificateLayout implements AutoCloseable {
       float labelSize, float valueSize, float rubySize) {}
 
   /** Measures a row's cells (relative to the block's top) and fits their text, or refuses. */
-  private List<PlacedCell> place(Row row, float rowTop) {
+  private List<PlacedCell> place(Row row, float rowTop, float left, float rowWidth, float rowHeight) {
     float totalWeight = 0;
     for (Cell c : row.cells()) {
       totalWeight += c.weight();
     }
     List<PlacedCell> placed = new ArrayList<>(row.cells().size());
-    float x = MARGIN_X;
+    float x = left;
     for (int i = 0; i < row.cells().size(); i++) {
       Cell c = row.cells().get(i);
       boolean last = i == row.cells().size() - 1;
-      float w = last ? MARGIN_X + TABLE_WIDTH - x : TABLE_WIDTH * c.weight() / totalWeight;
+      float w = last ? left + rowWidth - x : rowWidth * c.weight() / totalWeight;
       float labelWidth =
           i == 0 ? FIRST_LABEL_WIDTH : Math.max(MIN_LABEL_WIDTH, width(c.label(), LABEL_SIZE) + 3 * PADDING);
       labelWidth = Math.min(labelWidth, w / 2);
@@ -324,7 +558,7 @@ final class CertificateLayout implements AutoCloseable {
       float room = w - labelWidth - 2 * PADDING;
       float valueSize = isBlank(c.value()) ? VALUE_SIZE : fit(c.field(), c.value(), room, VALUE_SIZE, VALUE_FLOOR);
       float rubySize = isBlank(c.ruby()) ? RUBY_SIZE : fit(c.rubyField(), c.ruby(), room, RUBY_SIZE, RUBY_FLOOR);
-      placed.add(new PlacedCell(c, x, rowTop, w, row.height(), labelWidth, labelSize, valueSize, rubySize));
+      placed.add(new PlacedCell(c, x, rowTop, w, rowHeight, labelWidth, labelSize, valueSize, rubySize));
       x += w;
     }
     return placed;
@@ -345,6 +579,9 @@ final class CertificateLayout implements AutoCloseable {
       valueCentre = bottom + (rubyBaseline - EM_DESCENT * c.rubySize - bottom) / 2;
     }
     if (!isBlank(cell.value())) {
+      if (cell.alignRight()) {
+        valueX = c.x + c.width - PADDING - 2 - width(cell.value(), c.valueSize);
+      }
       show(cell.value(), valueX, valueCentre - EM_CENTRE * c.valueSize, c.valueSize);
     }
   }
@@ -432,6 +669,10 @@ final class CertificateLayout implements AutoCloseable {
     pages.add(page);
     try {
       content = new PDPageContentStream(document, page);
+      if (background == null) {
+        background = Background.create(document, municipality.fullName());
+      }
+      content.drawForm(background);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -37,6 +37,8 @@ public final class DocumentVerificationException extends Exception {
     /** The signer's certificate is not for signing documents. */
     KEY_USAGE,
     /** kofu's Info entries are missing, malformed or contradict the signer. */
-    CONTENT
+    CONTENT,
+    /** The signature timestamp is missing where required, or does not verify. */
+    TIMESTAMP
   }
 }

@@ -33,4 +33,10 @@ final class JapaneseDates {
         + date.getDayOfMonth()
         + "日";
   }
+
+  /** The era year of 1 July of a Gregorian year, e.g. 2026 → 令和8年, 2019 → 令和元年 (for 年度 and 年分). */
+  static String year(int gregorianYear) {
+    String date = format(LocalDate.of(gregorianYear, 7, 1), "year");
+    return date.substring(0, date.indexOf('年') + 1);
+  }
 }

@@ -17,7 +17,14 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.ExternalSigningSupport;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions;
+import jp.kofu.issuer.timestamp.TimeStampSource;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationWidget;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -43,16 +50,23 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
- * Signs a rendered certificate the PAdES way (ETSI EN 319 142-1, baseline B-B): an incremental
+ * Signs a rendered certificate the PAdES way (ETSI EN 319 142-1, baseline B-T, or B-B without a
+ * time-stamp source): an incremental
  * update adds a signature dictionary (Adobe.PPKLite, ETSI.CAdES.detached, the signing time in /M)
  * whose /Contents holds a detached CMS SignedData over the byte range. The signed attributes are
  * content-type, message-digest and ESS signing-certificate-v2 (RFC 5035); no signing-time, which
  * PAdES forbids in favour of /M. The signer's chain goes into the CMS so a verifier needs only the
  * trust anchor.
  *
+ * <p>With a {@link TimeStampSource}, the signature value is stamped (RFC 3161) and the token added as
+ * the unsigned signature-time-stamp attribute (RFC 3161 Appendix A, id-aa-signatureTimeStampToken):
+ * baseline B-T, the time the signature existed attested by someone other than the signer.
+ *
+ * <p>The signature field's widget is invisible (zero size) but marked printable, as PDF/A-2 wants
+ * of every annotation, so the signed document stays PDF/A-2b.
+ *
  * <p>/Contents reserves {@value #RESERVED_CONTENTS} bytes: a signature with a short chain needs
- * about 2 KiB, and the rest leaves room for an RFC 3161 signature timestamp (an unsigned attribute,
- * B-T) added later.
+ * about 2 KiB, its timestamp token with the TSU's chain about 2 KiB more.
  *
  * <p>Thread-safe: nothing is shared between calls except immutable configuration.
  */
@@ -72,15 +86,28 @@ public final class PadesSigner {
   }
 
   private final Clock clock;
+  private final TimeStampSource timestamps;
 
-  /** A signer on the system clock. */
+  /** A B-B signer on the system clock. */
   public PadesSigner() {
     this(Clock.systemUTC());
   }
 
-  /** A signer whose /M signing time comes from {@code clock}. */
+  /** A B-B signer (no timestamp) whose /M signing time comes from {@code clock}. */
   public PadesSigner(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.timestamps = null;
+  }
+
+  /** A B-T signer: /M from {@code clock}, the signature timestamped by {@code timestamps}. */
+  public PadesSigner(Clock clock, TimeStampSource timestamps) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.timestamps = Objects.requireNonNull(timestamps, "timestamps");
+  }
+
+  /** Whether signatures get a timestamp (baseline B-T). */
+  public boolean timestamps() {
+    return timestamps != null;
   }
 
   /**
@@ -102,10 +129,11 @@ public final class PadesSigner {
       signature.setSignDate(GregorianCalendar.from(clock.instant().atZone(JAPAN)));
       options.setPreferredSignatureSize(RESERVED_CONTENTS);
       document.addSignature(signature, options);
+      markWidgetsPrintable(document);
 
       ByteArrayOutputStream out = new ByteArrayOutputStream(unsignedPdf.length + 2 * RESERVED_CONTENTS + 4096);
       ExternalSigningSupport external = document.saveIncrementalForExternalSigning(out);
-      byte[] cms = cms(external.getContent().readAllBytes(), signer);
+      byte[] cms = cms(external.getContent().readAllBytes(), signer, timestamps);
       if (cms.length > RESERVED_CONTENTS) {
         throw new IllegalStateException(
             "signature: " + cms.length + " bytes (expected: at most " + RESERVED_CONTENTS + "); is the chain too long?");
@@ -125,8 +153,33 @@ public final class PadesSigner {
     }
   }
 
+  /**
+   * PDF/A-2 (6.3.2) wants every annotation printable; PDFBox creates the invisible signature
+   * widget without flags. The widget is new in this revision, so changing it is part of what the
+   * signature covers.
+   */
+  private static void markWidgetsPrintable(PDDocument document) throws IOException {
+    var form = document.getDocumentCatalog().getAcroForm(null);
+    if (form == null) {
+      return;
+    }
+    for (var field : form.getFieldTree()) {
+      if (field instanceof PDSignatureField sig) {
+        for (PDAnnotationWidget widget : sig.getWidgets()) {
+          widget.setPrinted(true);
+          widget.getCOSObject().setNeedToBeUpdated(true);
+        }
+      }
+    }
+  }
+
   /** The detached CMS SignedData over {@code content}, with the PAdES signed attributes. */
   static byte[] cms(byte[] content, HeldCertificate signer) {
+    return cms(content, signer, null);
+  }
+
+  /** The same, with a signature-time-stamp attribute from {@code timestamps} unless null. */
+  static byte[] cms(byte[] content, HeldCertificate signer, TimeStampSource timestamps) {
     X509Certificate certificate = signer.certificate();
     try {
       ContentSigner contentSigner =
@@ -145,12 +198,29 @@ public final class PadesSigner {
               .setSignedAttributeGenerator(signedAttributes)
               .build(contentSigner, certificate));
       generator.addCertificates(new JcaCertStore(signer.chain()));
-      return generator.generate(new CMSProcessableByteArray(content), false).getEncoded(ASN1Encoding.DER);
+      CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), false);
+      if (timestamps != null) {
+        signed = withSignatureTimestamp(signed, timestamps);
+      }
+      return signed.getEncoded(ASN1Encoding.DER);
     } catch (OperatorCreationException | CMSException | GeneralSecurityException e) {
       throw new IllegalStateException("creating the CMS signature failed", e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Stamps the signature value and adds the token as an unsigned attribute of the one signer. */
+  private static CMSSignedData withSignatureTimestamp(CMSSignedData signed, TimeStampSource timestamps)
+      throws IOException {
+    SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
+    byte[] token = timestamps.timestamp(X509.sha256(signer.getSignature()));
+    Attribute attribute =
+        new Attribute(
+            PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
+            new DERSet(ASN1Primitive.fromByteArray(token)));
+    SignerInformation stamped = SignerInformation.replaceUnsignedAttributes(signer, new AttributeTable(attribute));
+    return CMSSignedData.replaceSigners(signed, new SignerInformationStore(stamped));
   }
 
   private static String signatureAlgorithm(HeldCertificate signer) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import jp.kofu.issuer.spi.CertificateOption;
+import jp.kofu.issuer.spi.CertificateType;
 
 /**
  * The content of a 住民票の写し (or, with {@code itemsCertificate}, a 住民票記載事項証明書): one
@@ -20,7 +21,8 @@ public record ResidenceCertificate(
     String headOfHousehold,
     List<Person> persons,
     Set<CertificateOption> options,
-    boolean itemsCertificate) {
+    boolean itemsCertificate)
+    implements CertificateContent {
   public ResidenceCertificate {
     Objects.requireNonNull(municipality, "municipality");
     Objects.requireNonNull(address, "address");
@@ -29,6 +31,17 @@ public record ResidenceCertificate(
       throw new IllegalArgumentException("persons: empty (expected: at least the card holder)");
     }
     options = Set.copyOf(options);
+  }
+
+  @Override
+  public CertificateType type() {
+    return itemsCertificate ? CertificateType.RESIDENCE_ITEMS : CertificateType.RESIDENCE;
+  }
+
+  @Override
+  public String toString() {
+    return "ResidenceCertificate[municipality=" + municipality.code() + ", persons=" + persons.size()
+        + ", options=" + options + ", personal data withheld]";
   }
 
   /**
@@ -67,6 +80,11 @@ public record ResidenceCertificate(
       Objects.requireNonNull(sex, "sex");
       Objects.requireNonNull(becameResidentOn, "becameResidentOn");
       Objects.requireNonNull(addressSince, "addressSince");
+    }
+
+    @Override
+    public String toString() {
+      return "Person[personal data withheld]";
     }
   }
 }

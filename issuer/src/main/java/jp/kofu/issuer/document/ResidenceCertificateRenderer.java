@@ -1,6 +1,5 @@
 package jp.kofu.issuer.document;
 
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,21 +7,20 @@ import java.util.Set;
 import jp.kofu.issuer.document.CertificateLayout.Cell;
 import jp.kofu.issuer.document.CertificateLayout.Row;
 import jp.kofu.issuer.spi.CertificateOption;
-import jp.kofu.issuer.spi.CertificateType;
 
 /**
  * Renders a 住民票の写し (or a 住民票記載事項証明書) as an unsigned PDF: A4 portrait, laid out the way
  * a municipality's issuance system prints it. Only the chosen options are printed, and only the
- * persons in the content. Sign the result with {@link PadesSigner}.
+ * persons in the content. Sign the result with {@link PadesSigner}. {@link CertificateRenderer}
+ * renders this and every other type.
  *
  * <p>Thread-safe; documents render concurrently (each leases its own parsed font).
  */
 public final class ResidenceCertificateRenderer {
-  private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
   private static final String CERTIFY_COPY = "この写しは、住民票の原本と相違ないことを証明する。";
   private static final String CERTIFY_ITEMS = "上記のとおり住民票に記載されていることを証明する。";
   /** 以下余白: nothing follows, so nothing can be added below. */
-  private static final String END_OF_ENTRIES = "以下余白";
+  static final String END_OF_ENTRIES = "以下余白";
 
   private final CertificateFonts fonts;
 
@@ -43,26 +41,21 @@ public final class ResidenceCertificateRenderer {
    *     the item, never its content
    */
   public byte[] render(ResidenceCertificate content, DocumentMeta meta) {
-    Objects.requireNonNull(content, "content");
-    Objects.requireNonNull(meta, "meta");
-    CertificateType type = content.itemsCertificate() ? CertificateType.RESIDENCE_ITEMS : CertificateType.RESIDENCE;
-    MunicipalityIdentity municipality = content.municipality();
+    return new CertificateRenderer(fonts, VerificationLink.defaults()).render(content, meta);
+  }
+
+  /** Lays out the tables and the certification of {@code content}. */
+  static void layOut(CertificateLayout layout, ResidenceCertificate content, DocumentMeta meta) {
     Set<CertificateOption> options = content.options();
-    try (CertificateLayout layout = new CertificateLayout(fonts, meta)) {
-      layout.title(type.title());
-      layout.block(addressRows(content));
-      for (ResidenceCertificate.Person person : content.persons()) {
-        layout.block(personRows(person, options));
-      }
-      layout.note(END_OF_ENTRIES);
-      layout.certification(
-          new CertificateLayout.Certification(
-              content.itemsCertificate() ? CERTIFY_ITEMS : CERTIFY_COPY,
-              JapaneseDates.format(meta.issuedAt().withZoneSameInstant(JAPAN).toLocalDate(), "issuedAt"),
-              municipality.mayorTitle(),
-              municipality.mayorName()));
-      return layout.finish(type.title(), type, municipality);
+    layout.title(content.type().title());
+    layout.block(addressRows(content));
+    for (ResidenceCertificate.Person person : content.persons()) {
+      layout.block(personRows(person, options));
     }
+    layout.note(END_OF_ENTRIES);
+    layout.certification(
+        CertificateRenderer.certification(
+            content.itemsCertificate() ? CERTIFY_ITEMS : CERTIFY_COPY, content.municipality(), meta));
   }
 
   private static List<Row> addressRows(ResidenceCertificate content) {

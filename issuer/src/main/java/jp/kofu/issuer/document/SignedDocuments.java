@@ -10,6 +10,7 @@ import static jp.kofu.issuer.document.DocumentVerificationException.Problem.KEY_
 import static jp.kofu.issuer.document.DocumentVerificationException.Problem.MALFORMED;
 import static jp.kofu.issuer.document.DocumentVerificationException.Problem.SIGNATURE_COUNT;
 import static jp.kofu.issuer.document.DocumentVerificationException.Problem.SIGNATURE_INVALID;
+import static jp.kofu.issuer.document.DocumentVerificationException.Problem.TIMESTAMP;
 import static jp.kofu.issuer.document.DocumentVerificationException.Problem.UNTRUSTED;
 
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,12 @@ import org.bouncycastle.operator.OperatorCreationException;
  * signature verifies over that range; its signer chains to a trust anchor (PKIX, intermediates
  * from the CMS, no revocation check) and has a signing key usage; and kofu's Info entries are
  * present and name the signer's municipality.
+ *
+ * <p>A signature timestamp (PAdES B-T), when present, must verify too: its message imprint is the
+ * digest of this signature's value, its token signature verifies, its signer is a time-stamping
+ * unit (id-kp-timeStamping) chaining to a trust anchor at the token's time, and that time is not
+ * before the claimed signing time /M (less a minute of clock skew) and lies within the signer
+ * certificate's validity. {@link #verifyTimestamped} also requires one.
  */
 public final class SignedDocuments {
   private static final String CADES_DETACHED = "ETSI.CAdES.detached";
@@ -78,6 +85,16 @@ public final class SignedDocuments {
   public static VerifiedDocument verify(byte[] pdf, Collection<X509Certificate> trustAnchors)
       throws DocumentVerificationException {
     return verify(pdf, trustAnchors, Instant.now());
+  }
+
+  /** Verifies {@code pdf} now and requires a signature timestamp (PAdES B-T). */
+  public static VerifiedDocument verifyTimestamped(byte[] pdf, Collection<X509Certificate> trustAnchors)
+      throws DocumentVerificationException {
+    VerifiedDocument document = verify(pdf, trustAnchors, Instant.now());
+    if (!document.timestamped()) {
+      throw new DocumentVerificationException(TIMESTAMP, "the signature has no timestamp (expected: PAdES baseline B-T)");
+    }
+    return document;
   }
 
   /** Verifies {@code pdf}, judging certificate validity at {@code at}. */
@@ -116,6 +133,7 @@ public final class SignedDocuments {
       if (signDate == null) {
         throw new DocumentVerificationException(MALFORMED, "signature dictionary has no signing time /M");
       }
+      Instant stamped = Timestamps.check(signer, signerCertificate, trustAnchors, signDate.toInstant());
       return new VerifiedDocument(
           signerCertificate,
           municipalityCode,
@@ -124,7 +142,8 @@ public final class SignedDocuments {
           info.type,
           document.getNumberOfPages(),
           signDate.toInstant(),
-          HexFormat.of().formatHex(sha256(pdf)));
+          HexFormat.of().formatHex(sha256(pdf)),
+          stamped);
     } catch (IOException e) {
       throw new DocumentVerificationException(MALFORMED, "unreadable PDF (" + e.getClass().getSimpleName() + ")", e);
     }
@@ -317,7 +336,7 @@ public final class SignedDocuments {
     }
   }
 
-  private static void checkTrust(
+  static void checkTrust(
       X509Certificate signer, List<X509Certificate> embedded, Collection<X509Certificate> trustAnchors, Instant at)
       throws DocumentVerificationException {
     Set<TrustAnchor> anchors = new HashSet<>();

@@ -15,8 +15,10 @@ import jp.kofu.issuer.spi.CertificateType;
  * @param documentNumber the Info entry KofuDocumentNumber
  * @param certificateType the Info entry KofuCertificateType
  * @param pageCount the number of pages
- * @param signingTime the signature dictionary's /M, as claimed by the signer (no timestamp yet)
+ * @param signingTime the signature dictionary's /M, as claimed by the signer
  * @param sha256Hex SHA-256 of the whole file, lowercase hex
+ * @param timestampTime the genTime of the verified signature timestamp (PAdES B-T), attested by
+ *     the time-stamping unit; null for a B-B signature
  */
 public record VerifiedDocument(
     X509Certificate signer,
@@ -26,7 +28,8 @@ public record VerifiedDocument(
     CertificateType certificateType,
     int pageCount,
     Instant signingTime,
-    String sha256Hex) {
+    String sha256Hex,
+    Instant timestampTime) {
   public VerifiedDocument {
     Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(municipalityCode, "municipalityCode");
@@ -35,5 +38,10 @@ public record VerifiedDocument(
     Objects.requireNonNull(certificateType, "certificateType");
     Objects.requireNonNull(signingTime, "signingTime");
     Objects.requireNonNull(sha256Hex, "sha256Hex");
+  }
+
+  /** Whether the signature carries a verified timestamp (PAdES baseline B-T). */
+  public boolean timestamped() {
+    return timestampTime != null;
   }
 }

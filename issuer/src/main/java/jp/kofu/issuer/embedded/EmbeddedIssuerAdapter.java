@@ -1,30 +1,39 @@
 package jp.kofu.issuer.embedded;
 
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.catalog.CertificateTerms;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.catalog.MunicipalityProfile;
+import jp.kofu.issuer.catalog.ServiceHours;
+import jp.kofu.issuer.document.CertificateContent;
 import jp.kofu.issuer.document.DocumentMeta;
 import jp.kofu.issuer.document.PadesSigner;
-import jp.kofu.issuer.document.ResidenceCertificate;
-import jp.kofu.issuer.document.ResidenceCertificateRenderer;
+import jp.kofu.issuer.document.CertificateFonts;
+import jp.kofu.issuer.document.CertificateRenderer;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.registry.CardRecord;
+import jp.kofu.issuer.registry.FamilyRegister;
+import jp.kofu.issuer.registry.FamilyRegisterMember;
 import jp.kofu.issuer.registry.Household;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentRegistry;
+import jp.kofu.issuer.registry.ResidentStatus;
+import jp.kofu.issuer.registry.SealRegistration;
+import jp.kofu.issuer.registry.TaxRecord;
+import jp.kofu.issuer.registry.UseRegistration;
 import jp.kofu.issuer.spi.CardQuery;
-import jp.kofu.issuer.spi.CertificateOption;
+import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateRequest;
 import jp.kofu.issuer.spi.CertificateType;
-import jp.kofu.issuer.spi.HouseholdScope;
 import jp.kofu.issuer.spi.IssuanceRefusedException;
 import jp.kofu.issuer.spi.IssueCommand;
 import jp.kofu.issuer.spi.IssuedDocument;
@@ -39,23 +48,30 @@ import jp.kofu.pki.HeldCertificate;
 
 /**
  * A municipality's issuance server inside kofu: the registry is read live for every call, the
- * catalog says what is offered, and documents are signed with the municipality's key.
+ * catalog says what is offered and when, and documents are signed with the municipality's key.
+ *
+ * <p>As the address municipality (住所地) it issues the residence, seal and tax certificates, and
+ * the family-register ones when the register is kept here too. As the 本籍地 of someone living
+ * elsewhere it issues family-register certificates only, to a card with an effective 利用登録.
  */
 public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private final ResidentRegistry registry;
   private final MunicipalityCatalog catalog;
   private final MunicipalSigners signers;
-  private final ResidenceCertificateRenderer residenceRenderer = new ResidenceCertificateRenderer();
+  private final CertificateRenderer renderer;
   private final PadesSigner padesSigner;
   private final AutoCloseable resources;
   private final Set<String> served;
 
+  /** Signatures without a timestamp (PAdES B-B), QR codes on the default verification page. */
   public EmbeddedIssuerAdapter(
-      ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, java.time.Clock clock, AutoCloseable resources) {
-    this(registry, catalog, signers, clock, resources, catalog.codes());
+      ResidentRegistry registry, MunicipalityCatalog catalog, MunicipalSigners signers, Clock clock, AutoCloseable resources) {
+    this(registry, catalog, signers, new PadesSigner(clock), VerificationLink.defaults(), resources, catalog.codes());
   }
 
   /**
+   * @param signer signs (with a time-stamping source: PAdES B-T)
+   * @param link where the QR code of each document points (the verification page)
    * @param served the codes of the catalog this adapter serves (one registry may hold
    *     municipalities that other adapters, or a remote issuer server, serve)
    */
@@ -63,13 +79,15 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       ResidentRegistry registry,
       MunicipalityCatalog catalog,
       MunicipalSigners signers,
-      java.time.Clock clock,
+      PadesSigner signer,
+      VerificationLink link,
       AutoCloseable resources,
       Set<String> served) {
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
-    this.padesSigner = new PadesSigner(clock);
+    this.renderer = new CertificateRenderer(CertificateFonts.shared(), link);
+    this.padesSigner = signer;
     this.resources = resources;
     for (String code : served) {
       if (catalog.find(code).isEmpty()) {
@@ -87,14 +105,15 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   @Override
   public ResidentRef resolveCard(CardQuery query) throws IssuanceRefusedException {
     MunicipalityProfile profile = profile(query.municipalityCode());
+    LocalDate today = JapanTime.date(query.at());
     if (query.relation() == Relation.FAMILY_REGISTER) {
-      // Family-register issuance needs a use registration (利用登録), which this registry does not keep yet.
-      throw new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "no use registration for this card");
+      FamilyRegisterMember member = registeredMember(profile, query.card(), today);
+      return new ResidentRef(member.handle(), null);
     }
     CardRecord card = read(() -> registry.findCard(query.card().issuerKeyId(), query.card().serial()))
         .filter(c -> c.municipalityCode().equals(profile.code()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown in " + profile.code()));
-    if (JapanTime.date(query.at()).isBefore(card.usableFrom())) {
+    if (today.isBefore(card.usableFrom())) {
       throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card usable from the next batch");
     }
     Resident resident = read(() -> registry.resident(card.residentId()))
@@ -103,22 +122,152 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     return new ResidentRef(resident.handle(), domicileCode == null || domicileCode.equals(profile.code()) ? null : domicileCode);
   }
 
+  /**
+   * The register entry a card's 利用登録 names at this 本籍地, if the registration is in effect
+   * today (5 business days after filing).
+   */
+  private FamilyRegisterMember registeredMember(MunicipalityProfile profile, CardRef card, LocalDate today)
+      throws IssuanceRefusedException {
+    UseRegistration use = read(() -> registry.useRegistration(profile.code(), card))
+        .filter(u -> u.cancelledOn() == null || u.cancelledOn().isAfter(today))
+        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "no use registration for this card"));
+    if (!use.effectiveOn(today)) {
+      throw new IssuanceRefusedException(
+          RefusalReason.DOMICILE_NOT_REGISTERED,
+          "use registration not yet in effect",
+          Map.of("effective_on", use.effectiveOn().toString()));
+    }
+    FamilyRegisterMember member = read(() -> registry.familyRegisterMember(use.memberId()))
+        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "use registration names no member"));
+    FamilyRegister register = read(() -> registry.familyRegister(member.registerId())).orElseThrow();
+    if (!register.municipalityCode().equals(profile.code())) {
+      throw new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "register kept elsewhere");
+    }
+    return member;
+  }
+
+  /**
+   * Who a handle names, read live: the resident record (at the address municipality) and the
+   * register entry (when the register is kept here).
+   */
+  private record Holder(Relation relation, Resident resident, FamilyRegisterMember member, FamilyRegister register) {
+    @Override
+    public String toString() {
+      return "Holder[" + relation + "]";
+    }
+  }
+
+  private Optional<Holder> holder(MunicipalityProfile profile, String handle, Relation relation) {
+    if (relation == Relation.FAMILY_REGISTER) {
+      Optional<FamilyRegisterMember> member = read(() -> registry.familyRegisterMemberByHandle(handle));
+      if (member.isEmpty()) {
+        return Optional.empty();
+      }
+      return read(() -> registry.familyRegister(member.get().registerId()))
+          .filter(f -> f.municipalityCode().equals(profile.code()))
+          .map(f -> new Holder(relation, null, member.get(), f));
+    }
+    Optional<Resident> resident =
+        read(() -> registry.residentByHandle(handle)).filter(r -> r.municipalityCode().equals(profile.code()));
+    if (resident.isEmpty()) {
+      return Optional.empty();
+    }
+    Resident r = resident.get();
+    if (!profile.code().equals(r.domicileMunicipalityCode())) {
+      return Optional.of(new Holder(relation, r, null, null));
+    }
+    Optional<FamilyRegisterMember> member = read(() -> registry.familyRegisterMemberOfResident(r.id(), profile.code()));
+    FamilyRegister register = member.flatMap(m -> read(() -> registry.familyRegister(m.registerId()))).orElse(null);
+    return Optional.of(new Holder(relation, r, register == null ? null : member.get(), register));
+  }
+
+  /** Which of the municipality's types this holder may ask for here at all. */
+  private static boolean offered(CertificateType type, Holder holder) {
+    if (holder.relation() == Relation.FAMILY_REGISTER) {
+      return type.isFamilyRegister();
+    }
+    return !type.isFamilyRegister() || holder.register() != null;
+  }
+
+  /**
+   * Every rule for {@code type} at {@code at}, against live records; returns normally when the
+   * certificate may be issued.
+   */
+  private void check(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
+      throws IssuanceRefusedException {
+    ServiceHours hours = profile.hours();
+    if (!hours.isOpen(type, at)) {
+      throw new IssuanceRefusedException(
+          RefusalReason.OUT_OF_SERVICE_HOURS, "outside service hours", Map.of("next_open", ServiceHours.iso(hours.nextOpen(type, at))));
+    }
+    LocalDate today = JapanTime.date(at);
+    RefusalReason person =
+        holder.relation() == Relation.FAMILY_REGISTER
+            ? IssuanceRules.member(holder.member(), holder.member().removed() && deceased(holder.member()), today)
+            : IssuanceRules.resident(holder.resident(), today);
+    refuseIf(person);
+    switch (type) {
+      case SEAL_REGISTRATION -> {
+        SealRegistration seal = read(() -> registry.latestSealRegistration(holder.resident().id())).orElse(null);
+        refuseIf(IssuanceRules.seal(seal, today));
+      }
+      case INCOME_TAX -> {
+        int current = IssuanceRules.currentFiscalYear(today);
+        if (fiscalYear != 0 && fiscalYear != current) {
+          throw new IssuanceRefusedException(
+              RefusalReason.FISCAL_YEAR_NOT_OFFERED, "fiscal_year: " + fiscalYear + " (expected: " + current + ")",
+              Map.of("field", "fiscal_year", "expected", Integer.toString(current)));
+        }
+        refuseIf(IssuanceRules.tax(read(() -> registry.taxRecord(holder.resident().id(), current)).orElse(null)));
+      }
+      case FAMILY_REGISTER_FULL, FAMILY_REGISTER_INDIVIDUAL, FAMILY_REGISTER_ANNEX -> refuseIf(IssuanceRules.familyRegister(holder.register()));
+      case RESIDENCE, RESIDENCE_ITEMS -> {}
+    }
+  }
+
+  /** A removed register member whose removal was a death (the 本籍地 records 死亡 as 除籍). */
+  private boolean deceased(FamilyRegisterMember member) {
+    if (member.residentId() != null) {
+      Optional<Resident> r = read(() -> registry.resident(member.residentId()));
+      if (r.isPresent() && r.get().status() == ResidentStatus.DECEASED) {
+        return true;
+      }
+    }
+    return read(() -> registry.familyRegisterEvents(member.registerId())).stream()
+        .anyMatch(e -> Long.valueOf(member.id()).equals(e.memberId()) && e.kind().equals("死亡"));
+  }
+
+  private static void refuseIf(RefusalReason reason) throws IssuanceRefusedException {
+    if (reason != null) {
+      throw new IssuanceRefusedException(reason, reason.name());
+    }
+  }
+
   @Override
   public MunicipalityOfferings offerings(OfferingsQuery query) throws IssuanceRefusedException {
     MunicipalityProfile profile = profile(query.municipalityCode());
-    Optional<Resident> holder =
-        readUnchecked(() -> registry.residentByHandle(query.residentHandle())).filter(r -> r.municipalityCode().equals(profile.code()));
-    LocalDate today = JapanTime.date(query.at());
+    Optional<Holder> holder = holder(profile, query.residentHandle(), query.relation());
     List<Offering> offerings = new ArrayList<>();
     for (CertificateTerms terms : profile.certificates().values()) {
-      if (!Renderers.supports(terms.type()) || terms.type().isFamilyRegister() != (query.relation() == Relation.FAMILY_REGISTER)) {
+      if (holder.isPresent() && !offered(terms.type(), holder.get())) {
         continue;
       }
-      RefusalReason reason =
-          holder.isEmpty() ? RefusalReason.CARD_NOT_REGISTERED : IssuanceRules.refusal(holder.get(), terms.type(), today);
+      if (holder.isEmpty() && terms.type().isFamilyRegister() != (query.relation() == Relation.FAMILY_REGISTER)) {
+        continue;
+      }
+      RefusalReason reason = null;
+      if (holder.isEmpty()) {
+        reason = RefusalReason.CARD_NOT_REGISTERED;
+      } else {
+        try {
+          check(profile, holder.get(), terms.type(), 0, query.at());
+        } catch (IssuanceRefusedException e) {
+          reason = e.reason();
+        }
+      }
       List<Offering.HouseholdMember> members = List.of();
       if (reason == null && terms.type() == CertificateType.RESIDENCE) {
-        members = householdChoices(holder.get());
+        members = householdChoices(holder.get().resident());
       }
       offerings.add(
           new Offering(
@@ -131,7 +280,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private List<Offering.HouseholdMember> householdChoices(Resident holder) {
     List<Offering.HouseholdMember> members = new ArrayList<>();
     members.add(new Offering.HouseholdMember(holder.handle(), holder.fullName(), true));
-    for (Resident r : readUnchecked(() -> registry.householdMembers(holder.householdId()))) {
+    for (Resident r : read(() -> registry.householdMembers(holder.householdId()))) {
       if (r.id() != holder.id() && !r.status().removed()) {
         members.add(new Offering.HouseholdMember(r.handle(), r.fullName(), false));
       }
@@ -143,9 +292,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   public IssuedDocument issue(IssueCommand command) throws IssuanceRefusedException {
     MunicipalityProfile profile = profile(command.municipalityCode());
     CertificateRequest request = command.request();
-    CertificateTerms terms = profile.terms(request.type())
-        .filter(t -> Renderers.supports(t.type()))
-        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, request.type().name()));
+    CertificateType type = request.type();
+    CertificateTerms terms = profile.terms(type)
+        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, type.name()));
     if (!terms.options().containsAll(request.options())) {
       throw new IssuanceRefusedException(RefusalReason.OPTION_NOT_OFFERED, "option not offered");
     }
@@ -153,69 +302,81 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       throw new IssuanceRefusedException(
           RefusalReason.COPIES_OUT_OF_RANGE, "copies: " + request.copies() + " (expected: 1.." + terms.maxCopies() + ")");
     }
-    // Live read, and the card must still map to this very resident (a card reissued or revoked in
-    // the meantime must not produce a document).
-    Resident holder = read(() -> registry.residentByHandle(command.residentHandle()))
-        .filter(r -> r.municipalityCode().equals(profile.code()))
+    Instant at = command.at();
+    LocalDate today = JapanTime.date(at);
+    // Live read, and the card must still map to this very holder (a card reissued, revoked or
+    // deregistered in the meantime must not produce a document).
+    Holder holder = holder(profile, command.residentHandle(), command.relation())
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "unknown resident handle"));
-    CardRecord card = read(() -> registry.findCard(command.card().issuerKeyId(), command.card().serial()))
-        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown"));
-    if (card.residentId() != holder.id()) {
-      throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card does not map to the resident handle");
-    }
-    LocalDate today = JapanTime.date(command.at());
-    RefusalReason refusal = IssuanceRules.refusal(holder, request.type(), today);
-    if (refusal != null) {
-      throw new IssuanceRefusedException(refusal, refusal.name());
-    }
-    DocumentMeta meta = new DocumentMeta(command.issuanceId(), JapanTime.at(command.at()), command.binding(), null);
-    byte[] unsigned = residenceRenderer.render(residenceContent(profile, holder, request), meta);
-    HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
-    byte[] signed = padesSigner.sign(unsigned, signer);
-    return new IssuedDocument(signed, PdfPages.count(signed), terms.feeYen(), null);
-  }
-
-  private ResidenceCertificate residenceContent(MunicipalityProfile profile, Resident holder, CertificateRequest request)
-      throws IssuanceRefusedException {
-    List<Resident> household = read(() -> registry.householdMembers(holder.householdId()));
-    Household home = read(() -> registry.household(holder.householdId()))
-        .orElseThrow(() -> new IllegalStateException("resident without household"));
-    List<Resident> chosen = new ArrayList<>();
-    switch (request.scope()) {
-      case SELF -> chosen.add(holder);
-      case WHOLE_HOUSEHOLD -> household.stream().filter(r -> !r.status().removed()).forEach(chosen::add);
-      case SELECTED_MEMBERS -> {
-        Set<String> wanted = new LinkedHashSet<>(request.memberHandles());
-        if (wanted.isEmpty()) {
-          throw new IssuanceRefusedException(RefusalReason.NOT_ISSUABLE, "no member chosen");
-        }
-        for (Resident r : household) {
-          if (wanted.remove(r.handle()) && !r.status().removed()) {
-            chosen.add(r);
-          }
-        }
-        if (!wanted.isEmpty() || chosen.isEmpty()) {
-          throw new IssuanceRefusedException(RefusalReason.NOT_ISSUABLE, "a chosen member is not in the household");
-        }
+    if (command.relation() == Relation.FAMILY_REGISTER) {
+      if (registeredMember(profile, command.card(), today).id() != holder.member().id()) {
+        throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card is registered for another person");
+      }
+    } else {
+      CardRecord card = read(() -> registry.findCard(command.card().issuerKeyId(), command.card().serial()))
+          .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown"));
+      if (card.residentId() != holder.resident().id()) {
+        throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card does not map to the resident handle");
       }
     }
-    Resident head = household.stream().filter(Resident::isHeadOfHousehold).findFirst().orElse(holder);
-    Set<CertificateOption> options = request.options().isEmpty() ? EnumSet.noneOf(CertificateOption.class) : EnumSet.copyOf(request.options());
-    List<ResidenceCertificate.Person> persons = new ArrayList<>();
-    for (Resident r : chosen) {
-      persons.add(
-          new ResidenceCertificate.Person(
-              r.fullName(), r.fullNameKana(), r.birthDate(), r.sex(), r.relationship(), r.becameResidentOn(),
-              r.addressSince(), r.previousAddress(), r.domicile(), r.domicileHead(), r.myNumber(), r.nationality(),
-              r.residenceStatus(), r.residenceCardNumber()));
+    if (!offered(type, holder)) {
+      throw new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, type.name() + " not for this holder here");
     }
-    return new ResidenceCertificate(
-        profile.identity(),
-        profile.identity().fullName() + home.address(),
-        head.fullName(),
-        persons,
-        options,
-        request.type() == CertificateType.RESIDENCE_ITEMS);
+    check(profile, holder, type, request.fiscalYear(), at);
+    CertificateContent content = content(profile, holder, request, today);
+    DocumentMeta meta = new DocumentMeta(command.issuanceId(), JapanTime.at(at), command.binding(), command.verificationCode());
+    byte[] unsigned;
+    try {
+      unsigned = renderer.render(content, meta);
+    } catch (IllegalArgumentException e) {
+      // The layout refuses what it cannot print (too long, or a character the font lacks); its
+      // message names the field, never the content.
+      throw new IssuanceRefusedException(RefusalReason.DATA_TOO_LONG, e.getMessage());
+    }
+    HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
+    byte[] signed = padesSigner.sign(unsigned, signer);
+    return new IssuedDocument(signed, PdfPages.count(signed), terms.feeYen(), command.verificationCode());
+  }
+
+  /** The certificate's content, from records read now. */
+  private CertificateContent content(MunicipalityProfile profile, Holder holder, CertificateRequest request, LocalDate today)
+      throws IssuanceRefusedException {
+    CertificateType type = request.type();
+    if (type.isFamilyRegister()) {
+      FamilyRegister register = holder.register();
+      var members = read(() -> registry.familyRegisterMembers(register.id()));
+      return switch (type) {
+        case FAMILY_REGISTER_ANNEX ->
+            CertificateContents.annex(profile, register, members, read(() -> registry.annexEntries(register.id())));
+        default ->
+            CertificateContents.familyRegister(
+                profile, register, members, read(() -> registry.familyRegisterEvents(register.id())), holder.member(),
+                type == CertificateType.FAMILY_REGISTER_INDIVIDUAL);
+      };
+    }
+    Resident resident = holder.resident();
+    Household home = read(() -> registry.household(resident.householdId()))
+        .orElseThrow(() -> new IllegalStateException("resident without household"));
+    return switch (type) {
+      case RESIDENCE, RESIDENCE_ITEMS ->
+          CertificateContents.residence(
+              profile, resident, home, read(() -> registry.householdMembers(resident.householdId())), request,
+              type == CertificateType.RESIDENCE_ITEMS);
+      case SEAL_REGISTRATION -> {
+        SealRegistration seal = read(() -> registry.latestSealRegistration(resident.id()))
+            .filter(s -> s.activeOn(today))
+            .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.NO_SEAL_REGISTRATION, "NO_SEAL_REGISTRATION"));
+        yield CertificateContents.seal(profile, resident, home, seal);
+      }
+      case INCOME_TAX -> {
+        int year = IssuanceRules.currentFiscalYear(today);
+        TaxRecord tax = read(() -> registry.taxRecord(resident.id(), year))
+            .filter(TaxRecord::filed)
+            .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.NO_TAX_FILING, "NO_TAX_FILING"));
+        yield CertificateContents.incomeTax(profile, resident, tax);
+      }
+      default -> throw new IllegalStateException(type.name());
+    };
   }
 
   private MunicipalityProfile profile(String code) throws IssuanceRefusedException {
@@ -237,10 +398,6 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     }
   }
 
-  private static <T> T readUnchecked(Read<T> read) {
-    return read(read);
-  }
-
   @Override
   public void close() {
     try {
@@ -254,15 +411,6 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   public static final class RegistryUnavailableException extends RuntimeException {
     RegistryUnavailableException(SQLException cause) {
       super("resident registry unavailable: " + cause.getSQLState(), cause);
-    }
-  }
-
-  /** Which certificate types this adapter can render today. */
-  static final class Renderers {
-    private Renderers() {}
-
-    static boolean supports(CertificateType type) {
-      return type == CertificateType.RESIDENCE || type == CertificateType.RESIDENCE_ITEMS;
     }
   }
 }

@@ -1,11 +1,18 @@
 package jp.kofu.issuer.embedded;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.document.PadesSigner;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.IssuerAdapterFactory;
+import jp.kofu.issuer.timestamp.HttpTimeStampSource;
+import jp.kofu.issuer.timestamp.TimeStampAuthority;
+import jp.kofu.issuer.timestamp.TimeStampSource;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.storage.Database;
@@ -22,7 +29,12 @@ import jp.kofu.storage.Database;
  *   <li>{@code municipalities}: comma-separated codes of the catalog to serve; default all (so one
  *       registry can be split between this adapter and a remote issuer server);
  *   <li>{@code signers}: a directory with {@code CODE/cert.pem} and {@code CODE/key.pem} per
- *       municipality; without it, the development {@link TrustWorld} service signs.
+ *       municipality; without it, the development {@link TrustWorld} service signs;
+ *   <li>{@code verification-url}: the public verification page the documents' QR codes point to
+ *       (the gateway's verification server); default {@link VerificationLink#DEFAULT_BASE};
+ *   <li>{@code tsa-url}: an RFC 3161 time-stamping authority over HTTP; without it, with the
+ *       development {@link TrustWorld}, its in-process time-stamping unit. Signatures are PAdES
+ *       B-T either way; with neither (a signers directory and no tsa-url), B-B.
  * </ul>
  */
 public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
@@ -56,10 +68,14 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       TrustWorld world = context.service(TrustWorld.class);
       signers = world::municipalSigner;
     }
+    VerificationLink link =
+        new VerificationLink(URI.create(context.setting("verification-url", VerificationLink.DEFAULT_BASE.toString())));
+    TimeStampSource timestamps = timestamps(context);
+    PadesSigner signer = timestamps == null ? new PadesSigner(context.clock()) : new PadesSigner(context.clock(), timestamps);
     java.util.List<String> only = context.list("municipalities");
     try {
       return new EmbeddedIssuerAdapter(
-          new ResidentRegistry(db), catalog, signers, context.clock(), db, only.isEmpty() ? catalog.codes() : java.util.Set.copyOf(only));
+          new ResidentRegistry(db), catalog, signers, signer, link, db, only.isEmpty() ? catalog.codes() : java.util.Set.copyOf(only));
     } catch (IllegalArgumentException e) {
       db.close();
       throw new IllegalArgumentException("adapter setting 'municipalities': " + e.getMessage());
@@ -72,5 +88,16 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       return fromFile;
     }
     return context.setting("database-password", url.startsWith("jdbc:h2:") ? "" : null);
+  }
+
+  private static TimeStampSource timestamps(AdapterContext context) {
+    String url = context.settings().get("tsa-url");
+    if (url != null) {
+      return new HttpTimeStampSource(URI.create(url), Duration.ofSeconds(10));
+    }
+    if (context.services().containsKey(TrustWorld.class)) {
+      return new TimeStampAuthority(context.service(TrustWorld.class).timestampingUnit(), context.clock());
+    }
+    return null;
   }
 }

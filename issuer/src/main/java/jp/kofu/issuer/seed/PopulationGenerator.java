@@ -46,6 +46,9 @@ public final class PopulationGenerator {
   private final SplittableRandom random;
   private final LocalDate today;
   private final String cardIssuerKeyId;
+  private List<LocalGovernment> servedElsewhere = List.of();
+  private java.util.Set<String> served;
+  private final java.util.Map<String, byte[]> impressions = new java.util.HashMap<>();
 
   /**
    * @param municipalityCode the municipality (or ward) to populate
@@ -67,6 +70,22 @@ public final class PopulationGenerator {
     this.random = new SplittableRandom(seed ^ Long.parseLong(municipalityCode) * 0x9E3779B97F4A7C15L);
     this.today = today;
     this.cardIssuerKeyId = cardIssuerKeyId;
+    this.served = java.util.Set.of(municipality.code());
+  }
+
+  /**
+   * The municipalities whose family registers this registry keeps (this one included): residents
+   * get their 本籍 in one of them often enough for 利用登録 to be common, and their registers are
+   * generated there.
+   */
+  public PopulationGenerator servedMunicipalities(java.util.Collection<String> codes) {
+    LocalGovernmentCodes all = LocalGovernmentCodes.bundled();
+    this.servedElsewhere =
+        codes.stream().filter(c -> !c.equals(municipality.code())).map(c -> all.find(c).orElseThrow()).toList();
+    java.util.Set<String> set = new java.util.HashSet<>(codes);
+    set.add(municipality.code());
+    this.served = java.util.Set.copyOf(set);
+    return this;
   }
 
   /**
@@ -75,30 +94,66 @@ public final class PopulationGenerator {
    * @param cardShare the share of residents with a card, 0..1
    */
   public Population generate(int residents, long firstHouseholdId, long firstResidentId, double cardShare) {
+    return generate(residents, new Ids(firstHouseholdId, firstResidentId, 1, 1, 1), cardShare, false);
+  }
+
+  /**
+   * About {@code residents} persons in households with everything their certificates need, ids
+   * taken from {@code ids} (and advanced); with {@code specimens}, also one resident for each
+   * refusal a store can give (see {@link Specimens}).
+   */
+  public Population generate(int residents, Ids ids, double cardShare, boolean specimens) {
     List<Household> households = new ArrayList<>();
     List<Resident> people = new ArrayList<>();
     List<CardRecord> cardRecords = new ArrayList<>();
     List<SeededCard> cards = new ArrayList<>();
-    long householdId = firstHouseholdId;
-    long residentId = firstResidentId;
     while (people.size() < residents) {
-      Towns.Town town = towns.get(random.nextInt(towns.size()));
-      Household household = new Household(householdId++, municipality.code(), town.postalCode(), town.name() + block());
+      Household household = newHousehold(ids);
       households.add(household);
-      List<Resident> members = household(household, residentId, Math.min(householdSize(), residents - people.size()));
-      residentId += members.size();
+      List<Resident> members = household(household, ids.resident, Math.min(householdSize(), residents - people.size()), -1, null);
+      ids.resident += members.size();
       people.addAll(members);
       for (Resident r : members) {
         if (!r.status().removed() && random.nextDouble() < cardShare) {
-          CardRef ref = new CardRef(Long.toHexString(random.nextLong() & Long.MAX_VALUE | 1L << 62), cardIssuerKeyId, CardRef.CredentialKind.CARD);
           // Cards work from the day after issuance; a few were issued today.
           LocalDate usableFrom = random.nextInt(200) == 0 ? today.plusDays(1) : today.minusDays(1 + random.nextInt(3000));
-          cardRecords.add(new CardRecord(ref, r.id(), r.municipalityCode(), usableFrom));
-          cards.add(new SeededCard(r.id(), r.municipalityCode(), ref, String.format("%04d", random.nextInt(10_000))));
+          card(r, usableFrom, cardRecords, cards);
         }
       }
     }
-    return new Population(households, people, cardRecords, cards);
+    java.util.Map<Long, CertificateRecordsGenerator.Needs> needs = new java.util.HashMap<>();
+    List<Specimen> made = List.of();
+    if (specimens) {
+      Specimens s = new Specimens(this, ids);
+      made = s.make(households, people, cardRecords, cards, needs);
+    }
+    var records =
+        new CertificateRecordsGenerator(municipality, served, today, random.split(), impressions)
+            .generate(households, people, cardRecords, ids, needs);
+    return new Population(households, people, cardRecords, cards, records, made);
+  }
+
+  Household newHousehold(Ids ids) {
+    Towns.Town town = towns.get(random.nextInt(towns.size()));
+    return new Household(ids.household++, municipality.code(), town.postalCode(), town.name() + block());
+  }
+
+  void card(Resident r, LocalDate usableFrom, List<CardRecord> cardRecords, List<SeededCard> cards) {
+    CardRef ref = new CardRef(Long.toHexString(random.nextLong() & Long.MAX_VALUE | 1L << 62), cardIssuerKeyId, CardRef.CredentialKind.CARD);
+    cardRecords.add(new CardRecord(ref, r.id(), r.municipalityCode(), usableFrom));
+    cards.add(new SeededCard(r.id(), r.municipalityCode(), ref, String.format("%04d", random.nextInt(10_000))));
+  }
+
+  LocalDate today() {
+    return today;
+  }
+
+  LocalGovernment municipality() {
+    return municipality;
+  }
+
+  List<LocalGovernment> servedElsewhere() {
+    return servedElsewhere;
   }
 
   private int householdSize() {
@@ -106,15 +161,19 @@ public final class PopulationGenerator {
     return p < 0.38 ? 1 : p < 0.66 ? 2 : p < 0.82 ? 3 : p < 0.95 ? 4 : 5 + random.nextInt(4);
   }
 
-  private List<Resident> household(Household household, long firstId, int size) {
+  /**
+   * @param forcedHeadAge the head's age, or -1 for a random one
+   * @param forcedDomicile the 本籍地, or null for a random one (and a foreign household by chance)
+   */
+  List<Resident> household(Household household, long firstId, int size, int forcedHeadAge, LocalGovernment forcedDomicile) {
     List<Resident> out = new ArrayList<>(size);
-    boolean foreign = random.nextInt(40) == 0;
+    boolean foreign = forcedDomicile == null && random.nextInt(40) == 0;
     Name surname = names.surnames().get(random.nextInt(Math.min(300, names.surnames().size())));
-    int headAge = size == 1 ? 18 + random.nextInt(70) : 28 + random.nextInt(50);
+    int headAge = forcedHeadAge >= 0 ? forcedHeadAge : size == 1 ? 18 + random.nextInt(70) : 28 + random.nextInt(50);
     Sex headSex = random.nextInt(10) < 7 ? Sex.MALE : Sex.FEMALE;
     LocalDate householdSince = today.minusDays(random.nextInt(Math.max(1, (headAge - 18) * 365)));
     String previous = random.nextInt(4) == 0 ? null : elsewhereAddress();
-    LocalGovernment domicilePlace = random.nextInt(3) == 0 ? municipality : elsewhere.get(random.nextInt(elsewhere.size()));
+    LocalGovernment domicilePlace = forcedDomicile != null ? forcedDomicile : domicilePlace();
     String domicile = domicilePlace.fullName() + towns(domicilePlace).name() + numeral(1 + random.nextInt(30)) + "番地";
     Resident head = person(firstId, household, 1, surname, headSex, headAge, "世帯主", householdSince, previous, domicile, null, domicilePlace, foreign);
     String domicileHead = head.fullName();
@@ -229,6 +288,38 @@ public final class PopulationGenerator {
         random.nextInt(500) == 0 ? today : null,
         random.nextInt(300) == 0,
         random.nextInt(500) == 0);
+  }
+
+  /** A third here, a good share at another municipality of this registry, the rest anywhere. */
+  private LocalGovernment domicilePlace() {
+    int roll = random.nextInt(12);
+    if (roll < 4) {
+      return municipality;
+    }
+    if (roll < 7 && !servedElsewhere.isEmpty()) {
+      return servedElsewhere.get(random.nextInt(servedElsewhere.size()));
+    }
+    return elsewhere.get(random.nextInt(elsewhere.size()));
+  }
+
+  /** A plain, issuable copy of a generated resident: the specimens change one thing of it. */
+  static Resident ordinary(Resident r) {
+    return new Resident(
+        r.id(), r.handle(), r.municipalityCode(), r.householdId(), r.householdOrder(), r.familyName(), r.givenName(),
+        r.familyNameKana(), r.givenNameKana(), r.birthDate(), r.sex(), r.relationship(), r.becameResidentOn(),
+        r.addressSince(), r.previousAddress(), r.domicile(), r.domicileHead(), r.domicileMunicipalityCode(), r.residentCode(),
+        r.myNumber(), r.nationality(), r.residenceStatus(), r.residenceCardNumber(), ResidentStatus.ACTIVE, null, false, false);
+  }
+
+  /** The same resident with another status, move-in day, support measure, 外字 flag or birth date. */
+  static Resident with(
+      Resident r, ResidentStatus status, LocalDate movedInOn, boolean supportMeasure, boolean gaijiPending, LocalDate birthDate) {
+    return new Resident(
+        r.id(), r.handle(), r.municipalityCode(), r.householdId(), r.householdOrder(), r.familyName(), r.givenName(),
+        r.familyNameKana(), r.givenNameKana(), birthDate, r.sex(), r.relationship(), r.becameResidentOn().isBefore(birthDate) ? birthDate : r.becameResidentOn(),
+        r.addressSince().isBefore(birthDate) ? birthDate : r.addressSince(), r.previousAddress(), r.domicile(), r.domicileHead(),
+        r.domicileMunicipalityCode(), r.residentCode(), r.myNumber(), r.nationality(), r.residenceStatus(), r.residenceCardNumber(),
+        status, movedInOn, supportMeasure, gaijiPending);
   }
 
   private static Resident withDomicileHead(Resident r, String head) {

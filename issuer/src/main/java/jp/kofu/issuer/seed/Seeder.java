@@ -13,14 +13,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import jp.kofu.issuer.catalog.CertificateTerms;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.catalog.MunicipalityProfile;
+import jp.kofu.issuer.catalog.ServiceHours;
 import jp.kofu.issuer.document.MunicipalityIdentity;
 import jp.kofu.issuer.reference.JapaneseNames;
 import jp.kofu.issuer.reference.LocalGovernment;
@@ -46,6 +44,12 @@ public final class Seeder {
   /** The demo municipality: 東京都千代田区. */
   public static final String DEMO_MUNICIPALITY = "131016";
 
+  /**
+   * The demo's second municipality, 山梨県甲府市: the 本籍地 of many of the demo's residents, so
+   * that family-register certificates through 利用登録 can be shown.
+   */
+  public static final String DEMO_DOMICILE_MUNICIPALITY = "192015";
+
   public static final String CARD_DIRECTORY_HEADER = "issuer_key_id,serial,municipality_code,usable_from";
   public static final String WALLET_HEADER = "resident_id,municipality_code,issuer_key_id,serial,kind,pin";
 
@@ -54,6 +58,7 @@ public final class Seeder {
   private final Path cardDirectoryFeed;
   private final Path walletIndex;
   private final String cardIssuerKeyId;
+  private Path specimenIndex;
 
   public Seeder(ResidentRegistry registry, Path catalogDir, Path cardDirectoryFeed, Path walletIndex, String cardIssuerKeyId) {
     this.registry = registry;
@@ -62,6 +67,16 @@ public final class Seeder {
     this.walletIndex = walletIndex;
     this.cardIssuerKeyId = cardIssuerKeyId;
   }
+
+  /**
+   * Also seed specimen residents (one for each refusal, and residents who can get everything) in
+   * the first municipality of a run, and list them in {@code index} (CSV, {@link Specimen#CSV_HEADER}).
+   */
+  public Seeder withSpecimens(Path index) {
+    this.specimenIndex = index;
+    return this;
+  }
+
 
   /**
    * What one seeding run added, and where the time went.
@@ -80,6 +95,9 @@ public final class Seeder {
   public static List<String> pickMunicipalities(int count, long seed) {
     List<String> out = new ArrayList<>();
     out.add(DEMO_MUNICIPALITY);
+    if (count > 1) {
+      out.add(DEMO_DOMICILE_MUNICIPALITY);
+    }
     List<LocalGovernment> candidates =
         LocalGovernmentCodes.bundled().all().stream()
             .filter(g -> g.type() != LocalGovernment.Type.PREFECTURE)
@@ -97,61 +115,46 @@ public final class Seeder {
   }
 
   public Result seed(List<String> municipalityCodes, int residentsEach, long seed, LocalDate today) throws SQLException {
+    long residents = 0;
+    long cards = 0;
+    long generate = 0;
+    long insert = 0;
+    // Sequential: family registers and their members and events draw from id sequences whose
+    // sizes are known only after generating a municipality.
+    List<Specimen> specimens = new ArrayList<>();
     for (String code : municipalityCodes) {
       ensureCatalog(code, seed);
+      Ids ids =
+          new Ids(
+              registry.nextId("household"), registry.nextId("resident"), registry.nextId("family_register"),
+              registry.nextId("family_register_member"), registry.nextId("family_register_event"));
+      boolean withSpecimens = specimenIndex != null && code.equals(municipalityCodes.get(0));
+      long t0 = System.nanoTime();
+      Population population =
+          new PopulationGenerator(code, seed + ids.resident, today, cardIssuerKeyId)
+              .servedMunicipalities(municipalityCodes)
+              .generate(residentsEach, ids, 0.8, withSpecimens);
+      long t1 = System.nanoTime();
+      registry.insert(population.households(), population.residents(), population.cardRecords());
+      registry.insertRecords(population.records());
+      generate += t1 - t0;
+      insert += System.nanoTime() - t1;
+      appendFeeds(population);
+      specimens.addAll(population.specimens());
+      residents += population.residents().size();
+      cards += population.cards().size();
     }
-    // Each municipality gets its id ranges up front, so municipalities are generated and written
-    // in parallel (one transaction each), yet the same seed still makes the same people with the
-    // same ids. The feeds are appended afterwards, in order.
-    long householdStart = registry.nextId("household");
-    long residentStart = registry.nextId("resident");
-    int parallelism = Math.max(1, Math.min(municipalityCodes.size(), Math.min(4, Runtime.getRuntime().availableProcessors())));
-    List<Future<Seeded>> work = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("seed-", 0).factory());
-    try {
-      for (int i = 0; i < municipalityCodes.size(); i++) {
-        String code = municipalityCodes.get(i);
-        long householdId = householdStart + (long) i * residentsEach;
-        long residentId = residentStart + (long) i * residentsEach;
-        work.add(
-            pool.submit(
-                () -> {
-                  long t0 = System.nanoTime();
-                  Population population =
-                      new PopulationGenerator(code, seed + residentId, today, cardIssuerKeyId)
-                          .generate(residentsEach, householdId, residentId, 0.8);
-                  long t1 = System.nanoTime();
-                  registry.insert(population.households(), population.residents(), population.cardRecords());
-                  return new Seeded(population, t1 - t0, System.nanoTime() - t1);
-                }));
+    if (specimenIndex != null && !specimens.isEmpty()) {
+      try (Writer w = appender(specimenIndex, Specimen.CSV_HEADER)) {
+        for (Specimen s : specimens) {
+          w.write(s.csv() + "\n");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      long residents = 0;
-      long cards = 0;
-      long generate = 0;
-      long insert = 0;
-      for (Future<Seeded> f : work) {
-        Seeded s = f.get();
-        appendFeeds(s.population());
-        generate += s.generateNanos();
-        insert += s.insertNanos();
-        residents += s.population().residents().size();
-        cards += s.population().cards().size();
-      }
-      return new Result(municipalityCodes, residents, cards, generate, insert);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("seeding interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw new IllegalStateException("seeding failed", e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
+    return new Result(municipalityCodes, residents, cards, generate, insert);
   }
-
-  private record Seeded(Population population, long generateNanos, long insertNanos) {}
 
   private void ensureCatalog(String code, long seed) {
     Path file = catalogDir.resolve(code + ".yaml");
@@ -164,17 +167,29 @@ public final class Seeder {
     String mayor =
         names.surnames().get(random.nextInt(names.surnames().size())).kanji() + "　"
             + names.maleGivenNames().get(random.nextInt(names.maleGivenNames().size())).kanji();
-    // Store fees are often lower than at the counter: 200 yen is common, some cities charge 100.
+    // Store fees are often lower than at the counter: 200 yen is common, some cities charge 100;
+    // family registers 350 (450 at the counter) or 450.
     int fee = random.nextInt(5) == 0 ? 100 : 200;
+    int registerFee = random.nextInt(3) == 0 ? 450 : 350;
     String office = g.type() == LocalGovernment.Type.WARD ? g.nameWithinPrefecture() : g.name();
+    Map<CertificateType, CertificateTerms> terms = new java.util.EnumMap<>(CertificateType.class);
+    terms.put(CertificateType.RESIDENCE,
+        new CertificateTerms(CertificateType.RESIDENCE, fee, 10, EnumSet.of(CertificateOption.HEAD_OF_HOUSEHOLD, CertificateOption.DOMICILE, CertificateOption.NATIONALITY, CertificateOption.RESIDENCE_STATUS, CertificateOption.RESIDENCE_CARD_NUMBER)));
+    terms.put(CertificateType.RESIDENCE_ITEMS,
+        new CertificateTerms(CertificateType.RESIDENCE_ITEMS, fee, 10, EnumSet.of(CertificateOption.HEAD_OF_HOUSEHOLD, CertificateOption.DOMICILE)));
+    terms.put(CertificateType.SEAL_REGISTRATION, new CertificateTerms(CertificateType.SEAL_REGISTRATION, fee, 10, Set.of()));
+    terms.put(CertificateType.FAMILY_REGISTER_FULL, new CertificateTerms(CertificateType.FAMILY_REGISTER_FULL, registerFee, 5, Set.of()));
+    terms.put(CertificateType.FAMILY_REGISTER_INDIVIDUAL, new CertificateTerms(CertificateType.FAMILY_REGISTER_INDIVIDUAL, registerFee, 5, Set.of()));
+    terms.put(CertificateType.FAMILY_REGISTER_ANNEX, new CertificateTerms(CertificateType.FAMILY_REGISTER_ANNEX, fee, 5, Set.of()));
+    terms.put(CertificateType.INCOME_TAX, new CertificateTerms(CertificateType.INCOME_TAX, fee + 100, 5, Set.of()));
+    // Some municipalities issue family registers only while their office is open; the demo's
+    // two serve them all day, so that the demo shows them at any hour.
+    boolean officeHoursOnly = !code.equals(DEMO_MUNICIPALITY) && !code.equals(DEMO_DOMICILE_MUNICIPALITY) && random.nextInt(4) == 0;
     MunicipalityProfile profile =
         new MunicipalityProfile(
             new MunicipalityIdentity(code, g.prefecture(), g.nameWithinPrefecture(), office + "長", mayor),
-            Map.of(
-                CertificateType.RESIDENCE,
-                new CertificateTerms(CertificateType.RESIDENCE, fee, 10, EnumSet.of(CertificateOption.HEAD_OF_HOUSEHOLD, CertificateOption.DOMICILE, CertificateOption.NATIONALITY, CertificateOption.RESIDENCE_STATUS, CertificateOption.RESIDENCE_CARD_NUMBER)),
-                CertificateType.RESIDENCE_ITEMS,
-                new CertificateTerms(CertificateType.RESIDENCE_ITEMS, fee, 10, EnumSet.of(CertificateOption.HEAD_OF_HOUSEHOLD, CertificateOption.DOMICILE))));
+            terms,
+            ServiceHours.DEFAULT.withFamilyRegisterOfficeHoursOnly(officeHoursOnly));
     try {
       Files.createDirectories(catalogDir);
       Files.writeString(file, MunicipalityCatalog.toYaml(profile), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package jp.kofu.issuer.spi;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,10 +9,20 @@ import java.util.Objects;
  */
 public class IssuanceRefusedException extends Exception {
   private final RefusalReason reason;
+  private final Map<String, String> details;
 
   public IssuanceRefusedException(RefusalReason reason, String message) {
+    this(reason, message, Map.of());
+  }
+
+  /**
+   * @param details machine-readable detail for the copier (e.g. "next_open" with {@link
+   *     RefusalReason#OUT_OF_SERVICE_HOURS}); never personal data. Dropped for confidential reasons.
+   */
+  public IssuanceRefusedException(RefusalReason reason, String message, Map<String, String> details) {
     super(message, null, false, false);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.details = Map.copyOf(details);
   }
 
   public IssuanceRefusedException(RefusalReason reason) {
@@ -20,5 +31,10 @@ public class IssuanceRefusedException extends Exception {
 
   public RefusalReason reason() {
     return reason;
+  }
+
+  /** Detail the copier may see: empty when the reason is confidential. */
+  public Map<String, String> details() {
+    return reason.shownToCopier() == reason ? details : Map.of();
   }
 }

@@ -9,6 +9,9 @@ import java.util.Objects;
  * @param issuanceId the gateway's id of the issuance, printed as the document number
  * @param binding 32 bytes the signed document must carry (PDF Info entry "KofuBinding", lowercase
  *     hex): the gateway refuses any document without it
+ * @param verificationCode the public verification code the gateway made for this issuance, to
+ *     print on the document and in its QR code (and to return in {@link
+ *     IssuedDocument#verificationCode()}); null where the gateway offers none
  */
 public record IssueCommand(
     String municipalityCode,
@@ -18,7 +21,8 @@ public record IssueCommand(
     CertificateRequest request,
     String issuanceId,
     byte[] binding,
-    Instant at) {
+    Instant at,
+    String verificationCode) {
   public IssueCommand {
     Objects.requireNonNull(municipalityCode, "municipalityCode");
     Objects.requireNonNull(residentHandle, "residentHandle");
@@ -31,6 +35,19 @@ public record IssueCommand(
       throw new IllegalArgumentException("binding: " + binding.length + " bytes (expected: 32)");
     }
     Objects.requireNonNull(at, "at");
+  }
+
+  /** A command without a verification code. */
+  public IssueCommand(
+      String municipalityCode,
+      String residentHandle,
+      CardRef card,
+      Relation relation,
+      CertificateRequest request,
+      String issuanceId,
+      byte[] binding,
+      Instant at) {
+    this(municipalityCode, residentHandle, card, relation, request, issuanceId, binding, at, null);
   }
 
   @Override

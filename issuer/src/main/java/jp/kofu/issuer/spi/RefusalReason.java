@@ -22,7 +22,9 @@ public enum RefusalReason {
   GAIJI_PENDING,
   FAMILY_REGISTER_NOTICE_PENDING,
   NO_TAX_FILING,
-  DATA_TOO_LONG;
+  DATA_TOO_LONG,
+  /** INCOME_TAX for a 年度 other than the current one: stores issue the current one only. */
+  FISCAL_YEAR_NOT_OFFERED;
 
   /** What the copier may be told: the confidential reasons become {@link #NOT_ISSUABLE}. */
   public RefusalReason shownToCopier() {

@@ -85,7 +85,8 @@ public final class SeededMunicipality implements AutoCloseable {
   /** An embedded adapter on this registry serving {@code served} (the database stays open). */
   public EmbeddedIssuerAdapter adapter(java.util.Set<String> served) {
     return new EmbeddedIssuerAdapter(
-        registry, MunicipalityCatalog.load(catalogDirectory()), pki::municipalSigner, Clock.systemUTC(), () -> {}, served);
+        registry, MunicipalityCatalog.load(catalogDirectory()), pki::municipalSigner,
+        new jp.kofu.issuer.document.PadesSigner(Clock.systemUTC()), jp.kofu.issuer.document.VerificationLink.defaults(), () -> {}, served);
   }
 
   /** Cards of {@code code} whose holders may get a 住民票の写し today, with distinct names. */

@@ -245,6 +245,51 @@ class SignedDocumentsTest {
     }
   }
 
+  @Test
+  void aTimestampedSignatureVerifiesWithItsTime() throws Exception {
+    // The trust world's certificates are valid from an hour before now, so is the timestamp.
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    var tsa = new jp.kofu.issuer.timestamp.TimeStampAuthority(WORLD.timestampingUnit(), Clock.fixed(now.plusSeconds(2), ISSUED_AT.getZone()));
+    byte[] pdf = new PadesSigner(Clock.fixed(now, ISSUED_AT.getZone()), tsa).sign(renderer.render(certificate(1), meta()), CHIYODA_SIGNER);
+
+    VerifiedDocument verified = SignedDocuments.verify(pdf, ANCHORS);
+
+    assertThat(verified.timestamped()).isTrue();
+    assertThat(verified.timestampTime()).isEqualTo(now.plusSeconds(2));
+  }
+
+  @Test
+  void aTimestampFromAnUntrustedUnitIsRefused() {
+    var stranger = new jp.kofu.issuer.timestamp.TimeStampAuthority(TrustWorld.generate().timestampingUnit(), Clock.systemUTC());
+    byte[] pdf = new PadesSigner(Clock.systemUTC(), stranger).sign(renderer.render(certificate(1), meta()), CHIYODA_SIGNER);
+
+    assertThatThrownBy(() -> SignedDocuments.verify(pdf, ANCHORS))
+        .isInstanceOfSatisfying(DocumentVerificationException.class,
+            e -> assertThat(e.problem()).isEqualTo(Problem.TIMESTAMP))
+        .hasMessageStartingWith("the time-stamping unit is not trusted");
+  }
+
+  @Test
+  void aTimestampOverOtherDataIsRefused() {
+    var tsa = new jp.kofu.issuer.timestamp.TimeStampAuthority(WORLD.timestampingUnit(), Clock.systemUTC());
+    byte[] pdf = new PadesSigner(Clock.systemUTC(), digest -> tsa.timestamp(new byte[32]))
+        .sign(renderer.render(certificate(1), meta()), CHIYODA_SIGNER);
+
+    assertThatThrownBy(() -> SignedDocuments.verify(pdf, ANCHORS))
+        .isInstanceOfSatisfying(DocumentVerificationException.class,
+            e -> assertThat(e.problem()).isEqualTo(Problem.TIMESTAMP))
+        .hasMessage("the timestamp is over other data than this signature's value");
+  }
+
+  @Test
+  void aSignatureWithoutTimestampIsNotBaselineT() {
+    byte[] pdf = signedCertificate(1);
+
+    assertThatThrownBy(() -> SignedDocuments.verifyTimestamped(pdf, ANCHORS))
+        .isInstanceOfSatisfying(DocumentVerificationException.class,
+            e -> assertThat(e.problem()).isEqualTo(Problem.TIMESTAMP));
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {

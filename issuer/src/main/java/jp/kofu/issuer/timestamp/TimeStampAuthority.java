@@ -1,0 +1,150 @@
+package jp.kofu.issuer.timestamp;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Date;
+import java.util.Objects;
+import jp.kofu.pki.HeldCertificate;
+import jp.kofu.pki.KofuOids;
+import jp.kofu.pki.X509;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.cmp.PKIFailureInfo;
+import org.bouncycastle.asn1.cmp.PKIStatus;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.DigestCalculator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.tsp.TSPAlgorithms;
+import org.bouncycastle.tsp.TSPException;
+import org.bouncycastle.tsp.TimeStampRequest;
+import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.bouncycastle.tsp.TimeStampResponseGenerator;
+import org.bouncycastle.tsp.TimeStampTokenGenerator;
+
+/**
+ * kofu's own RFC 3161 time-stamping unit: it signs (digest, time) pairs with the TSU key of the
+ * trust world ({@code TrustWorld.timestampingUnit()}) on its clock. Tokens carry the TSA policy
+ * {@link KofuOids#POLICY_TIMESTAMPING}, an ESS signing-certificate-v2 (SHA-256), an accuracy of one
+ * second, a random serial, and the unit's certificate chain, so a verifier needs only the trust
+ * anchor.
+ *
+ * <p>Thread-safe: a token generator holds a signature engine, which is not, so each thread keeps
+ * its own (building one costs more than the RSA signature it makes).
+ */
+public final class TimeStampAuthority implements TimeStampSource {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final HeldCertificate unit;
+  private final Clock clock;
+  private final ThreadLocal<TimeStampTokenGenerator> generators = ThreadLocal.withInitial(this::newGenerator);
+
+  public TimeStampAuthority(HeldCertificate unit, Clock clock) {
+    this.unit = Objects.requireNonNull(unit, "unit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    // RFC 3161 §2.3: a TSU certificate has exactly one extended key usage, id-kp-timeStamping.
+    java.util.List<String> usages;
+    try {
+      usages = unit.certificate().getExtendedKeyUsage();
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new IllegalArgumentException("unit: unreadable extended key usage", e);
+    }
+    if (usages == null || !usages.equals(java.util.List.of("1.3.6.1.5.5.7.3.8"))) {
+      throw new IllegalArgumentException("unit: not a time-stamping certificate (expected: id-kp-timeStamping only)");
+    }
+  }
+
+  /** The unit's certificate. */
+  public X509Certificate certificate() {
+    return unit.certificate();
+  }
+
+  @Override
+  public byte[] timestamp(byte[] sha256) {
+    Objects.requireNonNull(sha256, "sha256");
+    if (sha256.length != 32) {
+      throw new IllegalArgumentException("sha256: " + sha256.length + " bytes (expected: 32)");
+    }
+    TimeStampRequestGenerator requests = new TimeStampRequestGenerator();
+    requests.setCertReq(true);
+    BigInteger nonce = new BigInteger(64, RANDOM);
+    TimeStampRequest request = requests.generate(TSPAlgorithms.SHA256, sha256, nonce);
+    TimeStampResponse response = respondTo(request);
+    try {
+      response.validate(request);
+    } catch (TSPException e) {
+      throw new TimeStampException("the time-stamping unit answered a request with a mismatching token", e);
+    }
+    if (response.getTimeStampToken() == null) {
+      throw new TimeStampException("the time-stamping unit refused: " + response.getStatusString());
+    }
+    try {
+      return response.getTimeStampToken().getEncoded();
+    } catch (IOException e) {
+      throw new TimeStampException("encoding the timestamp token failed", e);
+    }
+  }
+
+  /**
+   * Answers one DER TimeStampReq with a DER TimeStampResp: granted, or rejected with a failure
+   * info (bad algorithm, bad request) when the request is not one this unit serves.
+   */
+  public byte[] respond(byte[] requestDer) {
+    Objects.requireNonNull(requestDer, "requestDer");
+    TimeStampResponse response;
+    try {
+      response = respondTo(new TimeStampRequest(requestDer));
+    } catch (IOException | RuntimeException e) {
+      // BouncyCastle reports malformed ASN.1 in several runtime exceptions.
+      response = rejection(PKIFailureInfo.badDataFormat, "not a TimeStampReq");
+    }
+    try {
+      return response.getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new TimeStampException("encoding the timestamp response failed", e);
+    }
+  }
+
+  private TimeStampResponse respondTo(TimeStampRequest request) {
+    try {
+      TimeStampResponseGenerator responses = new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED);
+      return responses.generateGrantedResponse(request, X509.newSerial(), Date.from(clock.instant()));
+    } catch (TSPException e) {
+      // BouncyCastle refuses an unknown digest algorithm, policy or extension this way.
+      return rejection(PKIFailureInfo.badAlg | PKIFailureInfo.badRequest, "request not served: " + e.getMessage());
+    }
+  }
+
+  private TimeStampResponse rejection(int failure, String why) {
+    try {
+      return new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED)
+          .generateFailResponse(PKIStatus.REJECTION, failure, why);
+    } catch (TSPException e) {
+      throw new TimeStampException("cannot build a rejection", e);
+    }
+  }
+
+  private TimeStampTokenGenerator newGenerator() {
+    try {
+      DigestCalculator sha256 =
+          new JcaDigestCalculatorProviderBuilder().build().get(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
+      TimeStampTokenGenerator tokens =
+          new TimeStampTokenGenerator(
+              new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", unit.privateKey(), unit.certificate()),
+              sha256,
+              KofuOids.POLICY_TIMESTAMPING);
+      tokens.setAccuracySeconds(1);
+      tokens.addCertificates(new JcaCertStore(unit.chain()));
+      return tokens;
+    } catch (OperatorCreationException | CertificateEncodingException | TSPException e) {
+      throw new TimeStampException("the time-stamping unit's key cannot sign", e);
+    }
+  }
+}
