@@ -61,6 +61,7 @@ class ClusterExactlyOnceTest {
         """
         listen: 127.0.0.1:0
         data: world
+        verification: {listen: 127.0.0.1:0}
         journal:
           url: %s
           user: postgres

@@ -97,7 +97,7 @@ class KillNineDurabilityTest {
   @BeforeAll
   static void makeTheWorld() throws IOException {
     Path file = shared.resolve("kofu-gateway.yaml");
-    Files.writeString(file, "listen: 127.0.0.1:0\ndata: world\n");
+    Files.writeString(file, "listen: 127.0.0.1:0\ndata: world\nverification: {listen: 127.0.0.1:0}\n");
     try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(file)))) {
       cards = world.eligibleCards(8);
     }
@@ -163,7 +163,8 @@ class KillNineDurabilityTest {
     // Short attempt timeout: a retry may take over an order from the killed process after 3.5 s.
     Files.writeString(
         file,
-        "listen: 127.0.0.1:0\ndata: " + shared.resolve("world") + "\nmunicipalities: {deadline: 1500ms}\n"
+        "listen: 127.0.0.1:0\ndata: " + shared.resolve("world") + "\nverification: {listen: 127.0.0.1:0}\n"
+            + "municipalities: {deadline: 1500ms}\n"
             + "journal:\n  attempt-timeout: 3500ms\n" + journalSettings);
     GatewayConfig config = GatewayConfig.load(file);
     Path data = config.data();
