@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
     name = "pki",
     mixinStandardHelpOptions = true,
     description = "The development trust world.",
-    subcommands = {PkiCommand.Init.class})
+    subcommands = {PkiCommand.Init.class, PkiCommand.Ocsp.class, PkiCommand.Revoke.class, PkiCommand.Crl.class})
 final class PkiCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -30,7 +30,8 @@ final class PkiCommand implements Runnable {
         "Generates the whole development trust world as readable PEM files in DIR (what is",
         "already there is kept): card root and user-certification sub-CA, smartphone CA, municipal",
         "signing CA with the demo municipality's signer, store-terminal CA with one copier, the",
-        "service CA with the gateway's and issuers' certificates. DIR/README.txt explains the layout."
+        "service CA with the gateway's and issuers' certificates, the OCSP responder's certificates,",
+        "and a CRL for every CA. DIR/README.txt (and docs/PKI.md) explain the layout."
       })
   static final class Init implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Where to write it, e.g. var/pki.")
@@ -44,7 +45,144 @@ final class PkiCommand implements Runnable {
       world.issuerServer();
       world.terminal("kofu-mart", "store-0001", "copier-01");
       world.municipalSigner(Seeder.DEMO_MUNICIPALITY, "東京都千代田区");
+      world.ocspAuthorities().forEach(world::ocspResponder);
+      world.publishCrls();
       System.out.println("trust world in " + world.directory() + " (see README.txt there)");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "ocsp",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs the OCSP responder and CRL service until Ctrl-C.",
+        "",
+        "Answers OCSP requests (RFC 6960; POST /ocsp, GET /ocsp/BASE64) for the card and",
+        "smartphone CAs, and serves every CA's CRL at /crl/NAME.crl (card-ca, smartphone-ca,",
+        "terminal-ca, ...), both from the trust world in DIR as it is at each request: what",
+        "./kofu pki revoke writes is seen at once. ./kofu demo and ./kofu gateway run one inside."
+      })
+  static final class Ocsp implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--dir", defaultValue = "var/pki", paramLabel = "DIR", description = "The trust world. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @picocli.CommandLine.Option(names = "--listen", defaultValue = "127.0.0.1:8889", paramLabel = "HOST:PORT", description = "Default: ${DEFAULT-VALUE}.")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+      TrustWorld world = TrustWorld.openOrCreate(dir);
+      world.ocspAuthorities().forEach(world::ocspResponder);
+      var address = jp.kofu.gateway.config.HostPort.parse("--listen", listen);
+      jp.kofu.pki.ocsp.OcspResponder responder =
+          jp.kofu.pki.ocsp.OcspResponder.start(world, new java.net.InetSocketAddress(address.getHostString(), address.getPort()));
+      Runtime.getRuntime().addShutdownHook(new Thread(responder::close, "kofu-ocsp-shutdown"));
+      System.out.println("OCSP responder on " + responder.ocspUri() + "; CRLs at " + responder.baseUri() + "/crl/NAME.crl; Ctrl-C stops it");
+      for (var ca : world.authorities()) {
+        System.out.println("  " + responder.crlUri(ca));
+      }
+      new java.util.concurrent.CountDownLatch(1).await();
+      return 0;
+    }
+  }
+
+  /** RFC 5280 revocation reasons, as a person types them. */
+  enum RevocationReason {
+    unspecified(org.bouncycastle.asn1.x509.CRLReason.unspecified),
+    keyCompromise(org.bouncycastle.asn1.x509.CRLReason.keyCompromise),
+    affiliationChanged(org.bouncycastle.asn1.x509.CRLReason.affiliationChanged),
+    superseded(org.bouncycastle.asn1.x509.CRLReason.superseded),
+    cessationOfOperation(org.bouncycastle.asn1.x509.CRLReason.cessationOfOperation);
+
+    final int code;
+
+    RevocationReason(int code) {
+      this.code = code;
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Revokes a card, a smartphone credential or a copier's certificate.",
+        "",
+        "Writes the issuing CA's revoked.txt and a fresh crl.pem. A running OCSP responder",
+        "(./kofu pki ocsp, or the one inside ./kofu gateway) answers 'revoked' at once; a gateway",
+        "refuses the card within its revocation max-staleness (docs/SECURITY.md)."
+      })
+  static final class Revoke implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--dir", defaultValue = "var/pki", paramLabel = "DIR", description = "The trust world. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+      @picocli.CommandLine.Option(names = "--card", paramLabel = "SERIAL", description = "A card's certificate serial (hex, as in DATA/wallet/cards.csv).")
+      String card;
+
+      @picocli.CommandLine.Option(names = "--smartphone", paramLabel = "SERIAL", description = "A smartphone credential's serial (hex).")
+      String smartphone;
+
+      @picocli.CommandLine.Option(names = "--terminal", paramLabel = "CHAIN/STORE/TERMINAL", description = "A copier, e.g. kofu-mart/store-0001/copier-01.")
+      String terminal;
+    }
+
+    @picocli.CommandLine.Option(names = "--reason", defaultValue = "affiliationChanged", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE} (a move).")
+    RevocationReason reason;
+
+    @Override
+    public Integer call() {
+      TrustWorld world = TrustWorld.openOrCreate(dir);
+      String what;
+      if (target.terminal != null) {
+        String[] p = target.terminal.split("/");
+        if (p.length != 3) {
+          System.err.println("--terminal: '" + target.terminal + "' (expected: CHAIN/STORE/TERMINAL)");
+          return 2;
+        }
+        try {
+          world.revokeTerminal(p[0], p[1], p[2], reason.code);
+        } catch (IllegalArgumentException e) {
+          System.err.println(e.getMessage());
+          return 1;
+        }
+        what = "terminal " + target.terminal;
+      } else {
+        String serial = target.card != null ? target.card : target.smartphone;
+        if (!serial.matches("[0-9a-fA-F]{1,40}")) {
+          System.err.println("serial: '" + serial + "' (expected: hexadecimal, e.g. 5f3a9c...)");
+          return 2;
+        }
+        var ca = target.card != null ? world.cardCa() : world.smartphoneCa();
+        world.revoke(ca, new java.math.BigInteger(serial, 16), reason.code);
+        what = (target.card != null ? "card " : "smartphone credential ") + serial.toLowerCase(java.util.Locale.ROOT);
+      }
+      System.out.println("revoked " + what + " (" + reason + "); CRLs in " + world.directory() + " republished");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "crl",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Re-signs every CA's crl.pem now.",
+        "",
+        "For gateways that read CRLs from files: a CRL older than their revocation max-staleness",
+        "is not used (they fail closed), so run this more often than that, e.g. from cron."
+      })
+  static final class Crl implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--dir", defaultValue = "var/pki", paramLabel = "DIR", description = "The trust world. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      TrustWorld world = TrustWorld.openOrCreate(dir);
+      world.publishCrls();
+      System.out.println("CRLs re-signed in " + world.directory());
       return 0;
     }
   }

@@ -26,6 +26,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.auth.CardAuthenticator;
+import jp.kofu.gateway.auth.CardLockout;
+import jp.kofu.gateway.auth.TerminalRateLimit;
+import jp.kofu.gateway.auth.TerminalTrustManager;
+import jp.kofu.gateway.journal.CardFailures;
+import jp.kofu.gateway.kiosk.StrictRequests;
+import jp.kofu.gateway.revocation.Revocation;
+import jp.kofu.gateway.revocation.RevocationSettings;
 import jp.kofu.gateway.auth.CardTrust;
 import jp.kofu.gateway.auth.Challenges;
 import jp.kofu.gateway.auth.Hmac;
@@ -88,6 +95,7 @@ public final class Gateway implements AutoCloseable {
   private final MetricsEndpoint metricsEndpoint;
   private final Verifications verifications;
   private final VerificationHttpServer verificationPage;
+  private final Revocation revocation;
 
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
@@ -113,6 +121,12 @@ public final class Gateway implements AutoCloseable {
     Hmac challengeKey = new Hmac(b.secret, "challenge");
     Hmac sessionKey = new Hmac(b.secret, "session");
     Hmac cardKey = new Hmac(b.secret, "journal-card");
+    this.issuance =
+        new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+    List<X509Certificate> cardIssuers = b.cardTrust.issuers().stream().map(CardTrust.IssuingCa::certificate).toList();
+    this.revocation = Revocation.start(b.revocation, cardIssuers, b.terminalAnchors, clock);
+    CardLockout lockout =
+        new CardLockout(new CardFailures(journalDatabase), issuance::cardKey, clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration);
     SessionService sessions =
         new SessionService(
             new Challenges(challengeKey, clock, b.challengeTtl),
@@ -120,36 +134,50 @@ public final class Gateway implements AutoCloseable {
             new SessionTokens(sessionKey, clock, b.sessionTtl),
             journal,
             b.cardDirectory,
-            clock);
-    this.issuance =
-        new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+            clock,
+            revocation,
+            lockout);
     this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute);
     this.health = new HealthStatusManager();
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-call-", 0).factory());
+    TerminalTrustManager terminalTrust = new TerminalTrustManager(b.terminalAnchors, clock);
     SslContext tls =
         GrpcSslContexts.configure(
                 SslContextBuilder.forServer(
                     b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
-            .trustManager(b.terminalAnchors.toArray(X509Certificate[]::new))
+            .trustManager(terminalTrust)
             // OPTIONAL: health checks and reflection need no client certificate; every kiosk call
             // is refused without one (TerminalAuthInterceptor).
             .clientAuth(ClientAuth.OPTIONAL)
             .build();
-    this.server =
-        NettyServerBuilder.forAddress(b.listen)
-            .sslContext(tls)
-            .executor(executor)
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-            .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
-            .permitKeepAliveTime(20, TimeUnit.SECONDS)
-            .maxConnectionIdle(5, TimeUnit.MINUTES)
-            .addService(
-                ServerInterceptors.intercept(new KioskService(sessions, issuance), new TerminalAuthInterceptor()))
-            .addService(VerificationGrpcService.definition(verifications))
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build()
-            .start();
+    Server started;
+    try {
+      started =
+          NettyServerBuilder.forAddress(b.listen)
+              .sslContext(tls)
+              .executor(executor)
+              .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+              .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
+              .permitKeepAliveTime(20, TimeUnit.SECONDS)
+              .maxConnectionIdle(5, TimeUnit.MINUTES)
+              // Requests are decoded strictly (StrictRequests), then the terminal is identified and
+              // checked against its CRL, then rate-limited, then served.
+              .addService(
+                  StrictRequests.wrap(
+                      ServerInterceptors.intercept(
+                          new KioskService(sessions, issuance),
+                          new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
+                          new TerminalAuthInterceptor(terminalTrust, revocation))))
+              .addService(VerificationGrpcService.definition(verifications))
+              .addService(health.getHealthService())
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .build()
+              .start();
+    } catch (IOException | RuntimeException e) {
+      revocation.close();
+      throw e;
+    }
+    this.server = started;
     health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(KioskServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
     // Each municipality's own status: "kofu.municipality.CODE" is NOT_SERVING while its circuit is open.
@@ -179,6 +207,7 @@ public final class Gateway implements AutoCloseable {
         () -> {
           try {
             journal.purgeExpired(clock.instant());
+            lockout.purge();
           } catch (RuntimeException e) {
             log.warn("journal housekeeping failed: {}", e.getMessage());
           }
@@ -269,6 +298,7 @@ public final class Gateway implements AutoCloseable {
     }
     housekeeping.shutdownNow();
     executor.shutdownNow();
+    revocation.close();
     for (Municipality m : municipalities.values()) {
       m.close();
     }
@@ -322,6 +352,12 @@ public final class Gateway implements AutoCloseable {
       this.verificationListen = httpListen;
       return this;
     }
+    private RevocationSettings revocation;
+    private int terminalRequests = TerminalRateLimit.DEFAULT_REQUESTS;
+    private Duration terminalPeriod = TerminalRateLimit.DEFAULT_PERIOD;
+    private int lockoutLimit = CardLockout.DEFAULT_LIMIT;
+    private Duration lockoutWindow = CardLockout.DEFAULT_WINDOW;
+    private Duration lockoutDuration = CardLockout.DEFAULT_LOCKOUT;
 
     public Builder listen(InetSocketAddress listen) {
       this.listen = listen;
@@ -428,8 +464,30 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /** How cards and copiers are checked for revocation. Required: there is no fail-open default. */
+    public Builder revocation(RevocationSettings settings) {
+      this.revocation = settings;
+      return this;
+    }
+
+    /** At most {@code requests} kiosk calls per {@code period} from one terminal, per gateway. */
+    public Builder terminalRateLimit(int requests, Duration period) {
+      this.terminalRequests = requests;
+      this.terminalPeriod = period;
+      return this;
+    }
+
+    /** {@code limit} failed authentications within {@code window} lock a card out for {@code lockout}, cluster-wide. */
+    public Builder cardLockout(int limit, Duration window, Duration lockout) {
+      this.lockoutLimit = limit;
+      this.lockoutWindow = window;
+      this.lockoutDuration = lockout;
+      return this;
+    }
+
     public Gateway start() {
       Objects.requireNonNull(serverCertificate, "serverCertificate");
+      Objects.requireNonNull(revocation, "revocation");
       Objects.requireNonNull(cardTrust, "cardTrust");
       Objects.requireNonNull(secret, "secret");
       Objects.requireNonNull(cardDirectory, "cardDirectory");

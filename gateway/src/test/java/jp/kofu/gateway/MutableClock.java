@@ -29,13 +29,7 @@ public final class MutableClock extends Clock {
   }
 
   public static Instant lastBusinessMorning(Instant now) {
-    java.time.LocalDate day = jp.kofu.issuer.JapanTime.date(now);
-    Instant t = day.atTime(10, 0).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
-    while (t.isAfter(now) || !jp.kofu.issuer.calendar.BusinessDays.isBusinessDay(day)) {
-      day = day.minusDays(1);
-      t = day.atTime(10, 0).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
-    }
-    return t;
+    return jp.kofu.issuer.TestTime.lastBusinessMorning(now);
   }
 
   public void set(Instant instant) {

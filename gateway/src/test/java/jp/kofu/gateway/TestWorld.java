@@ -74,6 +74,9 @@ public final class TestWorld implements AutoCloseable {
 
   /** The specimen residents the world was seeded with (one per refusal, and issuable ones). */
   public List<Specimen> specimens() {
+    if (!java.nio.file.Files.exists(world.specimenIndex())) {
+      return List.of(); // a world seeded without specimens
+    }
     try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(world.specimenIndex())) {
       return lines.skip(1).map(Specimen::parse).toList();
     } catch (java.io.IOException e) {

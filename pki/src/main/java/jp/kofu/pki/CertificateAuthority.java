@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -53,6 +55,9 @@ public final class CertificateAuthority {
   private final List<X509Certificate> parents;
   private final Clock clock;
   private final Map<BigInteger, Revocation> revoked = new ConcurrentHashMap<>();
+
+  /** How long a CRL written to disk says it is good for (its nextUpdate). */
+  public static final Duration PUBLISHED_CRL_VALIDITY = Duration.ofDays(1);
 
   /** A revoked serial: when and why (RFC 5280 reason code). */
   public record Revocation(Instant at, int reason) {}
@@ -103,39 +108,58 @@ public final class CertificateAuthority {
     return new CertificateAuthority(subName, keys, cert, chain, clock);
   }
 
-  /** A CA read back from {@code cert.pem} (its chain) and {@code key.pem}. */
+  /** A CA read back from {@code cert.pem} (its chain), {@code key.pem} and {@code revoked.txt}. */
   static CertificateAuthority load(String name, Path dir, Clock clock) {
     HeldCertificate held = HeldCertificate.readFrom(dir);
     CertificateAuthority ca =
         new CertificateAuthority(name, held.keyPair(), held.certificate(), held.intermediates(), clock);
-    Path revokedFile = dir.resolve("revoked.txt");
-    if (Files.exists(revokedFile)) {
-      try {
-        for (String line : Files.readAllLines(revokedFile)) {
-          String[] f = line.trim().split("\\s+");
-          if (f.length == 3) {
-            ca.revoked.put(new BigInteger(f[0], 16), new Revocation(Instant.parse(f[1]), Integer.parseInt(f[2])));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    ca.reloadRevocations(dir);
     return ca;
   }
 
+  /**
+   * Replaces what this CA knows to be revoked with {@code dir/revoked.txt}: another process (for
+   * example {@code kofu pki revoke}) may have revoked a certificate since this one loaded it.
+   */
+  void reloadRevocations(Path dir) {
+    Path revokedFile = dir.resolve("revoked.txt");
+    if (!Files.exists(revokedFile)) {
+      return;
+    }
+    Map<BigInteger, Revocation> read = new java.util.HashMap<>();
+    try {
+      for (String line : Files.readAllLines(revokedFile)) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length == 3) {
+          read.put(new BigInteger(f[0], 16), new Revocation(Instant.parse(f[1]), Integer.parseInt(f[2])));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(revokedFile + ": unreadable (expected lines: SERIAL-HEX INSTANT REASON-CODE)", e);
+    }
+    revoked.putAll(read);
+    revoked.keySet().retainAll(read.keySet());
+  }
+
+  /** Writes cert.pem, key.pem, revoked.txt and a fresh crl.pem into {@code dir}. */
   void writeTo(Path dir) {
     Pem.write(dir.resolve("cert.pem"), chainWithSelf().toArray());
     Pem.write(dir.resolve("key.pem"), keyPair.getPrivate());
-    Pem.write(dir.resolve("crl.pem"), crl(Duration.ofDays(1)));
+    writeRevocations(dir);
+  }
+
+  /**
+   * Writes revoked.txt and a CRL signed now ({@code crl.pem}), each replaced atomically so that a
+   * reader in another process never sees half a file.
+   */
+  void writeRevocations(Path dir) {
     StringBuilder lines = new StringBuilder();
-    revoked.forEach(
-        (serial, r) -> lines.append(serial.toString(16)).append(' ').append(r.at()).append(' ').append(r.reason()).append('\n'));
-    try {
-      Files.writeString(dir.resolve("revoked.txt"), lines.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    new java.util.TreeMap<>(revoked)
+        .forEach((serial, r) -> lines.append(serial.toString(16)).append(' ').append(r.at()).append(' ').append(r.reason()).append('\n'));
+    Pem.writeAtomically(dir.resolve("revoked.txt"), lines.toString());
+    Pem.writeAtomically(dir.resolve("crl.pem"), Pem.encode(crl(PUBLISHED_CRL_VALIDITY)));
   }
 
   public String name() {
@@ -203,6 +227,11 @@ public final class CertificateAuthority {
 
   public void revoke(X509Certificate cert) {
     revoke(cert.getSerialNumber(), CRLReason.superseded);
+  }
+
+  /** Every serial revoked so far. */
+  public Map<BigInteger, Revocation> revocations() {
+    return Map.copyOf(revoked);
   }
 
   /** The revocation of a serial this CA issued, or null if it is not revoked. */
@@ -275,8 +304,11 @@ public final class CertificateAuthority {
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
                 new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}),
                 null);
-        case OCSP_RESPONDER ->
-            endEntity(builder, KeyUsage.digitalSignature, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning), null);
+        case OCSP_RESPONDER -> {
+          endEntity(builder, KeyUsage.digitalSignature, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning), null);
+          // RFC 6960 §4.2.2.2.1: clients need not ask about the responder's own certificate.
+          builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        }
         case TIMESTAMPING -> {
           builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
           builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));

@@ -56,6 +56,36 @@ public final class Pem {
     }
   }
 
+  /**
+   * Replaces {@code file} with {@code text} through a temporary file and an atomic rename, so that
+   * a reader in another process sees the old content or the new, never a mix.
+   */
+  public static void writeAtomically(Path file, String text) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first CRL of a PEM text. */
+  public static X509CRL crl(String pem) {
+    for (Object o : parseAll(pem)) {
+      if (o instanceof X509CRLHolder holder) {
+        return X509.toCrl(holder);
+      }
+    }
+    throw new IllegalArgumentException("no CRL (expected: a PEM X509 CRL block)");
+  }
+
   public static List<X509Certificate> certificates(String pem) {
     List<X509Certificate> out = new ArrayList<>();
     for (Object o : parseAll(pem)) {

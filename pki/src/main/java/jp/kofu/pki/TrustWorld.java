@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,10 @@ import org.bouncycastle.asn1.x509.GeneralName;
  *   <li>service: the CA of kofu's own TLS servers (the gateway, municipalities' issuer servers).
  * </ul>
  *
+ * <p>Revocation: each CA keeps what it revoked and signs CRLs; the OCSP responder ({@code
+ * jp.kofu.pki.ocsp.OcspResponder}) answers for the card and smartphone CAs with a delegated
+ * signing certificate from each ({@link #ocspResponder}).
+ *
  * <p>{@link #generate()} builds it in memory (tests); {@link #openOrCreate(Path)} keeps it as PEM
  * files in the layout {@code docs/PKI.md} describes, generating on first use what is missing.
  * Certificates issued later (a municipality's signer, a copier's certificate) are written there
@@ -43,6 +48,16 @@ public final class TrustWorld {
   private static final Duration CARD_VALIDITY = Duration.ofDays(5 * 365);
   private static final Duration SERVICE_VALIDITY = Duration.ofDays(2 * 365);
 
+  /** Where each CA lives under the world's directory, by its name. */
+  private static final Map<String, String> CA_PATHS =
+      Map.of(
+          "card-root", "card/root",
+          "card-ca", "card/user-ca",
+          "smartphone-ca", "card/smartphone-ca",
+          "municipal-ca", "municipal/ca",
+          "terminal-ca", "terminal/ca",
+          "service-ca", "service/ca");
+
   private final Path dir;
   private final Clock clock;
   private final CertificateAuthority cardRoot;
@@ -52,16 +67,18 @@ public final class TrustWorld {
   private final CertificateAuthority terminalCa;
   private final CertificateAuthority serviceCa;
   private final Map<String, HeldCertificate> held = new ConcurrentHashMap<>();
+  /** revoked.txt's modification time and size per CA, as last read: see {@link #syncRevocations}. */
+  private final Map<String, List<Object>> revocationStamps = new ConcurrentHashMap<>();
 
   private TrustWorld(Path dir, Clock clock) {
     this.dir = dir;
     this.clock = clock;
-    this.cardRoot = ca("card/root", () -> CertificateAuthority.newRoot("card-root", name("JPKI Root CA (kofu development)", "JPKI"), ROOT_VALIDITY, clock));
-    this.cardCa = ca("card/user-ca", () -> cardRoot.newSubordinate("card-ca", name("JPKI User Certification CA (kofu development)", "JPKI"), CA_VALIDITY));
-    this.smartphoneCa = ca("card/smartphone-ca", () -> cardRoot.newSubordinate("smartphone-ca", name("JPKI Smartphone Credential CA (kofu development)", "JPKI"), CA_VALIDITY));
-    this.municipalCa = ca("municipal/ca", () -> CertificateAuthority.newRoot("municipal-ca", name("LGPKI Municipal Signing CA (kofu development)", "LGPKI"), ROOT_VALIDITY, clock));
-    this.terminalCa = ca("terminal/ca", () -> CertificateAuthority.newRoot("terminal-ca", name("Store Terminal CA (kofu development)", "kofu center"), ROOT_VALIDITY, clock));
-    this.serviceCa = ca("service/ca", () -> CertificateAuthority.newRoot("service-ca", name("kofu Service CA (development)", "kofu center"), ROOT_VALIDITY, clock));
+    this.cardRoot = ca("card-root", () -> CertificateAuthority.newRoot("card-root", name("JPKI Root CA (kofu development)", "JPKI"), ROOT_VALIDITY, clock));
+    this.cardCa = ca("card-ca", () -> cardRoot.newSubordinate("card-ca", name("JPKI User Certification CA (kofu development)", "JPKI"), CA_VALIDITY));
+    this.smartphoneCa = ca("smartphone-ca", () -> cardRoot.newSubordinate("smartphone-ca", name("JPKI Smartphone Credential CA (kofu development)", "JPKI"), CA_VALIDITY));
+    this.municipalCa = ca("municipal-ca", () -> CertificateAuthority.newRoot("municipal-ca", name("LGPKI Municipal Signing CA (kofu development)", "LGPKI"), ROOT_VALIDITY, clock));
+    this.terminalCa = ca("terminal-ca", () -> CertificateAuthority.newRoot("terminal-ca", name("Store Terminal CA (kofu development)", "kofu center"), ROOT_VALIDITY, clock));
+    this.serviceCa = ca("service-ca", () -> CertificateAuthority.newRoot("service-ca", name("kofu Service CA (development)", "kofu center"), ROOT_VALIDITY, clock));
     if (dir != null) {
       writeReadme();
     }
@@ -121,6 +138,60 @@ public final class TrustWorld {
 
   public CertificateAuthority serviceCa() {
     return serviceCa;
+  }
+
+  /** Every CA of the world: the card root first, then its sub-CAs, then the other roots. */
+  public List<CertificateAuthority> authorities() {
+    return List.of(cardRoot, cardCa, smartphoneCa, municipalCa, terminalCa, serviceCa);
+  }
+
+  /** The CA called {@code name} ("card-ca", "terminal-ca", ...: see {@code docs/PKI.md}). */
+  public CertificateAuthority authority(String name) {
+    for (CertificateAuthority ca : authorities()) {
+      if (ca.name().equals(name)) {
+        return ca;
+      }
+    }
+    throw new IllegalArgumentException("no CA named '" + name + "' (expected one of " + CA_PATHS.keySet() + ")");
+  }
+
+  /** The CA that issued {@code cert}, by name and signature; null when none of this world's did. */
+  public CertificateAuthority issuerOf(X509Certificate cert) {
+    for (CertificateAuthority ca : authorities()) {
+      if (ca.certificate().getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
+        try {
+          cert.verify(ca.certificate().getPublicKey());
+          return ca;
+        } catch (java.security.GeneralSecurityException e) {
+          // same name, another key: not this one
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The OCSP responder's delegated signing certificate for {@code ca} (RFC 6960 §4.2.2.2: a
+   * delegated responder is certified by the very CA it answers for, so there is one per CA).
+   */
+  public HeldCertificate ocspResponder(CertificateAuthority ca) {
+    return heldCertificate(
+        "ocsp/" + ca.name(),
+        () ->
+            ca.issue(
+                new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.C, "JP")
+                    .addRDN(BCStyle.O, "kofu center")
+                    .addRDN(BCStyle.CN, "kofu OCSP responder for " + ca.name())
+                    .build(),
+                CertificateAuthority.Profile.OCSP_RESPONDER,
+                SERVICE_VALIDITY,
+                List.of()));
+  }
+
+  /** The CAs the OCSP responder answers for: the issuers of user-certification credentials. */
+  public List<CertificateAuthority> ocspAuthorities() {
+    return List.of(cardCa, smartphoneCa);
   }
 
   /** A new My Number Card user-certification certificate: a serial, no personal data. */
@@ -271,37 +342,96 @@ public final class TrustWorld {
 
   /** Revokes a certificate issued by one of this world's CAs and republishes that CA's CRL. */
   public void revoke(X509Certificate cert) {
-    for (CertificateAuthority ca : List.of(cardCa, smartphoneCa, municipalCa, terminalCa, serviceCa, cardRoot)) {
-      if (ca.certificate().getSubjectX500Principal().equals(cert.getIssuerX500Principal())) {
-        ca.revoke(cert);
-        persist(ca);
-        return;
-      }
-    }
-    throw new IllegalArgumentException("not issued in this trust world: " + cert.getIssuerX500Principal());
+    revoke(cert, org.bouncycastle.asn1.x509.CRLReason.superseded);
   }
 
-  private void persist(CertificateAuthority ca) {
+  /** Revokes with an RFC 5280 reason code ({@code CRLReason.affiliationChanged} after a move). */
+  public void revoke(X509Certificate cert, int reason) {
+    CertificateAuthority ca = issuerOf(cert);
+    if (ca == null) {
+      throw new IllegalArgumentException("not issued in this trust world: " + cert.getIssuerX500Principal());
+    }
+    revoke(ca, cert.getSerialNumber(), reason);
+  }
+
+  /** Revokes a serial of one CA and republishes that CA's revoked.txt and CRL. */
+  public synchronized void revoke(CertificateAuthority ca, BigInteger serial, int reason) {
+    syncRevocations();
+    ca.revoke(serial, reason);
+    if (dir != null) {
+      Path caDir = dir.resolve(CA_PATHS.get(ca.name()));
+      ca.writeRevocations(caDir);
+      revocationStamps.put(ca.name(), stamp(caDir.resolve("revoked.txt")));
+    }
+  }
+
+  /** Revokes a store copier's certificate (a copier taken out of service or compromised). */
+  public void revokeTerminal(String storeChain, String store, String terminal, int reason) {
+    String path = "terminal/copiers/" + storeChain + "/" + store + "/" + terminal;
+    HeldCertificate h = held.get(path);
+    if (h == null && dir != null && Files.exists(dir.resolve(path).resolve("cert.pem"))) {
+      h = HeldCertificate.readFrom(dir.resolve(path));
+    }
+    if (h == null) {
+      throw new IllegalArgumentException("no terminal certificate " + storeChain + "/" + store + "/" + terminal + " in this trust world");
+    }
+    revoke(terminalCa, h.certificate().getSerialNumber(), reason);
+  }
+
+  /**
+   * Re-reads what another process revoked (each CA's revoked.txt, when it changed on disk). A
+   * world kept in memory has nothing to re-read.
+   */
+  public void syncRevocations() {
     if (dir == null) {
       return;
     }
-    String path =
-        ca == cardRoot ? "card/root"
-            : ca == cardCa ? "card/user-ca"
-            : ca == smartphoneCa ? "card/smartphone-ca"
-            : ca == municipalCa ? "municipal/ca"
-            : ca == terminalCa ? "terminal/ca"
-            : "service/ca";
-    ca.writeTo(dir.resolve(path));
+    for (CertificateAuthority ca : authorities()) {
+      Path caDir = dir.resolve(CA_PATHS.get(ca.name()));
+      List<Object> now = stamp(caDir.resolve("revoked.txt"));
+      if (!now.equals(revocationStamps.get(ca.name()))) {
+        ca.reloadRevocations(caDir);
+        revocationStamps.put(ca.name(), now);
+      }
+    }
   }
 
-  private CertificateAuthority ca(String path, Supplier<CertificateAuthority> create) {
-    if (dir != null && Files.exists(dir.resolve(path).resolve("key.pem"))) {
-      return CertificateAuthority.load(path, dir.resolve(path), clock);
+  /** Writes a freshly signed crl.pem for every CA (a no-op in memory). */
+  public synchronized void publishCrls() {
+    if (dir == null) {
+      return;
+    }
+    syncRevocations();
+    for (CertificateAuthority ca : authorities()) {
+      Path caDir = dir.resolve(CA_PATHS.get(ca.name()));
+      Pem.writeAtomically(caDir.resolve("crl.pem"), Pem.encode(ca.crl(CertificateAuthority.PUBLISHED_CRL_VALIDITY)));
+    }
+  }
+
+  /** The directory of a CA, or null in memory. */
+  public Path directoryOf(CertificateAuthority ca) {
+    return dir == null ? null : dir.resolve(CA_PATHS.get(ca.name()));
+  }
+
+  private static List<Object> stamp(Path file) {
+    try {
+      return Files.exists(file) ? List.of(Files.getLastModifiedTime(file).toInstant(), Files.size(file)) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private CertificateAuthority ca(String name, Supplier<CertificateAuthority> create) {
+    Path caDir = dir == null ? null : dir.resolve(CA_PATHS.get(name));
+    if (caDir != null && Files.exists(caDir.resolve("key.pem"))) {
+      CertificateAuthority ca = CertificateAuthority.load(name, caDir, clock);
+      revocationStamps.put(name, stamp(caDir.resolve("revoked.txt")));
+      return ca;
     }
     CertificateAuthority ca = create.get();
-    if (dir != null) {
-      ca.writeTo(dir.resolve(path));
+    if (caDir != null) {
+      ca.writeTo(caDir);
+      revocationStamps.put(name, stamp(caDir.resolve("revoked.txt")));
     }
     return ca;
   }
@@ -333,9 +463,12 @@ public final class TrustWorld {
     String text =
         """
         kofu development trust world. DEVELOPMENT ONLY: CA keys lie here unencrypted.
+        The full description is docs/PKI.md in the kofu sources.
 
         Each directory holds cert.pem (the certificate, then its chain without the root) and
-        key.pem (PKCS#8, mode 0600); a CA directory also holds crl.pem and revoked.txt.
+        key.pem (PKCS#8, mode 0600). A CA directory also holds revoked.txt (one line per revoked
+        serial: SERIAL-HEX REVOKED-AT RFC-5280-REASON-CODE) and crl.pem (its CRL, re-signed
+        whenever something is revoked, and by ./kofu pki crl).
 
           card/root/                 JPKI-like root CA (trust anchor for cards and smartphones)
           card/user-ca/              user-certification sub-CA: issues My Number Card certificates
@@ -349,10 +482,17 @@ public final class TrustWorld {
           service/gateway/           the gateway's server certificate (localhost, 127.0.0.1, ::1)
           service/issuer/            municipality issuer servers' certificate
           service/gateway-client/    the gateway's client certificate towards issuer servers
+          ocsp/card-ca/              OCSP responder's signing certificate, certified by card/user-ca
+          ocsp/smartphone-ca/        OCSP responder's signing certificate, certified by card/smartphone-ca
 
         Check a chain with OpenSSL, for example:
           openssl verify -CAfile municipal/ca/cert.pem municipal/signers/131016/cert.pem
           openssl verify -CAfile card/root/cert.pem -untrusted card/user-ca/cert.pem CARD.pem
+          openssl verify -crl_check -CAfile terminal/ca/cert.pem -CRLfile terminal/ca/crl.pem \\
+              terminal/copiers/kofu-mart/store-0001/copier-01/cert.pem
+        Ask the OCSP responder (./kofu pki ocsp) about a card:
+          openssl ocsp -url http://127.0.0.1:8889/ocsp -issuer card/user-ca/cert.pem -cert CARD.pem \\
+              -CAfile card/root/cert.pem
         """;
     try {
       Files.writeString(readme, text, StandardCharsets.UTF_8);

@@ -3,6 +3,7 @@ package jp.kofu.gateway.auth;
 import java.time.Clock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.revocation.Revocation;
 import jp.kofu.gateway.routing.CardDirectory;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.proto.type.v1.Reason;
@@ -15,6 +16,8 @@ public final class SessionService {
   private final IssuanceJournal journal;
   private final CardDirectory directory;
   private final Clock clock;
+  private final Revocation revocation;
+  private final CardLockout lockout;
 
   public SessionService(
       Challenges challenges,
@@ -22,13 +25,17 @@ public final class SessionService {
       SessionTokens tokens,
       IssuanceJournal journal,
       CardDirectory directory,
-      Clock clock) {
+      Clock clock,
+      Revocation revocation,
+      CardLockout lockout) {
     this.challenges = challenges;
     this.cards = cards;
     this.tokens = tokens;
     this.journal = journal;
     this.directory = directory;
     this.clock = clock;
+    this.revocation = revocation;
+    this.lockout = lockout;
   }
 
   public Challenges.Issued open(TerminalIdentity terminal) {
@@ -40,7 +47,9 @@ public final class SessionService {
 
   /**
    * The challenge is checked (origin, terminal, expiry), then spent — once, on any gateway, whatever
-   * the outcome — and only then is the card checked.
+   * the outcome — and only then is the card checked: its certificate, its lockout, its signature
+   * (a failure counts towards the lockout), and last its revocation, so that garbage never costs an
+   * OCSP request.
    */
   public Authenticated authenticate(
       TerminalIdentity terminal, byte[] challenge, byte[] certificate, byte[] signature, CardRef.CredentialKind kind) {
@@ -48,7 +57,17 @@ public final class SessionService {
     if (!journal.consumeChallenge(opened.challengeId(), opened.expiresAt())) {
       throw new KofuException(Reason.CHALLENGE_REUSED, "challenge was already used");
     }
-    VerifiedCard card = cards.authenticate(certificate, challenge, signature, kind);
+    CardAuthenticator.Presented presented = cards.inspect(certificate, signature, kind);
+    lockout.checkNotLocked(presented.ref());
+    VerifiedCard card;
+    try {
+      card = cards.verifySignature(presented, challenge);
+    } catch (KofuException e) {
+      lockout.failed(presented.ref(), terminal);
+      throw e;
+    }
+    revocation.checkCard(card.certificate(), card.issuer());
+    lockout.succeeded(card.ref());
     String municipality =
         directory.addressMunicipality(card.ref(), clock.instant())
             .orElseThrow(() -> new KofuException(Reason.CARD_NOT_REGISTERED, "no municipality knows this card yet"));

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import jp.kofu.gateway.error.KofuException;
+import jp.kofu.gateway.revocation.Revocation;
 import jp.kofu.pki.X509;
 import jp.kofu.proto.type.v1.Reason;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -19,17 +20,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requires a store-terminal client certificate on every kiosk call and puts the copier's identity
- * in the call's context. TLS has already checked that the certificate chains to the terminal CA;
- * here it must also name a store chain, a store and a terminal.
+ * in the call's context. TLS has already checked that the certificate chains to the terminal CA
+ * ({@link TerminalTrustManager}); here it must also name a store chain, a store and a terminal,
+ * and must not be revoked by the terminal CA's CRL — checked at every call, so a copier revoked
+ * while connected is refused at its next call. Every refusal is logged with its reason.
  */
 public final class TerminalAuthInterceptor implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(TerminalAuthInterceptor.class);
+
+  private final TerminalTrustManager trust;
+  private final Revocation revocation;
+
+  public TerminalAuthInterceptor(TerminalTrustManager trust, Revocation revocation) {
+    this.trust = trust;
+    this.revocation = revocation;
+  }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     TerminalIdentity terminal;
     try {
-      terminal = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      terminal = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION), trust, revocation);
     } catch (KofuException e) {
       log.warn("refused a kiosk call from {}: {}", call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), e.getMessage());
       var status = e.toStatusException();
@@ -39,7 +50,7 @@ public final class TerminalAuthInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(io.grpc.Context.current().withValue(TerminalIdentity.CURRENT, terminal), call, headers, next);
   }
 
-  static TerminalIdentity identify(SSLSession session) {
+  static TerminalIdentity identify(SSLSession session, TerminalTrustManager trust, Revocation revocation) {
     if (session == null) {
       throw new KofuException(Reason.TERMINAL_UNTRUSTED, "no TLS session: copiers must connect with mutual TLS");
     }
@@ -59,6 +70,11 @@ public final class TerminalAuthInterceptor implements ServerInterceptor {
       throw new KofuException(
           Reason.TERMINAL_UNTRUSTED, "client certificate does not name a store chain (O), store (OU) and terminal (CN)");
     }
+    X509Certificate ca = trust.issuerOf(cert);
+    if (ca == null) {
+      throw new KofuException(Reason.TERMINAL_UNTRUSTED, "client certificate is not issued by the store-terminal CA");
+    }
+    revocation.checkTerminal(cert, ca);
     return new TerminalIdentity(chain, store, terminal);
   }
 

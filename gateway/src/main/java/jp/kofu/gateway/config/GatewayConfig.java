@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import jp.kofu.gateway.auth.CardLockout;
+import jp.kofu.gateway.auth.TerminalRateLimit;
+import jp.kofu.gateway.revocation.RevocationSettings;
 
 /**
  * {@code kofu-gateway.yaml}: everything a gateway process needs that is not a default. Paths are
@@ -50,6 +53,20 @@ import java.util.Map;
  *   public-url: https://verify.example.jp   # what the documents' QR codes point to
  *   validity: 90d                # how long after issuance a code is answered
  *   lookups-per-minute: 30       # per client address, gRPC and HTTP together
+ * revocation:                    # default: cards by OCSP, all against the embedded responder
+ *   cards: ocsp                  # or crl
+ *   max-staleness: 5m            # older revocation information is not used: fail closed
+ *   crl-refresh: 1m
+ *   crls: [http://127.0.0.1:8889/crl/terminal-ca.crl, var/pki/card/user-ca/crl.pem]
+ *   ocsp: http://127.0.0.1:8889/ocsp
+ *   timeout: 2s
+ *   ocsp-cache-size: 10000
+ * limits:
+ *   terminal-requests: 600       # per terminal-period, per gateway: RATE_LIMITED beyond
+ *   terminal-period: 1m
+ *   lockout-failures: 5          # failed card authentications within lockout-window lock the
+ *   lockout-window: 10m          # card out for lockout-duration, cluster-wide: CARD_LOCKED_OUT
+ *   lockout-duration: 15m
  * </pre>
  */
 public record GatewayConfig(
@@ -63,12 +80,14 @@ public record GatewayConfig(
     @JsonProperty("card-directory") CardDirectory cardDirectory,
     Metrics metrics,
     Verification verification,
+    Revocation revocation,
+    Limits limits,
     Settlement settlement) {
 
   /** A configuration with only the first sections: the others take their defaults. */
   public GatewayConfig(
       String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
-    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null);
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null);
   }
 
   /**
@@ -122,6 +141,27 @@ public record GatewayConfig(
   /** Where metrics are served in the Prometheus text format; null listen means off. */
   public record Metrics(String listen) {}
 
+  /**
+   * How revocation is checked. Null {@code crls} or {@code ocsp} mean the embedded responder's
+   * (DATA's trust world); after {@link #load} every CRL source is an absolute URI.
+   */
+  public record Revocation(
+      String cards,
+      @JsonProperty("max-staleness") Duration maxStaleness,
+      @JsonProperty("crl-refresh") Duration crlRefresh,
+      List<String> crls,
+      String ocsp,
+      Duration timeout,
+      @JsonProperty("ocsp-cache-size") Integer ocspCacheSize) {}
+
+  /** The per-terminal rate limit and the per-card lockout. */
+  public record Limits(
+      @JsonProperty("terminal-requests") Integer terminalRequests,
+      @JsonProperty("terminal-period") Duration terminalPeriod,
+      @JsonProperty("lockout-failures") Integer lockoutFailures,
+      @JsonProperty("lockout-window") Duration lockoutWindow,
+      @JsonProperty("lockout-duration") Duration lockoutDuration) {}
+
   /** One issuer adapter: its kind (a factory's), and its settings as strings. */
   public record Adapter(String kind, Map<String, String> settings) {}
 
@@ -134,7 +174,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null).normalized(Path.of("."));
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null).normalized(Path.of("."));
   }
 
   public static GatewayConfig load(Path file) {
@@ -231,7 +271,7 @@ public record GatewayConfig(
       throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
     }
     v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
-    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, st);
+    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st);
   }
 
   private static Breaker breaker(Breaker b) {
@@ -255,6 +295,87 @@ public record GatewayConfig(
   /** The isolation every municipality gets. */
   public jp.kofu.gateway.routing.Isolation isolation() {
     return new jp.kofu.gateway.routing.Isolation(municipalities.deadline(), municipalities.concurrency(), municipalities.breaker().toIsolation());
+  }
+
+  private Revocation normalizedRevocation(Path base) {
+    Revocation r = revocation == null ? new Revocation(null, null, null, null, null, null, null) : revocation;
+    String cards = r.cards() == null ? "ocsp" : r.cards().strip().toLowerCase(java.util.Locale.ROOT);
+    if (!cards.equals("ocsp") && !cards.equals("crl")) {
+      throw new ConfigException("revocation.cards: '" + r.cards() + "' (expected: ocsp or crl)");
+    }
+    Duration staleness = positive("revocation.max-staleness", r.maxStaleness() == null ? RevocationSettings.DEFAULT_MAX_STALENESS : r.maxStaleness());
+    Duration refresh = positive("revocation.crl-refresh", r.crlRefresh() == null ? RevocationSettings.DEFAULT_CRL_REFRESH : r.crlRefresh());
+    if (refresh.compareTo(staleness) >= 0) {
+      throw new ConfigException("revocation.crl-refresh: " + refresh + " (expected: shorter than max-staleness " + staleness + ")");
+    }
+    List<String> crls = null;
+    if (r.crls() != null) {
+      crls = new java.util.ArrayList<>();
+      for (String c : r.crls()) {
+        crls.add(source("revocation.crls", c, base));
+      }
+      if (crls.isEmpty()) {
+        throw new ConfigException("revocation.crls: empty (expected: at least the terminal CA's CRL, or leave it out)");
+      }
+    }
+    String ocsp = r.ocsp() == null ? null : source("revocation.ocsp", r.ocsp(), null);
+    int cache = r.ocspCacheSize() == null ? RevocationSettings.DEFAULT_OCSP_CACHE_SIZE : r.ocspCacheSize();
+    if (cache < 0 || cache > 10_000_000) {
+      throw new ConfigException("revocation.ocsp-cache-size: " + cache + " (expected: 0..10000000)");
+    }
+    return new Revocation(
+        cards, staleness, refresh, crls, ocsp, positive("revocation.timeout", r.timeout() == null ? RevocationSettings.DEFAULT_TIMEOUT : r.timeout()), cache);
+  }
+
+  /** An http(s) URL as it is, or a path (resolved against {@code base}) as a file URI. */
+  private static String source(String field, String value, Path base) {
+    String v = value.strip();
+    if (v.startsWith("http://") || v.startsWith("https://")) {
+      try {
+        java.net.URI u = new java.net.URI(v);
+        if (u.getHost() == null) {
+          throw new java.net.URISyntaxException(v, "no host");
+        }
+        return u.toString();
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException(field + ": '" + v + "' (expected: a URL such as http://127.0.0.1:8889/ocsp)");
+      }
+    }
+    if (base == null) {
+      throw new ConfigException(field + ": '" + v + "' (expected: an http or https URL)");
+    }
+    return base.resolve(v.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(v)).toString() : v).normalize().toUri().toString();
+  }
+
+  private Limits normalizedLimits() {
+    Limits l = limits == null ? new Limits(null, null, null, null, null) : limits;
+    int requests = l.terminalRequests() == null ? TerminalRateLimit.DEFAULT_REQUESTS : l.terminalRequests();
+    if (requests < 1) {
+      throw new ConfigException("limits.terminal-requests: " + requests + " (expected: at least 1)");
+    }
+    int failures = l.lockoutFailures() == null ? CardLockout.DEFAULT_LIMIT : l.lockoutFailures();
+    if (failures < 1) {
+      throw new ConfigException("limits.lockout-failures: " + failures + " (expected: at least 1)");
+    }
+    return new Limits(
+        requests,
+        positive("limits.terminal-period", l.terminalPeriod() == null ? TerminalRateLimit.DEFAULT_PERIOD : l.terminalPeriod()),
+        failures,
+        positive("limits.lockout-window", l.lockoutWindow() == null ? CardLockout.DEFAULT_WINDOW : l.lockoutWindow()),
+        positive("limits.lockout-duration", l.lockoutDuration() == null ? CardLockout.DEFAULT_LOCKOUT : l.lockoutDuration()));
+  }
+
+  /**
+   * The revocation settings, with the embedded responder's OCSP URL and CRLs where the file names
+   * none.
+   */
+  public RevocationSettings revocationSettings(java.net.URI embeddedOcsp, List<java.net.URI> embeddedCrls) {
+    Revocation r = revocation;
+    List<java.net.URI> crls = r.crls() == null ? embeddedCrls : r.crls().stream().map(java.net.URI::create).toList();
+    java.net.URI ocsp = r.ocsp() == null ? embeddedOcsp : java.net.URI.create(r.ocsp());
+    return new RevocationSettings(
+        r.cards().equals("crl") ? RevocationSettings.Mode.CRL : RevocationSettings.Mode.OCSP,
+        r.maxStaleness(), r.crlRefresh(), crls, ocsp, r.timeout(), r.ocspCacheSize());
   }
 
   private static Duration positive(String field, Duration d) {

@@ -26,6 +26,8 @@ import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.pki.TrustWorld;
+import jp.kofu.pki.ocsp.OcspResponder;
+import java.util.function.BiConsumer;
 import jp.kofu.pki.X509;
 import jp.kofu.gateway.journal.JournalDatabases;
 import jp.kofu.storage.Database;
@@ -34,7 +36,8 @@ import jp.kofu.storage.Database;
  * The embedded world, kept in a data directory:
  *
  * <pre>
- *   DATA/pki/                    the development trust world (PEM)
+ *   DATA/pki/                    the development trust world (PEM); its OCSP responder and CRLs
+ *                                are served on a free loopback port while the world runs
  *   DATA/issuer/                 registry (H2), municipalities/*.yaml, card-directory.csv
  *   DATA/gateway/                journal (H2), secret.key
  *   DATA/wallet/cards.csv        the seeded cards' serials and PINs (the card holders' side)
@@ -50,14 +53,20 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final Gateway gateway;
   private final AdapterFactories factories;
   private final Clock clock;
+  private final OcspResponder responder;
+  private final jp.kofu.gateway.routing.CardDirectory cardDirectory;
 
-  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories, Clock clock) {
+  private EmbeddedWorld(
+      Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories, Clock clock,
+      OcspResponder responder, jp.kofu.gateway.routing.CardDirectory cardDirectory) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
     this.gateway = gateway;
     this.factories = factories;
     this.clock = clock;
+    this.responder = responder;
+    this.cardDirectory = cardDirectory;
   }
 
   /** The world's one clock (gateway, adapters, trust world). */
@@ -77,6 +86,16 @@ public final class EmbeddedWorld implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     final List<jp.kofu.issuer.spi.IssuerAdapter> extraAdapters = new java.util.ArrayList<>();
     jp.kofu.gateway.routing.Isolation isolation;
+    BiConsumer<Gateway.Builder, OcspResponder> customize = (b, r) -> {};
+
+    /**
+     * Adjusts the gateway before it starts (tests: revocation settings, limits); the world's OCSP
+     * responder is there to point revocation at.
+     */
+    public Options gateway(BiConsumer<Gateway.Builder, OcspResponder> customize) {
+      this.customize = customize;
+      return this;
+    }
 
     public Options dataDir(Path dir) {
       this.dataDir = dir;
@@ -159,6 +178,15 @@ public final class EmbeddedWorld implements AutoCloseable {
     Path feed = issuerDir.resolve("card-directory.csv");
     seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
     AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader(), config.plugins());
+    // The trust world's revocation service (J-LIS's, in production), started inside so that
+    // revocation works without the user doing anything.
+    OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
+    jp.kofu.gateway.routing.CardDirectory directory =
+        config.cardDirectory().kind().equals("feed") && config.cardDirectory().settings().isEmpty()
+            ? FeedCardDirectory.fromFile(feed)
+            : CardDirectoryFactory.create(
+                config.cardDirectory().kind(), config.cardDirectory().settings(), dir, EmbeddedWorld.class.getClassLoader());
+    GatewayConfig.Limits limits = config.limits();
     Gateway.Builder gateway =
         Gateway.builder()
             .listen(listen)
@@ -174,11 +202,13 @@ public final class EmbeddedWorld implements AutoCloseable {
             .journal(JournalDatabases.open(config))
             .attemptTimeout(config.journal().attemptTimeout())
             .unconfirmedTimeout(config.journal().unconfirmedTimeout())
-            .cardDirectory(
-                config.cardDirectory().kind().equals("feed") && config.cardDirectory().settings().isEmpty()
-                    ? FeedCardDirectory.fromFile(feed)
-                    : CardDirectoryFactory.create(
-                        config.cardDirectory().kind(), config.cardDirectory().settings(), dir, EmbeddedWorld.class.getClassLoader()))
+            .cardDirectory(directory)
+            .revocation(
+                config.revocationSettings(
+                    responder.ocspUri(),
+                    List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa()))))
+            .terminalRateLimit(limits.terminalRequests(), limits.terminalPeriod())
+            .cardLockout(limits.lockoutFailures(), limits.lockoutWindow(), limits.lockoutDuration())
             .challengeTtl(config.sessions().challengeTtl())
             .sessionTtl(config.sessions().sessionTtl())
             .isolation(o.isolation != null ? o.isolation : config.isolation())
@@ -199,10 +229,12 @@ public final class EmbeddedWorld implements AutoCloseable {
       n++;
     }
     o.extraAdapters.forEach(gateway::adapter);
+    o.customize.accept(gateway, responder);
     try {
-      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories, o.clock);
+      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories, o.clock, responder, directory);
     } catch (RuntimeException e) {
       factories.close();
+      responder.close();
       throw e;
     }
   }
@@ -257,6 +289,19 @@ public final class EmbeddedWorld implements AutoCloseable {
     return pki;
   }
 
+  /** The trust world's OCSP responder and CRL service. */
+  public OcspResponder ocspResponder() {
+    return responder;
+  }
+
+  /** Card → address municipality, as the gateway knows it (tests add credentials here). */
+  public FeedCardDirectory cardDirectory() {
+    if (cardDirectory instanceof FeedCardDirectory feed) {
+      return feed;
+    }
+    throw new IllegalStateException("this world's card directory is of kind " + cardDirectory.getClass().getSimpleName());
+  }
+
   public Path dataDir() {
     return dataDir;
   }
@@ -283,6 +328,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   public void close() {
     gateway.close();
     factories.close();
+    responder.close();
     if (temporary) {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * reason, what the journal holds), never on timings.
  */
 class MunicipalityIsolationOverTlsTest {
-  static final MutableClock clock = MutableClock.startingNow();
+  static final MutableClock clock = MutableClock.inServiceHours();
   static final Duration DEADLINE = Duration.ofSeconds(2);
   static final Duration OPEN_FOR = Duration.ofSeconds(30);
   static Path dir;

@@ -19,7 +19,8 @@ import jp.kofu.pki.TrustWorld;
 /**
  * The card holders' side of the seeded world: which resident carries which card (serial) and knows
  * which PIN, from the seed's wallet index {@code cards.csv}. A card's certificate and key are made
- * by the development card CA the first time the card is used, and kept in {@code cards/SERIAL/}.
+ * by the development card CA the first time the card is used, and kept in {@code cards/SERIAL/}
+ * with the card's chip ({@code chip.properties}: its PIN and remaining tries).
  */
 public final class CardWallet {
   /** One seeded card. */
@@ -105,7 +106,7 @@ public final class CardWallet {
                     : pki.cardWithSerial(serial, e.smartphone(), keyPool.get(Math.floorMod(serial.hashCode(), keyPool.size())));
             held.writeTo(cardDir);
           }
-          return new SimulatedCard(held, e.pin(), e.smartphone());
+          return SimulatedCard.open(cardDir, held, e.pin(), e.smartphone());
         });
   }
 }

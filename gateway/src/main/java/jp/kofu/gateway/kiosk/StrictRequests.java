@@ -1,0 +1,253 @@
+package jp.kofu.gateway.kiosk;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import io.grpc.Attributes;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.SecurityLevel;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.proto.type.v1.Reason;
+
+/**
+ * Decodes requests ourselves, so that hostile bytes get a precise answer: gRPC's own protobuf
+ * marshaller turns unparseable bytes into INTERNAL, and protobuf keeps unknown fields silently.
+ * Here a request that is not valid protobuf is MESSAGE_MALFORMED, one carrying a field the
+ * contract does not define is FIELD_UNKNOWN (both INVALID_ARGUMENT), and the service only ever
+ * sees well-formed messages. Sizes are bounded before this by the transport.
+ */
+public final class StrictRequests {
+  private StrictRequests() {}
+
+  /** The service with every method's requests decoded strictly. */
+  public static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+    ServiceDescriptor original = service.getServiceDescriptor();
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(original.getName()).setSchemaDescriptor(original.getSchemaDescriptor());
+    List<ServerMethodDefinition<byte[], ?>> raw = new java.util.ArrayList<>();
+    for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
+      ServerMethodDefinition<byte[], ?> r = strict(m);
+      raw.add(r);
+      descriptor.addMethod(r.getMethodDescriptor());
+    }
+    ServerServiceDefinition.Builder out = ServerServiceDefinition.builder(descriptor.build());
+    raw.forEach(out::addMethod);
+    return out.build();
+  }
+
+  private static <Q, R> ServerMethodDefinition<byte[], R> strict(ServerMethodDefinition<Q, R> method) {
+    MethodDescriptor<Q, R> typed = method.getMethodDescriptor();
+    if (!(typed.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<Q> proto)
+        || !(proto.getMessagePrototype() instanceof Message prototype)) {
+      throw new IllegalArgumentException(typed.getFullMethodName() + ": not a protobuf method");
+    }
+    @SuppressWarnings("unchecked")
+    Parser<Q> parser = (Parser<Q>) prototype.getParserForType();
+    MethodDescriptor<byte[], R> rawMethod = typed.toBuilder(Bytes.INSTANCE, typed.getResponseMarshaller()).build();
+    ServerCallHandler<byte[], R> handler = (call, headers) -> start(call, headers, typed, parser, method.getServerCallHandler());
+    return ServerMethodDefinition.create(rawMethod, handler);
+  }
+
+  private static <Q, R> ServerCall.Listener<byte[]> start(
+      ServerCall<byte[], R> rawCall, Metadata headers, MethodDescriptor<Q, R> typed, Parser<Q> parser, ServerCallHandler<Q, R> next) {
+    TypedCall<Q, R> call = new TypedCall<>(rawCall, typed);
+    ServerCall.Listener<Q> delegate = next.startCall(call, headers);
+    return new ServerCall.Listener<>() {
+      @Override
+      public void onMessage(byte[] bytes) {
+        if (call.closed()) {
+          return;
+        }
+        Q message;
+        try {
+          message = parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+          call.refuse(new KofuException(Reason.MESSAGE_MALFORMED, "request: not a valid " + typed.getBareMethodName() + " request (protobuf)"));
+          return;
+        }
+        String unknown = unknownField((Message) message, "");
+        if (unknown != null) {
+          call.refuse(
+              new KofuException(
+                  Reason.FIELD_UNKNOWN,
+                  "request: field " + unknown + " is not part of kofu.kiosk.v1 (expected: only the fields the contract defines)",
+                  Map.of("field", unknown)));
+          return;
+        }
+        delegate.onMessage(message);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!call.closed()) {
+          delegate.onHalfClose();
+        }
+      }
+
+      @Override
+      public void onCancel() {
+        delegate.onCancel();
+      }
+
+      @Override
+      public void onComplete() {
+        delegate.onComplete();
+      }
+
+      @Override
+      public void onReady() {
+        delegate.onReady();
+      }
+    };
+  }
+
+  /** The path and number of the first unknown field, depth first, or null. */
+  static String unknownField(Message m, String path) {
+    if (!m.getUnknownFields().asMap().isEmpty()) {
+      return path + "#" + m.getUnknownFields().asMap().keySet().iterator().next();
+    }
+    for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
+      if (f.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+        continue;
+      }
+      String child = path + f.getKey().getName();
+      if (f.getKey().isRepeated()) {
+        List<?> items = (List<?>) f.getValue();
+        for (int i = 0; i < items.size(); i++) {
+          String u = unknownField((Message) items.get(i), child + "[" + i + "].");
+          if (u != null) {
+            return u;
+          }
+        }
+      } else {
+        String u = unknownField((Message) f.getValue(), child + ".");
+        if (u != null) {
+          return u;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The typed view of a raw call that the service and its interceptors see. */
+  private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
+    private final ServerCall<byte[], R> raw;
+    private final MethodDescriptor<Q, R> method;
+    private boolean closed;
+
+    TypedCall(ServerCall<byte[], R> raw, MethodDescriptor<Q, R> method) {
+      this.raw = raw;
+      this.method = method;
+    }
+
+    synchronized boolean closed() {
+      return closed;
+    }
+
+    void refuse(KofuException e) {
+      var status = e.toStatusException();
+      close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
+    }
+
+    @Override
+    public void request(int numMessages) {
+      raw.request(numMessages);
+    }
+
+    @Override
+    public void sendHeaders(Metadata headers) {
+      raw.sendHeaders(headers);
+    }
+
+    @Override
+    public void sendMessage(R message) {
+      raw.sendMessage(message);
+    }
+
+    @Override
+    public synchronized void close(Status status, Metadata trailers) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      raw.close(status, trailers);
+    }
+
+    @Override
+    public boolean isReady() {
+      return raw.isReady();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return raw.isCancelled();
+    }
+
+    @Override
+    public void setMessageCompression(boolean enabled) {
+      raw.setMessageCompression(enabled);
+    }
+
+    @Override
+    public void setCompression(String compressor) {
+      raw.setCompression(compressor);
+    }
+
+    @Override
+    public void setOnReadyThreshold(int numBytes) {
+      raw.setOnReadyThreshold(numBytes);
+    }
+
+    @Override
+    public SecurityLevel getSecurityLevel() {
+      return raw.getSecurityLevel();
+    }
+
+    @Override
+    public Attributes getAttributes() {
+      return raw.getAttributes();
+    }
+
+    @Override
+    public String getAuthority() {
+      return raw.getAuthority();
+    }
+
+    @Override
+    public MethodDescriptor<Q, R> getMethodDescriptor() {
+      return method;
+    }
+  }
+
+  /** Requests as bytes: the transport has already bounded their size. */
+  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
