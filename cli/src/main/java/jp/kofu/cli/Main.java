@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       SimCommand.class,
       PkiCommand.class,
       VerifyCommand.class,
+      SettleCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

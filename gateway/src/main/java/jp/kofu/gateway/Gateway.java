@@ -42,6 +42,7 @@ import jp.kofu.gateway.auth.TerminalAuthInterceptor;
 import jp.kofu.gateway.issuance.DocumentCheck;
 import jp.kofu.gateway.issuance.IssuanceService;
 import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.gateway.kiosk.KioskService;
 import jp.kofu.gateway.metrics.MetricsEndpoint;
 import jp.kofu.gateway.routing.CardDirectory;
@@ -89,6 +90,7 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final Duration shutdownGrace;
   private final IssuanceService issuance;
+  private final Reconciler reconciler;
   private final MeterRegistry meters;
   private final MetricsEndpoint metricsEndpoint;
   private final Verifications verifications;
@@ -98,7 +100,8 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
-    this.journal = new IssuanceJournal(journalDatabase);
+    this.journal = new IssuanceJournal(journalDatabase, IssuanceJournal.chainKey(b.secret));
+    this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
     this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -212,6 +215,19 @@ public final class Gateway implements AutoCloseable {
         1,
         1,
         TimeUnit.MINUTES);
+    // At start too: issuances left open by a gateway that died are settled without waiting.
+    long reconcileEveryMs = Math.max(1000, Math.min(b.unconfirmedTimeout.toMillis() / 4, 60_000));
+    housekeeping.scheduleWithFixedDelay(
+        () -> {
+          try {
+            reconciler.run();
+          } catch (RuntimeException e) {
+            log.warn("journal reconciliation failed: {}", e.getMessage());
+          }
+        },
+        0,
+        reconcileEveryMs,
+        TimeUnit.MILLISECONDS);
     log.info("gateway listening on {} serving {} municipalities", address(), served.size());
   }
 
@@ -229,6 +245,11 @@ public final class Gateway implements AutoCloseable {
 
   public IssuanceJournal journal() {
     return journal;
+  }
+
+  /** Voids and refunds what was never confirmed; runs by itself, and on demand (tests, tools). */
+  public Reconciler reconciler() {
+    return reconciler;
   }
 
   public Map<String, Municipality> municipalities() {
@@ -312,6 +333,7 @@ public final class Gateway implements AutoCloseable {
     private Duration municipalityDeadline = Duration.ofSeconds(10);
     private int municipalityConcurrency = 64;
     private Duration attemptTimeout = Duration.ofSeconds(30);
+    private Duration unconfirmedTimeout = Duration.ofMinutes(30);
     private Isolation isolation;
     private MeterRegistry meters;
     private InetSocketAddress metricsListen;
@@ -428,6 +450,12 @@ public final class Gateway implements AutoCloseable {
 
     public Builder attemptTimeout(Duration d) {
       this.attemptTimeout = d;
+      return this;
+    }
+
+    /** Issued but unconfirmed this long: voided and refunded. Longer than {@link #sessionTtl}. */
+    public Builder unconfirmedTimeout(Duration d) {
+      this.unconfirmedTimeout = d;
       return this;
     }
 

@@ -34,6 +34,22 @@ public final class Durations {
     }
   }
 
+  /** The form people write, as {@link #parse} reads it: 500ms, 10s, 2m, 1h, 7d (else ISO-8601). */
+  public static String format(Duration d) {
+    if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
+      return d.toString();
+    }
+    long ms = d.toMillis();
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms != 0 && ms % sizes[i] == 0) {
+        return ms / sizes[i] + units[i];
+      }
+    }
+    return ms + "ms";
+  }
+
   /** For Jackson. */
   static final class Deserializer extends JsonDeserializer<Duration> {
     @Override

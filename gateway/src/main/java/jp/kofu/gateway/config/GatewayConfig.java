@@ -28,6 +28,10 @@ import jp.kofu.gateway.revocation.RevocationSettings;
  *   url: jdbc:postgresql://db/kofu
  *   user: kofu
  *   password-file: /run/secrets/journal   # never the password itself in the file
+ *   attempt-timeout: 30s         # an attempt silent this long is dead: a retry takes its order over
+ *   unconfirmed-timeout: 30m     # issued but unconfirmed this long: voided and refunded
+ * settlement:
+ *   commission-per-document-yen: 120      # the store chain's commission per printed copy
  * sessions:
  *   challenge-ttl: 2m
  *   session-ttl: 15m
@@ -77,12 +81,13 @@ public record GatewayConfig(
     Metrics metrics,
     Verification verification,
     Revocation revocation,
-    Limits limits) {
+    Limits limits,
+    Settlement settlement) {
 
   /** A configuration with only the first sections: the others take their defaults. */
   public GatewayConfig(
       String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
-    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null);
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null);
   }
 
   /**
@@ -97,8 +102,21 @@ public record GatewayConfig(
       Duration validity,
       @JsonProperty("lookups-per-minute") Integer lookupsPerMinute) {}
 
-  /** The journal database; null url means the embedded default. */
-  public record Journal(String url, String user, @JsonProperty("password-file") Path passwordFile) {}
+  /**
+   * The journal database (null url means the embedded default) and its timeouts: after
+   * {@code attemptTimeout} a silent attempt on an order is presumed dead and a retry may take the
+   * order over; after {@code unconfirmedTimeout} an issued document never confirmed is voided and
+   * refunded, and an order never issued is voided as abandoned.
+   */
+  public record Journal(
+      String url,
+      String user,
+      @JsonProperty("password-file") Path passwordFile,
+      Duration attemptTimeout,
+      Duration unconfirmedTimeout) {}
+
+  /** Daily settlement: what a store chain earns for each copy it printed (yen). */
+  public record Settlement(Integer commissionPerDocumentYen) {}
 
   public record Sessions(
       @JsonProperty("challenge-ttl") Duration challengeTtl, @JsonProperty("session-ttl") Duration sessionTtl) {}
@@ -156,7 +174,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null).normalized(Path.of("."));
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null).normalized(Path.of("."));
   }
 
   public static GatewayConfig load(Path file) {
@@ -186,10 +204,6 @@ public record GatewayConfig(
     Path d = base.resolve(data).normalize();
     String l = listen == null ? "127.0.0.1:8443" : listen;
     HostPort.parse("listen", l);
-    Journal j = journal == null ? new Journal(null, null, null) : journal;
-    if (j.passwordFile() != null) {
-      j = new Journal(j.url(), j.user(), base.resolve(j.passwordFile()).normalize());
-    }
     Sessions s = sessions == null ? new Sessions(null, null) : sessions;
     s = new Sessions(
         positive("sessions.challenge-ttl", s.challengeTtl() == null ? Duration.ofMinutes(2) : s.challengeTtl()),
@@ -201,6 +215,29 @@ public record GatewayConfig(
         breaker(m.breaker()));
     if (m.concurrency() < 1 || m.concurrency() > 10_000) {
       throw new ConfigException("municipalities.concurrency: " + m.concurrency() + " (expected: 1..10000)");
+    }
+    Journal j = journal == null ? new Journal(null, null, null, null, null) : journal;
+    Duration attempt = positive("journal.attempt-timeout", j.attemptTimeout() == null ? Duration.ofSeconds(30) : j.attemptTimeout());
+    // An attempt makes two calls to its municipality (resolve, issue), each up to the deadline:
+    // taking its order over sooner could have the municipality produce the document twice.
+    if (attempt.compareTo(m.deadline().multipliedBy(2)) <= 0) {
+      throw new ConfigException(
+          "journal.attempt-timeout: " + Durations.format(attempt) + " (expected: longer than twice municipalities.deadline, "
+              + Durations.format(m.deadline()) + ")");
+    }
+    Duration unconfirmed =
+        positive("journal.unconfirmed-timeout", j.unconfirmedTimeout() == null ? Duration.ofMinutes(30) : j.unconfirmedTimeout());
+    // A copier confirms within its session; voiding sooner would refund documents still printing.
+    if (unconfirmed.compareTo(s.sessionTtl()) <= 0) {
+      throw new ConfigException(
+          "journal.unconfirmed-timeout: " + Durations.format(unconfirmed) + " (expected: longer than sessions.session-ttl, "
+              + Durations.format(s.sessionTtl()) + ")");
+    }
+    j = new Journal(j.url(), j.user(), j.passwordFile() == null ? null : base.resolve(j.passwordFile()).normalize(), attempt, unconfirmed);
+    Settlement st = settlement == null || settlement.commissionPerDocumentYen() == null ? new Settlement(0) : settlement;
+    if (st.commissionPerDocumentYen() < 0 || st.commissionPerDocumentYen() > 100_000) {
+      throw new ConfigException(
+          "settlement.commission-per-document-yen: " + st.commissionPerDocumentYen() + " (expected: 0..100000)");
     }
     List<Adapter> a = new java.util.ArrayList<>(adapters == null || adapters.isEmpty() ? List.of(new Adapter("embedded", Map.of())) : adapters);
     for (int i = 0; i < a.size(); i++) {
@@ -234,7 +271,7 @@ public record GatewayConfig(
       throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
     }
     v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
-    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits());
+    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st);
   }
 
   private static Breaker breaker(Breaker b) {

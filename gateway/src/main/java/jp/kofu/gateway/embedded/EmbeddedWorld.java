@@ -198,11 +198,10 @@ public final class EmbeddedWorld implements AutoCloseable {
                     List.of(pki.cardCa().certificate()),
                     List.of(pki.smartphoneCa().certificate())))
             .municipalAnchors(List.of(pki.municipalCa().certificate()))
-            .secret(secret(dir.resolve("gateway").resolve("secret.key")))
-            .journal(
-                config.journal().url() == null
-                    ? JournalDatabases.openEmbedded(dir.resolve("gateway"))
-                    : JournalDatabases.open(config.journal().url(), config.journal().user(), config.journalPassword()))
+            .secret(secret(secretFile(dir)))
+            .journal(JournalDatabases.open(config))
+            .attemptTimeout(config.journal().attemptTimeout())
+            .unconfirmedTimeout(config.journal().unconfirmedTimeout())
             .cardDirectory(directory)
             .revocation(
                 config.revocationSettings(
@@ -256,6 +255,11 @@ public final class EmbeddedWorld implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot seed the embedded registry: SQLSTATE " + e.getSQLState(), e);
     }
+  }
+
+  /** Where the world in {@code dataDir} keeps the cluster secret (sessions, journal keys). */
+  public static Path secretFile(Path dataDir) {
+    return dataDir.resolve("gateway").resolve("secret.key");
   }
 
   /** The cluster secret, generated on first use (32 random bytes, owner-only). */

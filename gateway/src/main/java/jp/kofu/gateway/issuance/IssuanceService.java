@@ -145,20 +145,20 @@ public final class IssuanceService {
       if (!row.orderDigest().equals(digest)) {
         throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used for another order", Map.of("field", "order_id"));
       }
-      Optional<Delivery> replay = replayOrClaim(row, attempt, now);
+      Optional<Delivery> replay = replayOrClaim(row, session.sessionId(), attempt, now);
       if (replay.isPresent()) {
         return replay.get();
       }
       binding = HexFormat.of().parseHex(row.binding());
     }
-    return produce(row, municipality, card, relation, order, binding, attempt);
+    return produce(row, session.sessionId(), municipality, card, relation, order, binding, attempt);
   }
 
   /** For an order seen before: its document again, or this attempt takes the order over. */
-  private Optional<Delivery> replayOrClaim(Issuance row, String attempt, Instant now) {
+  private Optional<Delivery> replayOrClaim(Issuance row, String sessionId, String attempt, Instant now) {
     switch (row.state()) {
       case ISSUED:
-        return Optional.of(replay(row));
+        return Optional.of(replay(row, sessionId));
       case DELIVERED:
       case VOIDED:
         throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order was already " + row.state().name().toLowerCase(java.util.Locale.ROOT));
@@ -171,25 +171,44 @@ public final class IssuanceService {
           }
           return Optional.empty();
         }
-        Issuance current = journal.find(row.issuanceId()).orElseThrow();
-        if (current.state() == IssuanceState.ISSUED) {
-          return Optional.of(replay(current));
-        }
-        throw new KofuException(
-            Reason.ORDER_IN_PROGRESS, "this order is being issued by another request", Map.of("retry_after_ms", "500"));
+        return Optional.of(asJournaled(row.issuanceId(), sessionId, "is being issued by another request"));
     }
     throw new IllegalStateException(row.state().name());
   }
 
-  private Delivery replay(Issuance row) {
+  /**
+   * What the copier is told when this attempt lost the order to another: the journal's truth,
+   * never this attempt's own outcome. Its document if another attempt issued it; else retry.
+   */
+  private Delivery asJournaled(String issuanceId, String sessionId, String why) {
+    Issuance current = journal.find(issuanceId).orElseThrow();
+    if (current.state() == IssuanceState.ISSUED) {
+      return replay(current, sessionId);
+    }
+    if (current.state().settled()) {
+      throw new KofuException(
+          Reason.ISSUANCE_ALREADY_FINAL, "this order was already " + current.state().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    throw new KofuException(Reason.ORDER_IN_PROGRESS, "this order " + why, Map.of("retry_after_ms", "500"));
+  }
+
+  /** The document already issued for this order, journaled as sent again before it is streamed. */
+  private Delivery replay(Issuance row, String sessionId) {
     byte[] pdf =
-        journal.document(row.issuanceId())
-            .orElseThrow(() -> new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order's document is no longer held"));
+        journal.replay(row.issuanceId(), sessionId, clock.instant())
+            .orElseThrow(() -> new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order's delivery was already settled"));
     return new Delivery(row, pdf, true);
   }
 
   private Delivery produce(
-      Issuance row, Municipality municipality, CardRef card, Relation relation, Order order, byte[] binding, String attempt) {
+      Issuance row,
+      String sessionId,
+      Municipality municipality,
+      CardRef card,
+      Relation relation,
+      Order order,
+      byte[] binding,
+      String attempt) {
     String code = order.municipalityCode();
     Instant now = clock.instant();
     // Made here, per attempt, from a SecureRandom: printed on the document and in its QR code,
@@ -209,12 +228,19 @@ public final class IssuanceService {
     } catch (IssuanceRefusedException e) {
       // The journal keeps the true reason (SUPPORT_MEASURE included); the copier gets the one it
       // may see, with the municipality's detail only when that reason is not confidential.
-      journal.markRefused(row.issuanceId(), attempt, e.reason().name(), clock.instant());
+      if (!journal.markRefused(row.issuanceId(), attempt, e.reason().name(), clock.instant())) {
+        return asJournaled(row.issuanceId(), sessionId, "was taken over by another request");
+      }
       Map<String, String> metadata = new java.util.LinkedHashMap<>(e.details());
       metadata.put("municipality_code", code);
       throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", metadata);
     } catch (RuntimeException e) {
-      journal.release(row.issuanceId(), attempt);
+      try {
+        journal.release(row.issuanceId(), attempt);
+      } catch (RuntimeException releaseFailed) {
+        // The attempt then times out instead; the copier hears of the first failure.
+        e.addSuppressed(releaseFailed);
+      }
       throw e;
     }
     byte[] pdf = document.pdf();
@@ -225,7 +251,7 @@ public final class IssuanceService {
     if (problem != null) {
       // Loud: a municipality produced a document that is not the one asked for.
       log.error("MISISSUANCE PREVENTED: issuance {} from municipality {}: {}; the document was discarded", row.issuanceId(), code, problem);
-      journal.markRefused(row.issuanceId(), attempt, Reason.DOCUMENT_BINDING_MISMATCH.name(), clock.instant());
+      journal.markBindingCheckFailed(row.issuanceId(), attempt, problem, HexFormat.of().formatHex(X509.sha256(pdf)), clock.instant());
       throw new KofuException(Reason.DOCUMENT_BINDING_MISMATCH, "the municipality's document failed verification; nothing was charged");
     }
     IssuedFacts facts =
@@ -237,11 +263,7 @@ public final class IssuanceService {
             pdf.length,
             document.verificationCode());
     if (!journal.markIssued(row.issuanceId(), attempt, facts, pdf, clock.instant())) {
-      Issuance current = journal.find(row.issuanceId()).orElseThrow();
-      if (current.state() == IssuanceState.ISSUED) {
-        return replay(current);
-      }
-      throw new KofuException(Reason.ORDER_IN_PROGRESS, "this order was taken over by another request", Map.of("retry_after_ms", "500"));
+      return asJournaled(row.issuanceId(), sessionId, "was taken over by another request");
     }
     return new Delivery(journal.find(row.issuanceId()).orElseThrow(), pdf, false);
   }

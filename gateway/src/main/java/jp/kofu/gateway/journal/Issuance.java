@@ -2,7 +2,11 @@ package jp.kofu.gateway.journal;
 
 import java.time.Instant;
 
-/** One journal record. No personal data: the card is a keyed hash, the document a digest. */
+/**
+ * One journal record: when (ordered, issued, settled), where (store chain, store, terminal), what
+ * (municipality, certificate type, copies, fee, refund), for whom (the card as a keyed hash only),
+ * which order and issuance, and which document (its SHA-256). No personal data.
+ */
 public record Issuance(
     String issuanceId,
     String orderId,
@@ -31,4 +35,5 @@ public record Issuance(
     String printFailure,
     Instant orderedAt,
     Instant issuedAt,
-    Instant settledAt) {}
+    Instant settledAt,
+    VoidReason voidReason) {}

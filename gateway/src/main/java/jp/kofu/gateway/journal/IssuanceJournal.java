@@ -8,7 +8,13 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import jp.kofu.gateway.auth.Hmac;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.storage.Database;
@@ -16,25 +22,63 @@ import jp.kofu.storage.Database;
 /**
  * The journal's operations. Every method is one transaction; every state change is a
  * compare-and-set on the row's state (and the working attempt), so two gateways racing on one
- * order cannot both win. Throws {@link KofuException} JOURNAL_UNAVAILABLE when the database fails.
+ * order cannot both win, and every state change appends its event to the hash chain in that same
+ * transaction, so the record and its history can never disagree. Throws {@link KofuException}
+ * JOURNAL_UNAVAILABLE when the database fails.
+ *
+ * <p>Times are kept to the microsecond (what PostgreSQL stores), so that what is read back is
+ * exactly what was chained.
  */
 public final class IssuanceJournal {
   public static final String MIGRATIONS = "classpath:db/journal";
 
-  private static final String COLUMNS =
+  /** Transactions that lost a race for a lock are retried this many times in all. */
+  private static final int MAX_TRIES = 5;
+
+  private static final int MAX_PROBLEM_CHARS = 200;
+
+  static final String COLUMNS =
       "issuance_id, order_id, order_digest, card_key, session_id, store_chain, store, terminal, municipality_code,"
           + " relation, certificate_type, copies, state, attempt_id, attempt_started_at, refusal_reason,"
           + " fee_per_copy_yen, fee_yen, refunded_yen, document_sha256, binding, page_count, byte_size,"
-          + " verification_code, print_failure, ordered_at, issued_at, settled_at";
+          + " verification_code, print_failure, ordered_at, issued_at, settled_at, void_reason";
 
   private final Database db;
+  private final JournalChain chain;
 
+  /**
+   * @param chainKey keys the event chain; every gateway of a cluster and the auditor use the same
+   *     one (see {@link #chainKey})
+   */
+  public IssuanceJournal(Database db, Hmac chainKey) {
+    this.db = db;
+    this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"));
+  }
+
+  /**
+   * A journal for what needs no chain key: reading records, and spending challenges and closing
+   * sessions (not chained: they expire). Changing an issuance throws IllegalStateException: only
+   * holders of the cluster secret write the chain.
+   */
   public IssuanceJournal(Database db) {
     this.db = db;
+    this.chain = null;
+  }
+
+  /** The chain key derived from the cluster secret. */
+  public static Hmac chainKey(byte[] clusterSecret) {
+    return new Hmac(clusterSecret, "journal-chain");
   }
 
   public Database database() {
     return db;
+  }
+
+  JournalChain chain() {
+    if (chain == null) {
+      throw new IllegalStateException("this journal was opened without the chain key: it can read, not change, issuances");
+    }
+    return chain;
   }
 
   /** Records a challenge's use; false if it was used before (on any gateway). */
@@ -98,31 +142,39 @@ public final class IssuanceJournal {
    * Journals a new order in state ORDERED, owned by {@code attemptId}; or, when the order id is
    * already known, returns the existing record untouched.
    */
-  public Begin begin(NewOrder order, String attemptId, Instant now) {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO issuance (issuance_id, order_id, order_digest, card_key, session_id, store_chain, store,"
-                    + " terminal, municipality_code, relation, certificate_type, copies, state, attempt_id,"
-                    + " attempt_started_at, binding, ordered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ORDERED', ?, ?, ?, ?)")) {
-      int i = 1;
-      s.setString(i++, order.issuanceId());
-      s.setString(i++, order.orderId());
-      s.setString(i++, order.orderDigest());
-      s.setString(i++, order.cardKey());
-      s.setString(i++, order.sessionId());
-      s.setString(i++, order.storeChain());
-      s.setString(i++, order.store());
-      s.setString(i++, order.terminal());
-      s.setString(i++, order.municipalityCode());
-      s.setString(i++, order.relation());
-      s.setString(i++, order.certificateType());
-      s.setInt(i++, order.copies());
-      s.setString(i++, attemptId);
-      s.setObject(i++, ts(now));
-      s.setString(i++, order.binding());
-      s.setObject(i++, ts(now));
-      s.executeUpdate();
+  public Begin begin(NewOrder order, String attemptId, Instant at) {
+    Instant now = micros(at);
+    try {
+      write(
+          c -> {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "INSERT INTO issuance (issuance_id, order_id, order_digest, card_key, session_id, store_chain, store,"
+                        + " terminal, municipality_code, relation, certificate_type, copies, state, attempt_id,"
+                        + " attempt_started_at, binding, ordered_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ORDERED', ?, ?, ?, ?)")) {
+              int i = 1;
+              s.setString(i++, order.issuanceId());
+              s.setString(i++, order.orderId());
+              s.setString(i++, order.orderDigest());
+              s.setString(i++, order.cardKey());
+              s.setString(i++, order.sessionId());
+              s.setString(i++, order.storeChain());
+              s.setString(i++, order.store());
+              s.setString(i++, order.terminal());
+              s.setString(i++, order.municipalityCode());
+              s.setString(i++, order.relation());
+              s.setString(i++, order.certificateType());
+              s.setInt(i++, order.copies());
+              s.setString(i++, attemptId);
+              s.setObject(i++, ts(now));
+              s.setString(i++, order.binding());
+              s.setObject(i++, ts(now));
+              s.executeUpdate();
+            }
+            chain().append(c, order.issuanceId(), EventKind.ORDERED, now, JournalEvents.ordered(order));
+            return null;
+          });
     } catch (SQLException e) {
       if (!Database.isUniqueViolation(e)) {
         throw JournalUnavailableException.of(e);
@@ -136,83 +188,123 @@ public final class IssuanceJournal {
    * Takes over an ORDERED (or REFUSED) issuance that no attempt is working on, or whose attempt
    * {@code staleAttempt} has died. True if this attempt now owns it.
    */
-  public boolean claim(String issuanceId, String staleAttempt, String attemptId, Instant now) {
+  public boolean claim(String issuanceId, String staleAttempt, String attemptId, Instant at) {
+    Instant now = micros(at);
     String sql =
-        "UPDATE issuance SET attempt_id = ?, attempt_started_at = ?, state = 'ORDERED', refusal_reason = NULL"
+        "UPDATE issuance SET attempt_id = ?, attempt_started_at = ?, state = 'ORDERED', refusal_reason = NULL,"
+            + " settled_at = NULL"
             + " WHERE issuance_id = ? AND state IN ('ORDERED', 'REFUSED') AND "
             + (staleAttempt == null ? "attempt_id IS NULL" : "attempt_id = ?");
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, attemptId);
-      s.setObject(2, ts(now));
-      s.setString(3, issuanceId);
-      if (staleAttempt != null) {
-        s.setString(4, staleAttempt);
-      }
-      return s.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return transact(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, attemptId);
+            s.setObject(2, ts(now));
+            s.setString(3, issuanceId);
+            if (staleAttempt != null) {
+              s.setString(4, staleAttempt);
+            }
+            if (s.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          chain().append(c, issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null));
+          return true;
+        });
   }
 
   /**
-   * ORDERED → ISSUED with the verified document, in one transaction. False if this attempt no
-   * longer owns the issuance (another took over); then nothing was written.
+   * ORDERED → ISSUED with the document, in one transaction that also journals that the document
+   * passed the binding check ({@link EventKind#BINDING_CHECKED}): call it only with a document
+   * that did. False if this attempt no longer owns the issuance (another took over); then nothing
+   * was written.
    */
-  public boolean markIssued(String issuanceId, String attemptId, IssuedFacts facts, byte[] pdf, Instant now) {
-    try {
-      return db.inTransaction(
-          c -> {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "UPDATE issuance SET state = 'ISSUED', attempt_id = NULL, fee_per_copy_yen = ?, fee_yen = ?,"
-                        + " document_sha256 = ?, page_count = ?, byte_size = ?, verification_code = ?, issued_at = ?"
-                        + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
-              int i = 1;
-              s.setInt(i++, facts.feePerCopyYen());
-              s.setInt(i++, facts.feeYen());
-              s.setString(i++, facts.documentSha256());
-              s.setInt(i++, facts.pageCount());
-              s.setInt(i++, facts.byteSize());
-              if (facts.verificationCode() == null) {
-                s.setNull(i++, Types.VARCHAR);
-              } else {
-                s.setString(i++, facts.verificationCode());
-              }
-              s.setObject(i++, ts(now));
-              s.setString(i++, issuanceId);
-              s.setString(i++, attemptId);
-              if (s.executeUpdate() != 1) {
-                return false;
-              }
+  public boolean markIssued(String issuanceId, String attemptId, IssuedFacts facts, byte[] pdf, Instant at) {
+    Instant now = micros(at);
+    return transact(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issuance SET state = 'ISSUED', attempt_id = NULL, fee_per_copy_yen = ?, fee_yen = ?,"
+                      + " document_sha256 = ?, page_count = ?, byte_size = ?, verification_code = ?, issued_at = ?"
+                      + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
+            int i = 1;
+            s.setInt(i++, facts.feePerCopyYen());
+            s.setInt(i++, facts.feeYen());
+            s.setString(i++, facts.documentSha256());
+            s.setInt(i++, facts.pageCount());
+            s.setInt(i++, facts.byteSize());
+            if (facts.verificationCode() == null) {
+              s.setNull(i++, Types.VARCHAR);
+            } else {
+              s.setString(i++, facts.verificationCode());
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, pdf) VALUES (?, ?)")) {
-              s.setString(1, issuanceId);
-              s.setBytes(2, pdf);
-              s.executeUpdate();
+            s.setObject(i++, ts(now));
+            s.setString(i++, issuanceId);
+            s.setString(i++, attemptId);
+            if (s.executeUpdate() != 1) {
+              return false;
             }
-            return true;
-          });
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+          }
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, pdf) VALUES (?, ?)")) {
+            s.setString(1, issuanceId);
+            s.setBytes(2, pdf);
+            s.executeUpdate();
+          }
+          Map<String, Object> checked = new LinkedHashMap<>();
+          checked.put("document_sha256", facts.documentSha256());
+          try (PreparedStatement s = c.prepareStatement("SELECT binding, municipality_code FROM issuance WHERE issuance_id = ?")) {
+            s.setString(1, issuanceId);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              checked.put("binding", rs.getString(1));
+              checked.put("signer_municipality_code", rs.getString(2));
+            }
+          }
+          chain().append(c, issuanceId, EventKind.BINDING_CHECKED, now, checked);
+          chain().append(c, issuanceId, EventKind.ISSUED, now, JournalEvents.issued(facts));
+          return true;
+        });
   }
 
   /** ORDERED → REFUSED, keeping the true reason. False if this attempt no longer owns it. */
-  public boolean markRefused(String issuanceId, String attemptId, String reason, Instant now) {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE issuance SET state = 'REFUSED', attempt_id = NULL, refusal_reason = ?, settled_at = ?"
-                    + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
-      s.setString(1, reason);
-      s.setObject(2, ts(now));
-      s.setString(3, issuanceId);
-      s.setString(4, attemptId);
-      return s.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+  public boolean markRefused(String issuanceId, String attemptId, String reason, Instant at) {
+    return refuse(issuanceId, attemptId, reason, null, null, micros(at));
+  }
+
+  /**
+   * ORDERED → REFUSED because the municipality's document failed the binding check: journals the
+   * failure (what was wrong, and the discarded document's digest) and the refusal together. False
+   * if this attempt no longer owns the issuance.
+   */
+  public boolean markBindingCheckFailed(String issuanceId, String attemptId, String problem, String documentSha256, Instant at) {
+    return refuse(issuanceId, attemptId, Reason.DOCUMENT_BINDING_MISMATCH.name(), problem, documentSha256, micros(at));
+  }
+
+  private boolean refuse(String issuanceId, String attemptId, String reason, String problem, String documentSha256, Instant now) {
+    return transact(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issuance SET state = 'REFUSED', attempt_id = NULL, refusal_reason = ?, settled_at = ?"
+                      + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
+            s.setString(1, reason);
+            s.setObject(2, ts(now));
+            s.setString(3, issuanceId);
+            s.setString(4, attemptId);
+            if (s.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          if (problem != null) {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("problem", problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) : problem);
+            failed.put("document_sha256", documentSha256);
+            chain().append(c, issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed);
+          }
+          chain().append(c, issuanceId, EventKind.REFUSED, now, Map.of("reason", reason));
+          return true;
+        });
   }
 
   /** Gives the issuance up (the municipality failed or timed out): a retry may claim it at once. */
@@ -226,6 +318,37 @@ public final class IssuanceJournal {
     } catch (SQLException e) {
       throw JournalUnavailableException.of(e);
     }
+  }
+
+  /**
+   * The held document of an ISSUED issuance, for a retried order; journals that it was sent
+   * again. Empty when the issuance is no longer ISSUED (its delivery was settled meanwhile).
+   */
+  public Optional<byte[]> replay(String issuanceId, String sessionId, Instant at) {
+    Instant now = micros(at);
+    return transact(
+        c -> {
+          try (PreparedStatement s = c.prepareStatement("SELECT state FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
+            s.setString(1, issuanceId);
+            try (ResultSet rs = s.executeQuery()) {
+              if (!rs.next() || !IssuanceState.ISSUED.name().equals(rs.getString(1))) {
+                return Optional.empty();
+              }
+            }
+          }
+          byte[] pdf;
+          try (PreparedStatement s = c.prepareStatement("SELECT pdf FROM issuance_document WHERE issuance_id = ?")) {
+            s.setString(1, issuanceId);
+            try (ResultSet rs = s.executeQuery()) {
+              if (!rs.next()) {
+                throw new SQLException("issuance " + issuanceId + " is ISSUED without its document", "XX001");
+              }
+              pdf = rs.getBytes(1);
+            }
+          }
+          chain().append(c, issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId));
+          return Optional.of(pdf);
+        });
   }
 
   public Optional<Issuance> find(String issuanceId) {
@@ -254,57 +377,229 @@ public final class IssuanceJournal {
     }
   }
 
+  /** An issuance's events, oldest first. */
+  public List<JournalEvent> events(String issuanceId) {
+    try (Connection c = db.connection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT " + JournalEvent.COLUMNS + " FROM journal_event WHERE issuance_id = ? ORDER BY seq")) {
+      s.setString(1, issuanceId);
+      List<JournalEvent> out = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(JournalEvent.read(rs));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw JournalUnavailableException.of(e);
+    }
+  }
+
+  /** The chain's last event: record it elsewhere to prove later that nothing before it changed. */
+  public record Head(long seq, String hash) {
+    @Override
+    public String toString() {
+      return seq + ":" + hash;
+    }
+  }
+
+  public Head head() {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM journal_head WHERE id = 1");
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return new Head(rs.getLong(1), rs.getString(2));
+    } catch (SQLException e) {
+      throw JournalUnavailableException.of(e);
+    }
+  }
+
   /** What a delivery confirmation settled. */
   public record Settlement(IssuanceState state, int refundedYen) {}
 
   /**
    * ISSUED → DELIVERED (printed) or VOIDED (failed, refunded), deleting the held document. The same
-   * outcome again returns the same settlement; another outcome is ISSUANCE_ALREADY_FINAL.
+   * outcome again returns the same settlement; another outcome is ISSUANCE_ALREADY_FINAL (also
+   * when reconciliation voided the issuance first).
    */
-  public Settlement settle(String issuanceId, String cardKey, boolean printed, String failure, Instant now) {
-    try {
-      return db.inTransaction(
-          c -> {
-            Issuance row;
-            try (PreparedStatement s =
-                c.prepareStatement("SELECT " + COLUMNS + " FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
-              s.setString(1, issuanceId);
-              try (ResultSet rs = s.executeQuery()) {
-                row = rs.next() ? read(rs) : null;
-              }
+  public Settlement settle(String issuanceId, String cardKey, boolean printed, String failure, Instant at) {
+    Instant now = micros(at);
+    return transact(
+        c -> {
+          Issuance row;
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
+            s.setString(1, issuanceId);
+            try (ResultSet rs = s.executeQuery()) {
+              row = rs.next() ? read(rs) : null;
             }
-            if (row == null || !row.cardKey().equals(cardKey)
-                || row.state() == IssuanceState.ORDERED || row.state() == IssuanceState.REFUSED) {
-              throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card has this id");
+          }
+          if (row == null || !row.cardKey().equals(cardKey) || row.issuedAt() == null) {
+            throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card has this id");
+          }
+          IssuanceState target = printed ? IssuanceState.DELIVERED : IssuanceState.VOIDED;
+          if (row.state().settled()) {
+            if (row.state() == target) {
+              return new Settlement(row.state(), row.refundedYen() == null ? 0 : row.refundedYen());
             }
-            IssuanceState target = printed ? IssuanceState.DELIVERED : IssuanceState.VOIDED;
-            if (row.state().settled()) {
-              if (row.state() == target) {
-                return new Settlement(row.state(), row.refundedYen() == null ? 0 : row.refundedYen());
-              }
-              throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "issuance already " + row.state());
+            if (row.voidReason() == VoidReason.UNCONFIRMED) {
+              throw new KofuException(
+                  Reason.ISSUANCE_ALREADY_FINAL, "issuance was voided and refunded: it was not confirmed in time");
             }
-            int refund = printed ? 0 : row.feeYen();
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "UPDATE issuance SET state = ?, refunded_yen = ?, print_failure = ?, settled_at = ?"
-                        + " WHERE issuance_id = ? AND state = 'ISSUED'")) {
-              s.setString(1, target.name());
-              s.setInt(2, refund);
-              s.setString(3, failure);
-              s.setObject(4, ts(now));
-              s.setString(5, issuanceId);
-              s.executeUpdate();
+            throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "issuance already " + row.state());
+          }
+          int refund = printed ? 0 : row.feeYen();
+          VoidReason why = printed ? null : VoidReason.PRINT_FAILED;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issuance SET state = ?, refunded_yen = ?, print_failure = ?, void_reason = ?, settled_at = ?"
+                      + " WHERE issuance_id = ? AND state = 'ISSUED'")) {
+            s.setString(1, target.name());
+            s.setInt(2, refund);
+            s.setString(3, failure);
+            s.setString(4, why == null ? null : why.name());
+            s.setObject(5, ts(now));
+            s.setString(6, issuanceId);
+            s.executeUpdate();
+          }
+          deleteDocument(c, issuanceId);
+          if (printed) {
+            chain().append(c, issuanceId, EventKind.DELIVERED, now, Map.of());
+          } else {
+            chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, why, failure));
+          }
+          return new Settlement(target, refund);
+        });
+  }
+
+  /** ISSUED issuances whose document was issued before {@code cutoff} and never confirmed, oldest first. */
+  public List<String> unconfirmedSince(Instant cutoff, int limit) {
+    return ids(
+        "SELECT issuance_id FROM issuance WHERE state = 'ISSUED' AND issued_at < ? ORDER BY issued_at LIMIT ?", cutoff, limit);
+  }
+
+  /** ORDERED issuances whose last attempt started before {@code cutoff}, oldest first. */
+  public List<String> abandonedSince(Instant cutoff, int limit) {
+    return ids(
+        "SELECT issuance_id FROM issuance WHERE state = 'ORDERED' AND COALESCE(attempt_started_at, ordered_at) < ?"
+            + " ORDER BY ordered_at LIMIT ?",
+        cutoff,
+        limit);
+  }
+
+  /**
+   * ISSUED → VOIDED (UNCONFIRMED) with its fee refunded, if it is still unconfirmed and was issued
+   * before {@code cutoff}. False when a confirmation (or another gateway) got there first.
+   */
+  public boolean voidUnconfirmed(String issuanceId, Instant cutoff, Instant at) {
+    Instant now = micros(at);
+    return transact(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issuance SET state = 'VOIDED', refunded_yen = fee_yen, void_reason = 'UNCONFIRMED', settled_at = ?"
+                      + " WHERE issuance_id = ? AND state = 'ISSUED' AND issued_at < ?")) {
+            s.setObject(1, ts(now));
+            s.setString(2, issuanceId);
+            s.setObject(3, ts(cutoff));
+            if (s.executeUpdate() != 1) {
+              return false;
             }
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM issuance_document WHERE issuance_id = ?")) {
-              s.setString(1, issuanceId);
-              s.executeUpdate();
+          }
+          int refund;
+          try (PreparedStatement s = c.prepareStatement("SELECT refunded_yen FROM issuance WHERE issuance_id = ?")) {
+            s.setString(1, issuanceId);
+            try (ResultSet rs = s.executeQuery()) {
+              rs.next();
+              refund = rs.getInt(1);
             }
-            return new Settlement(target, refund);
-          });
+          }
+          deleteDocument(c, issuanceId);
+          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, VoidReason.UNCONFIRMED, null));
+          return true;
+        });
+  }
+
+  /**
+   * ORDERED → VOIDED (ABANDONED), nothing charged, if no attempt has started on it since
+   * {@code cutoff}. False when an attempt got there first.
+   */
+  public boolean voidAbandoned(String issuanceId, Instant cutoff, Instant at) {
+    Instant now = micros(at);
+    return transact(
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "UPDATE issuance SET state = 'VOIDED', attempt_id = NULL, refunded_yen = 0, void_reason = 'ABANDONED',"
+                      + " settled_at = ? WHERE issuance_id = ? AND state = 'ORDERED'"
+                      + " AND COALESCE(attempt_started_at, ordered_at) < ?")) {
+            s.setObject(1, ts(now));
+            s.setString(2, issuanceId);
+            s.setObject(3, ts(cutoff));
+            if (s.executeUpdate() != 1) {
+              return false;
+            }
+          }
+          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(0, VoidReason.ABANDONED, null));
+          return true;
+        });
+  }
+
+  private static void deleteDocument(Connection c, String issuanceId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM issuance_document WHERE issuance_id = ?")) {
+      s.setString(1, issuanceId);
+      s.executeUpdate();
+    }
+  }
+
+  private List<String> ids(String sql, Instant cutoff, int limit) {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, ts(cutoff));
+      s.setInt(2, limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
     } catch (SQLException e) {
       throw JournalUnavailableException.of(e);
     }
+  }
+
+  /** A transaction that writes; JOURNAL_UNAVAILABLE when it cannot be done. */
+  private <T> T transact(Database.Work<T> work) {
+    try {
+      return write(work);
+    } catch (SQLException e) {
+      throw JournalUnavailableException.of(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in a transaction, again when it lost a race for a lock (a deadlock victim,
+   * a lock wait past H2's timeout, or the chain head taken): the work is all-or-nothing, so a
+   * retry is safe, and the copier sees no error for what was only contention.
+   */
+  private <T> T write(Database.Work<T> work) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.inTransaction(work);
+      } catch (SQLException e) {
+        if (attempt >= MAX_TRIES || !retryable(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean retryable(SQLException e) {
+    String state = e.getSQLState();
+    // 40001 serialization failure (H2's deadlock too), 40P01 PostgreSQL's deadlock, HYT00 H2's
+    // lock timeout.
+    return JournalChain.SERIALIZATION_FAILURE.equals(state) || "40P01".equals(state) || "HYT00".equals(state);
   }
 
   private Optional<Issuance> one(String sql, String key) {
@@ -319,7 +614,8 @@ public final class IssuanceJournal {
     }
   }
 
-  private static Issuance read(ResultSet rs) throws SQLException {
+  static Issuance read(ResultSet rs) throws SQLException {
+    String voidReason = rs.getString("void_reason");
     return new Issuance(
         rs.getString("issuance_id"),
         rs.getString("order_id"),
@@ -348,21 +644,25 @@ public final class IssuanceJournal {
         rs.getString("print_failure"),
         instant(rs, "ordered_at"),
         instant(rs, "issued_at"),
-        instant(rs, "settled_at"));
+        instant(rs, "settled_at"),
+        voidReason == null ? null : VoidReason.valueOf(voidReason));
   }
 
-  private static Integer integer(ResultSet rs, String column) throws SQLException {
+  static Integer integer(ResultSet rs, String column) throws SQLException {
     int v = rs.getInt(column);
     return rs.wasNull() ? null : v;
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
+  static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
     return t == null ? null : t.toInstant();
   }
 
   static OffsetDateTime ts(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
+    return micros(instant).atOffset(ZoneOffset.UTC);
   }
 
+  static Instant micros(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.MICROS);
+  }
 }

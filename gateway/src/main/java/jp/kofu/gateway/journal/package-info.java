@@ -1,6 +1,9 @@
 /**
- * The issuance journal, kofu's system of record: orders, issuances, deliveries and refunds,
- * single-use challenges and closed sessions. Every transition is durable before the copier hears
- * of it. The embedded database by default, PostgreSQL for clusters.
+ * The issuance journal, kofu's system of record: orders, issuances, deliveries, voids and refunds,
+ * single-use challenges and closed sessions. Every change of an issuance's state appends an event
+ * to an HMAC chain in the same transaction ({@link jp.kofu.gateway.journal.JournalAudit} verifies
+ * it), and is durable before the copier hears of it. {@link jp.kofu.gateway.journal.Reconciler}
+ * voids and refunds what is never confirmed. The embedded database by default, PostgreSQL for
+ * clusters; see docs/JOURNAL.md.
  */
 package jp.kofu.gateway.journal;

@@ -83,4 +83,40 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nverification: {lookups-per-minute: 0}\n")))
         .hasMessageContaining("verification.lookups-per-minute: 0");
   }
+
+  @Test
+  void theJournalsTimeoutsAndTheCommissionHaveSafeDefaultsAndAreChecked() throws Exception {
+    GatewayConfig d = GatewayConfig.load(write("data: var\n"));
+    assertThat(d.journal().attemptTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.journal().unconfirmedTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(d.settlement().commissionPerDocumentYen()).isZero();
+    GatewayConfig c =
+        GatewayConfig.load(
+            write(
+                """
+                data: var
+                journal: {attempt-timeout: 45s, unconfirmed-timeout: 1h}
+                settlement: {commission-per-document-yen: 120}
+                """));
+    assertThat(c.journal().attemptTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(c.journal().unconfirmedTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.settlement().commissionPerDocumentYen()).isEqualTo(120);
+    // A live attempt must never be taken over while the municipality may still be working on it.
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\njournal: {attempt-timeout: 20s}\n")))
+        .hasMessageContaining("journal.attempt-timeout: 20s (expected: longer than twice municipalities.deadline, 10s)");
+    // A copier must always be able to confirm before its issuance is voided.
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\njournal: {unconfirmed-timeout: 10m}\n")))
+        .hasMessageContaining("journal.unconfirmed-timeout: 10m (expected: longer than sessions.session-ttl, 15m)");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\nsettlement: {commission-per-document-yen: -5}\n")))
+        .hasMessageContaining("settlement.commission-per-document-yen: -5 (expected: 0..100000)");
+  }
+
+  @Test
+  void durationsArePrintedAsTheyAreWritten() {
+    assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(Durations.format(Duration.ofMinutes(30))).isEqualTo("30m");
+    assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+    assertThat(Durations.parse(Durations.format(Duration.ofMillis(1500)))).isEqualTo(Duration.ofMillis(1500));
+  }
 }

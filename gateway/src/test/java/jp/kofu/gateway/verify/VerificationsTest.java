@@ -49,7 +49,7 @@ class VerificationsTest {
   void answersFromTheJournal(Databases.Kind kind) throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-26T01:00:00Z"));
     try (Database db = Databases.fresh(kind, IssuanceJournal.MIGRATIONS)) {
-      IssuanceJournal journal = new IssuanceJournal(db);
+      IssuanceJournal journal = new IssuanceJournal(db, IssuanceJournal.chainKey(new byte[32]));
       IssanceHelper h = new IssanceHelper(journal, clock);
       Verifications v = new Verifications(journal, clock, Duration.ofDays(90), 1000);
       String delivered = VerificationLink.newCode();

@@ -1,0 +1,140 @@
+package jp.kofu.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.gateway.journal.IssuedFacts;
+import jp.kofu.gateway.journal.JournalAudit;
+import jp.kofu.gateway.journal.JournalDatabases;
+import jp.kofu.gateway.journal.NewOrder;
+import jp.kofu.pki.X509;
+import jp.kofu.storage.Database;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the journal costs an issuance, and what it costs to audit. {@code issuance}: one whole
+ * journaled issuance — ORDERED, then ISSUED with its document and binding check, then DELIVERED:
+ * three durable transactions and four chained events — on the embedded H2 file (each commit
+ * written before it returns) and on PostgreSQL (embedded server, synchronous commit). Every append
+ * queues on the chain head, so run it with several threads ({@code -t 8}) to see what that
+ * serialization allows. {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
+ *
+ * <pre>
+ * bench/run JournalBenchmark -t 1
+ * bench/run JournalBenchmark.issuance -t 8
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class JournalBenchmark {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] SECRET = "journal benchmark cluster secret, 32+ bytes".getBytes(StandardCharsets.US_ASCII);
+
+  @Param({"h2-file", "postgresql"})
+  public String database;
+
+  private Path dir;
+  private EmbeddedPostgres postgres;
+  private Database db;
+  private IssuanceJournal journal;
+  private JournalAudit audit;
+  private byte[] pdf;
+  private IssuedFacts facts;
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    if (database.equals("postgresql")) {
+      postgres = EmbeddedPostgres.builder().start();
+      db = JournalDatabases.open(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+    } else {
+      dir = Files.createTempDirectory("kofu-journal-bench-");
+      db = JournalDatabases.openEmbedded(dir);
+    }
+    journal = new IssuanceJournal(db, IssuanceJournal.chainKey(SECRET));
+    pdf = new byte[64 * 1024];
+    RANDOM.nextBytes(pdf);
+    facts = new IssuedFacts(300, 300, HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null);
+    for (int i = 0; i < 2000; i++) {
+      issuance();
+    }
+    audit = new JournalAudit(journal);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    db.close();
+    if (postgres != null) {
+      postgres.close();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public IssuanceJournal.Settlement issuance() {
+    Instant now = Instant.now();
+    String attempt = hex(16);
+    NewOrder order =
+        new NewOrder(
+            ulid(), UUID.randomUUID().toString(), hex(32), hex(32), hex(16), "seven", "store-1", "t-1", "131016", "ADDRESS",
+            "RESIDENCE", 1, hex(32));
+    journal.begin(order, attempt, now);
+    journal.markIssued(order.issuanceId(), attempt, facts, pdf, now);
+    return journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
+  }
+
+  /** Verifies the whole journal of 2,000 issuances made in setup (JMH forks a JVM per benchmark). */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 3)
+  @Measurement(iterations = 5)
+  public JournalAudit.Report audit() {
+    JournalAudit.Report r = audit.verify(null);
+    if (!r.intact()) {
+      throw new IllegalStateException("journal not intact: " + r.findings());
+    }
+    return r;
+  }
+
+  private static String hex(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static String ulid() {
+    String alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    StringBuilder s = new StringBuilder(26);
+    for (int i = 0; i < 26; i++) {
+      s.append(alphabet.charAt(RANDOM.nextInt(32)));
+    }
+    return s.toString();
+  }
+}

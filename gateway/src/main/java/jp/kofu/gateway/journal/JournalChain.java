@@ -1,0 +1,121 @@
+package jp.kofu.gateway.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import jp.kofu.gateway.auth.Hmac;
+import jp.kofu.storage.Database;
+
+/**
+ * The hash chain over the journal's events. Each event's hash is an HMAC, under a key derived from
+ * the cluster secret, of the previous event's hash and of everything the event says, so that
+ * someone who can write to the database but does not hold the secret cannot rebuild the chain
+ * after changing it.
+ */
+final class JournalChain {
+  static final String GENESIS = "0".repeat(64);
+
+  /** SQLSTATE for "retry the whole transaction", the same on H2 and PostgreSQL. */
+  static final String SERIALIZATION_FAILURE = "40001";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  private final Hmac key;
+
+  JournalChain(Hmac key) {
+    this.key = key;
+  }
+
+  /**
+   * Appends one event. Must be the last thing the caller's transaction writes: it locks the head,
+   * and holding that lock while doing anything slow would stall every gateway of the cluster.
+   *
+   * @param payload what the event says; null values are left out
+   * @return the event's sequence number
+   */
+  long append(Connection c, String issuanceId, EventKind kind, Instant at, Map<String, ?> payload) throws SQLException {
+    long seq;
+    String prev;
+    // FOR UPDATE: a second appender waits here until the first commits, then reads its head
+    // (PostgreSQL re-reads the locked row at READ COMMITTED; H2 2.x returns the committed row).
+    try (PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM journal_head WHERE id = 1 FOR UPDATE");
+        ResultSet rs = s.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("journal_head is missing", "XX000");
+      }
+      seq = rs.getLong(1) + 1;
+      prev = rs.getString(2);
+    }
+    String body = canonical(payload);
+    String hash = hash(prev, seq, issuanceId, kind.name(), at, body);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO journal_event (seq, issuance_id, kind, occurred_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      s.setLong(1, seq);
+      s.setString(2, issuanceId);
+      s.setString(3, kind.name());
+      s.setObject(4, IssuanceJournal.ts(at));
+      s.setString(5, body);
+      s.setString(6, prev);
+      s.setString(7, hash);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      if (Database.isUniqueViolation(e)) {
+        // Another append took this seq: the head lock did not serialize us. Never expected, but
+        // if it happens the whole transaction is retried rather than failing the copier.
+        throw new SQLException("journal chain contention at seq " + seq, SERIALIZATION_FAILURE, e);
+      }
+      throw e;
+    }
+    try (PreparedStatement s = c.prepareStatement("UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?")) {
+      s.setLong(1, seq);
+      s.setString(2, hash);
+      s.setLong(3, seq - 1);
+      if (s.executeUpdate() != 1) {
+        throw new SQLException("journal chain contention at seq " + seq, SERIALIZATION_FAILURE);
+      }
+    }
+    return seq;
+  }
+
+  /** The hash an event must carry. */
+  String hash(String prevHash, long seq, String issuanceId, String kind, Instant at, String payload) {
+    // Newlines separate fields none of which can contain one (the JSON escapes its own).
+    String text = prevHash + "\n" + seq + "\n" + issuanceId + "\n" + kind + "\n" + at + "\n" + payload;
+    return HexFormat.of().formatHex(key.mac(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Sorted keys, no nulls, no whitespace: the same map always gives the same text. */
+  static String canonical(Map<String, ?> payload) {
+    Map<String, Object> sorted = new TreeMap<>();
+    payload.forEach(
+        (k, v) -> {
+          if (v != null) {
+            sorted.put(k, v);
+          }
+        });
+    try {
+      return JSON.writeValueAsString(sorted);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("payload: not serializable", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> parse(String payload) {
+    try {
+      return JSON.readValue(payload, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("payload: not JSON", e);
+    }
+  }
+}
