@@ -24,7 +24,13 @@ final class BenchWorld implements AutoCloseable {
   private final List<Copier> copiers = new ArrayList<>();
 
   BenchWorld(int residents, int holdersWanted) {
-    world = EmbeddedWorld.start(EmbeddedWorld.options().residentsEach(residents));
+    // A benchmark copier makes thousands of calls a minute: above any real copier's rate limit.
+    world =
+        EmbeddedWorld.start(
+            EmbeddedWorld.options()
+                .residentsEach(residents)
+                .clock(jp.kofu.issuer.TestTime.inServiceHours())
+                .gateway((b, responder) -> b.terminalRateLimit(10_000_000, java.time.Duration.ofMinutes(1))));
     CardWallet wallet = CardWallet.open(world.walletDir(), world.pki()).withKeyPool(8);
     Copier probe = copier("probe");
     for (CardWallet.Entry e : wallet.entries()) {

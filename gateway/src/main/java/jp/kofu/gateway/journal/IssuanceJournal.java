@@ -144,6 +144,12 @@ public final class IssuanceJournal {
    */
   public Begin begin(NewOrder order, String attemptId, Instant at) {
     Instant now = micros(at);
+    // A retried order is common (a copier that lost a response): read first, and only insert a
+    // new order. The unique order id still settles a race between two first attempts.
+    Optional<Issuance> known = findByOrder(order.orderId());
+    if (known.isPresent()) {
+      return new Begin(known.get(), false);
+    }
     try {
       write(
           c -> {
