@@ -145,6 +145,12 @@ public final class LoadRunner {
         // Cards work from the day after issuance: this one was issued today.
         metrics.outcome("ok: card not usable yet (issued today), retired from the run");
         returnToIdle = false;
+      } else if (e.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION && scenario != Scenario.REFUSED_RESIDENT) {
+        // A refusal only issuance can find (e.g. DATA_TOO_LONG: the layout cannot print the
+        // address): the municipality's answer, not a failure; the resident joins the refused ones.
+        metrics.outcome("ok: refused at issuance " + reason + " (learned)");
+        refusedCards.add(entry);
+        returnToIdle = false;
       } else {
         metrics.outcome("error " + e.getStatus().getCode() + " " + reason);
       }
