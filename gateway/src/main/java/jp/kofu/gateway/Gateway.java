@@ -228,7 +228,8 @@ public final class Gateway implements AutoCloseable {
         0,
         reconcileEveryMs,
         TimeUnit.MILLISECONDS);
-    log.info("gateway listening on {} serving {} municipalities", address(), served.size());
+    InetSocketAddress listening = address();
+    log.info("gateway listening on {} serving {} municipalities", listening, served.size());
   }
 
   public static Builder builder() {

@@ -79,7 +79,8 @@ public final class AdapterFactories implements AutoCloseable {
             }
           }
           if (found.isEmpty()) {
-            log.warn("plugin {}: no META-INF/services/{} entry; ignored", plugin, IssuerAdapterFactory.class.getName());
+            String serviceFile = "META-INF/services/" + IssuerAdapterFactory.class.getName();
+            log.warn("plugin {}: no {} entry; ignored", plugin, serviceFile);
           }
           for (IssuerAdapterFactory f : found) {
             add(byKind, new Found(f, plugin.toString()));
@@ -195,7 +196,8 @@ public final class AdapterFactories implements AutoCloseable {
       try {
         l.close();
       } catch (IOException e) {
-        log.warn("closing plugin loader {}: {}", l.getName(), e.getMessage());
+        String loader = l.getName();
+        log.warn("closing plugin loader {}: {}", loader, e.getMessage());
       }
     }
   }

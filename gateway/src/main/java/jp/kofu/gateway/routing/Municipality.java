@@ -263,7 +263,7 @@ public final class Municipality implements AutoCloseable {
       }
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
       record(operation, Outcome.FAILED, started);
-      log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getName());
+      log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getSimpleName());
       throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is failing", Map.of("municipality_code", code));
     } finally {
       scope.removeListener(abort);

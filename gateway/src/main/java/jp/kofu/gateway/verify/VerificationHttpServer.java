@@ -99,7 +99,8 @@ public final class VerificationHttpServer implements AutoCloseable {
       lookups.shutdownNow();
       throw e;
     }
-    log.info("verification page on http://{}:{}/", address().getHostString(), address().getPort());
+    InetSocketAddress page = address();
+    log.info("verification page on http://{}:{}/", page.getHostString(), page.getPort());
   }
 
   public static VerificationHttpServer start(Verifications verifications, InetSocketAddress listen) {

@@ -89,7 +89,8 @@ public final class IssuerServer implements AutoCloseable {
             .build()
             .start();
     health.setStatus(IssuerServiceGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    log.info("issuer server listening on {} serving {} municipalities", address(), byCode.size());
+    java.net.InetSocketAddress listening = address();
+    log.info("issuer server listening on {} serving {} municipalities", listening, byCode.size());
   }
 
   public static Builder builder() {
@@ -126,7 +127,7 @@ public final class IssuerServer implements AutoCloseable {
       try {
         a.close();
       } catch (RuntimeException e) {
-        log.warn("closing an adapter: {}", e.getClass().getName());
+        log.warn("closing an adapter: {}", e.getClass().getSimpleName());
       }
     }
   }

@@ -115,7 +115,7 @@ final class IssuerServiceImpl extends IssuerServiceGrpc.IssuerServiceImplBase {
       if (context.isCancelled()) {
         return;
       }
-      log.warn("municipality {} {} failed: {}", code, operation, e.getClass().getName());
+      log.warn("municipality {} {} failed: {}", code, operation, e.getClass().getSimpleName());
       response.onError(
           IssuerErrors.status(
               Status.Code.UNAVAILABLE, Reason.MUNICIPALITY_UNAVAILABLE, code + " cannot answer now", Map.of("municipality_code", code)));
