@@ -89,7 +89,11 @@ final class SimCommand implements Runnable {
       TrustWorld pki;
       InetSocketAddress address;
       if (gateway == null) {
-        world = EmbeddedWorld.start(EmbeddedWorld.options().dataDir(data.dir));
+        DemoClock clock = new DemoClock(java.time.Clock.systemUTC());
+        if (clock.shifted()) {
+          System.err.println("outside service hours: the in-process world runs as of the last time the service was open");
+        }
+        world = EmbeddedWorld.start(EmbeddedWorld.options().dataDir(data.dir).clock(clock));
         pki = world.pki();
         address = world.address();
       } else {

@@ -78,9 +78,14 @@ final class SimLoadCommand implements Callable<Integer> {
       LoadTarget target;
       if (gateway == null) {
         System.err.println("starting an in-process world in " + data.toAbsolutePath() + " ...");
+        DemoClock clock = new DemoClock(java.time.Clock.systemUTC());
+        if (clock.shifted()) {
+          System.err.println("  outside service hours: the in-process world runs as of the last time the service was open");
+        }
         world =
             EmbeddedWorld.start(
                 EmbeddedWorld.options()
+                    .clock(clock)
                     .dataDir(data)
                     .municipalities(Seeder.pickMunicipalities(municipalities, seed))
                     .residentsEach(Math.max(1, residents / municipalities)));

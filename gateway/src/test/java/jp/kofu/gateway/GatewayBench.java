@@ -34,7 +34,7 @@ import jp.kofu.storage.Databases;
 final class GatewayBench implements AutoCloseable {
   static final String MUNICIPALITY = "131016";
 
-  final MutableClock clock = MutableClock.startingNow();
+  final MutableClock clock = MutableClock.inServiceHours();
   final TrustWorld pki = TrustWorld.generate(clock);
   final OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
   final FeedCardDirectory directory = new FeedCardDirectory();

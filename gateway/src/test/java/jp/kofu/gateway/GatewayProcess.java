@@ -14,7 +14,7 @@ public final class GatewayProcess {
   private GatewayProcess() {}
 
   public static void main(String[] args) throws Exception {
-    EmbeddedWorld world = EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(Path.of(args[0]))));
+    EmbeddedWorld world = EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(Path.of(args[0]))).clock(jp.kofu.issuer.TestTime.runningInServiceHours()));
     Path ready = Path.of(args[1]);
     Path tmp = ready.resolveSibling(ready.getFileName() + ".tmp");
     Files.writeString(tmp, Integer.toString(world.address().getPort()));

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JournalOverTlsTest {
-  static final MutableClock clock = MutableClock.startingNow();
+  static final MutableClock clock = MutableClock.inServiceHours();
   static TestWorld world;
   static IssuanceJournal journal;
 

@@ -98,7 +98,7 @@ class KillNineDurabilityTest {
   static void makeTheWorld() throws IOException {
     Path file = shared.resolve("kofu-gateway.yaml");
     Files.writeString(file, "listen: 127.0.0.1:0\ndata: world\nverification: {listen: 127.0.0.1:0}\n");
-    try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(file)))) {
+    try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(file)).clock(jp.kofu.issuer.TestTime.runningInServiceHours()))) {
       cards = world.eligibleCards(8);
     }
   }
@@ -169,7 +169,7 @@ class KillNineDurabilityTest {
     GatewayConfig config = GatewayConfig.load(file);
     Path data = config.data();
     int kills = kills(kind);
-    TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"));
+    TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"), jp.kofu.issuer.TestTime.runningInServiceHours());
     CardWallet wallet = CardWallet.open(data.resolve("wallet"), pki);
     List<Order> orders = new ArrayList<>();
     ExecutorService pool = Executors.newCachedThreadPool();

@@ -15,10 +15,6 @@ public final class MutableClock extends Clock {
     this.now = new AtomicReference<>(start);
   }
 
-  public static MutableClock startingNow() {
-    return new MutableClock(Instant.now());
-  }
-
   /**
    * 10:00 in Japan on the latest business day not after now: inside every municipality's service
    * hours (and office hours), whenever the tests run, and never in the future, so that

@@ -29,6 +29,15 @@ public final class TestTime {
     return t;
   }
 
+  /**
+   * A clock that runs, started at {@link #lastBusinessMorning()}: for a gateway that lives a while
+   * (a child process, a world shared by a test class).
+   */
+  public static Clock runningInServiceHours() {
+    Instant now = Instant.now();
+    return Clock.offset(Clock.systemUTC(), java.time.Duration.between(now, lastBusinessMorning(now)));
+  }
+
   /** A clock standing still at {@link #lastBusinessMorning()}. */
   public static Clock inServiceHours() {
     return Clock.fixed(lastBusinessMorning(), ZoneOffset.UTC);
