@@ -116,6 +116,14 @@ public final class PadesSigner {
    * @throws IllegalArgumentException when the input is not a PDF or is already signed
    */
   public byte[] sign(byte[] unsignedPdf, HeldCertificate signer) {
+    return signCounted(unsignedPdf, signer).pdf();
+  }
+
+  /** A signed PDF and its page count (read while signing, so nobody parses the file again for it). */
+  public record Signed(byte[] pdf, int pageCount) {}
+
+  /** Signs, and says how many pages the document has. */
+  public Signed signCounted(byte[] unsignedPdf, HeldCertificate signer) {
     Objects.requireNonNull(unsignedPdf, "unsignedPdf");
     Objects.requireNonNull(signer, "signer");
     try (PDDocument document = load(unsignedPdf);
@@ -139,7 +147,7 @@ public final class PadesSigner {
             "signature: " + cms.length + " bytes (expected: at most " + RESERVED_CONTENTS + "); is the chain too long?");
       }
       external.setSignature(cms);
-      return out.toByteArray();
+      return new Signed(out.toByteArray(), document.getNumberOfPages());
     } catch (IOException e) {
       throw new UncheckedIOException("signing the document failed", e);
     }

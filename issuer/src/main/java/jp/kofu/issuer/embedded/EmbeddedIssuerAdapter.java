@@ -334,8 +334,8 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       throw new IssuanceRefusedException(RefusalReason.DATA_TOO_LONG, e.getMessage());
     }
     HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
-    byte[] signed = padesSigner.sign(unsigned, signer);
-    return new IssuedDocument(signed, PdfPages.count(signed), terms.feeYen(), command.verificationCode());
+    PadesSigner.Signed signed = padesSigner.signCounted(unsigned, signer);
+    return new IssuedDocument(signed.pdf(), signed.pageCount(), terms.feeYen(), command.verificationCode());
   }
 
   /** The certificate's content, from records read now. */
