@@ -130,6 +130,55 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** Maps the current row of a result. */
+  @FunctionalInterface
+  public interface Row<T> {
+    T map(java.sql.ResultSet rs) throws SQLException;
+  }
+
+  /** Every row {@code sql} selects with {@code args} bound in order, mapped. */
+  public <T> java.util.List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s = prepare(c, sql, args);
+        java.sql.ResultSet rs = s.executeQuery()) {
+      java.util.List<T> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(row.map(rs));
+      }
+      return out;
+    }
+  }
+
+  /** The first row {@code sql} selects, mapped, if there is one. */
+  public <T> java.util.Optional<T> first(String sql, Row<T> row, Object... args) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s = prepare(c, sql, args);
+        java.sql.ResultSet rs = s.executeQuery()) {
+      return rs.next() ? java.util.Optional.of(row.map(rs)) : java.util.Optional.empty();
+    }
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE; returns the rows it changed. */
+  public int update(String sql, Object... args) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s = prepare(c, sql, args)) {
+      return s.executeUpdate();
+    }
+  }
+
+  private static java.sql.PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    java.sql.PreparedStatement s = c.prepareStatement(sql);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      return s;
+    } catch (SQLException e) {
+      s.close();
+      throw e;
+    }
+  }
+
   public static boolean isUniqueViolation(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState())) {

@@ -49,27 +49,20 @@ public final class ResidentRegistry {
   }
 
   public Optional<CardRecord> findCard(String issuerKeyId, String serial) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT c.credential_kind, c.resident_id, r.municipality_code, c.usable_from"
-                    + " FROM card c JOIN resident r ON r.id = c.resident_id"
-                    + " WHERE c.issuer_key_id = ? AND c.serial = ?")) {
-      s.setString(1, issuerKeyId);
-      s.setString(2, serial);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
+    return db.first(
+        "SELECT c.credential_kind, c.resident_id, r.municipality_code, c.usable_from"
+            + " FROM card c JOIN resident r ON r.id = c.resident_id"
+            + " WHERE c.issuer_key_id = ? AND c.serial = ?",
+        rs ->
             new CardRecord(
                 new CardRef(serial, issuerKeyId, CardRef.CredentialKind.valueOf(rs.getString(1))),
                 rs.getLong(2),
                 rs.getString(3),
-                rs.getDate(4).toLocalDate()));
-      }
-    }
+                rs.getDate(4).toLocalDate()),
+        issuerKeyId,
+        serial);
   }
+
 
   public Optional<Resident> residentByHandle(String handle) throws SQLException {
     return one("SELECT " + RESIDENT_COLUMNS + " FROM resident r WHERE r.handle = ?", handle);
@@ -81,63 +74,36 @@ public final class ResidentRegistry {
 
   /** Every person recorded in the household, removed ones included, in household order. */
   public List<Resident> householdMembers(long householdId) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT " + RESIDENT_COLUMNS + " FROM resident r WHERE r.household_id = ? ORDER BY r.household_order, r.id")) {
-      s.setLong(1, householdId);
-      try (ResultSet rs = s.executeQuery()) {
-        List<Resident> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(resident(rs));
-        }
-        return out;
-      }
-    }
+    return db.list(
+        "SELECT " + RESIDENT_COLUMNS + " FROM resident r WHERE r.household_id = ? ORDER BY r.household_order, r.id",
+        ResidentRegistry::resident,
+        householdId);
   }
 
+
   public Optional<Household> household(long id) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement("SELECT id, municipality_code, postal_code, address FROM household WHERE id = ?")) {
-      s.setLong(1, id);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Household(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-            : Optional.empty();
-      }
-    }
+    return db.first(
+        "SELECT id, municipality_code, postal_code, address FROM household WHERE id = ?",
+        rs -> new Household(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+        id);
   }
+
 
   /** The residents of a municipality that have a card, by id (the seed tool's and the demo's view). */
   public List<Long> residentsWithCards(String municipalityCode, int limit) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT DISTINCT r.id FROM resident r JOIN card c ON c.resident_id = r.id"
-                    + " WHERE r.municipality_code = ? ORDER BY r.id LIMIT ?")) {
-      s.setString(1, municipalityCode);
-      s.setInt(2, limit);
-      try (ResultSet rs = s.executeQuery()) {
-        List<Long> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(rs.getLong(1));
-        }
-        return out;
-      }
-    }
+    return db.list(
+        "SELECT DISTINCT r.id FROM resident r JOIN card c ON c.resident_id = r.id"
+            + " WHERE r.municipality_code = ? ORDER BY r.id LIMIT ?",
+        rs -> rs.getLong(1),
+        municipalityCode,
+        limit);
   }
 
+
   public long countResidents(String municipalityCode) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM resident WHERE municipality_code = ?")) {
-      s.setString(1, municipalityCode);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return db.first("SELECT COUNT(*) FROM resident WHERE municipality_code = ?", rs -> rs.getLong(1), municipalityCode).orElseThrow();
   }
+
 
   /** Writes households, residents and cards in one transaction (the seed tool's batch). */
   public void insert(Collection<Household> households, Collection<Resident> residents, Collection<CardRecord> cards)
@@ -235,45 +201,36 @@ public final class ResidentRegistry {
 
   /** Sets a resident's status (move-out, death): what the counter records, read live at issuance. */
   public void setStatus(long residentId, ResidentStatus status) throws SQLException {
-    update("UPDATE resident SET status = ? WHERE id = ?", status.name(), residentId);
+    db.update("UPDATE resident SET status = ? WHERE id = ?", status.name(), residentId);
   }
 
   // ---- seal registrations (印鑑登録)
 
   /** The resident's latest seal registration, cancelled or not, read live. */
   public Optional<SealRegistration> latestSealRegistration(long residentId) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT municipality_code, registration_number, resident_id, registered_on, cancelled_on, impression_png,"
-                    + " impression_size_mm FROM seal_registration WHERE resident_id = ?"
-                    + " ORDER BY registered_on DESC, registration_number DESC LIMIT 1")) {
-      s.setLong(1, residentId);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(
+    return db.first(
+        "SELECT municipality_code, registration_number, resident_id, registered_on, cancelled_on, impression_png,"
+            + " impression_size_mm FROM seal_registration WHERE resident_id = ?"
+            + " ORDER BY registered_on DESC, registration_number DESC LIMIT 1",
+        rs ->
             new SealRegistration(
                 rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDate(4).toLocalDate(), date(rs, 5), rs.getBytes(6),
-                rs.getBigDecimal(7).doubleValue()));
-      }
-    }
+                rs.getBigDecimal(7).doubleValue()),
+        residentId);
   }
+
 
   /** Records a 廃止 (the counter's act): from {@code on}, the registration is never certified. */
   public boolean cancelSealRegistration(String municipalityCode, String registrationNumber, LocalDate on) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE seal_registration SET cancelled_on = ? WHERE municipality_code = ? AND registration_number = ?"
-                    + " AND cancelled_on IS NULL")) {
-      s.setDate(1, Date.valueOf(on));
-      s.setString(2, municipalityCode);
-      s.setString(3, registrationNumber);
-      return s.executeUpdate() == 1;
-    }
+    return db.update(
+            "UPDATE seal_registration SET cancelled_on = ? WHERE municipality_code = ? AND registration_number = ?"
+                + " AND cancelled_on IS NULL",
+            Date.valueOf(on),
+            municipalityCode,
+            registrationNumber)
+        == 1;
   }
+
 
   // ---- family registers (戸籍) and their annexes (附票)
 
@@ -295,35 +252,21 @@ public final class ResidentRegistry {
   }
 
   public Optional<FamilyRegister> familyRegister(long id) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, municipality_code, domicile, family_name, head_name, notice_pending FROM family_register WHERE id = ?")) {
-      s.setLong(1, id);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new FamilyRegister(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6)))
-            : Optional.empty();
-      }
-    }
+    return db.first(
+        "SELECT id, municipality_code, domicile, family_name, head_name, notice_pending FROM family_register WHERE id = ?",
+        rs -> new FamilyRegister(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6)),
+        id);
   }
+
 
   /** Every person of the register, removed ones included, in register order. */
   public List<FamilyRegisterMember> familyRegisterMembers(long registerId) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT " + MEMBER_COLUMNS + " FROM family_register_member m WHERE m.register_id = ? ORDER BY m.member_order, m.id")) {
-      s.setLong(1, registerId);
-      try (ResultSet rs = s.executeQuery()) {
-        List<FamilyRegisterMember> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(member(rs));
-        }
-        return out;
-      }
-    }
+    return db.list(
+        "SELECT " + MEMBER_COLUMNS + " FROM family_register_member m WHERE m.register_id = ? ORDER BY m.member_order, m.id",
+        ResidentRegistry::member,
+        registerId);
   }
+
 
   /** The register's 戸籍事項 and every member's 身分事項, in recorded order, with their items. */
   public List<FamilyRegisterEvent> familyRegisterEvents(long registerId) throws SQLException {
@@ -370,26 +313,18 @@ public final class ResidentRegistry {
 
   /** The 附票 lines of the register's members, by member, oldest first. */
   public List<AnnexEntry> annexEntries(long registerId) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT a.member_id, a.seq, a.address, a.since FROM family_register_annex a"
-                    + " JOIN family_register_member m ON m.id = a.member_id WHERE m.register_id = ?"
-                    + " ORDER BY m.member_order, a.member_id, a.seq")) {
-      s.setLong(1, registerId);
-      try (ResultSet rs = s.executeQuery()) {
-        List<AnnexEntry> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(new AnnexEntry(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getDate(4).toLocalDate()));
-        }
-        return out;
-      }
-    }
+    return db.list(
+        "SELECT a.member_id, a.seq, a.address, a.since FROM family_register_annex a"
+            + " JOIN family_register_member m ON m.id = a.member_id WHERE m.register_id = ?"
+            + " ORDER BY m.member_order, a.member_id, a.seq",
+        rs -> new AnnexEntry(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getDate(4).toLocalDate()),
+        registerId);
   }
+
 
   /** Records whether a filed notice awaits recording in the register (the counter's act). */
   public void setNoticePending(long registerId, boolean pending) throws SQLException {
-    update("UPDATE family_register SET notice_pending = ? WHERE id = ?", pending, registerId);
+    db.update("UPDATE family_register SET notice_pending = ? WHERE id = ?", pending, registerId);
   }
 
   // ---- tax records
@@ -436,21 +371,15 @@ public final class ResidentRegistry {
 
   /** The card's use registration at the 本籍地 {@code municipalityCode}, cancelled or not. */
   public Optional<UseRegistration> useRegistration(String municipalityCode, CardRef card) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT member_id, filed_on, cancelled_on FROM use_registration"
-                    + " WHERE municipality_code = ? AND issuer_key_id = ? AND serial = ?")) {
-      s.setString(1, municipalityCode);
-      s.setString(2, card.issuerKeyId());
-      s.setString(3, card.serial());
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new UseRegistration(municipalityCode, card, rs.getLong(1), rs.getDate(2).toLocalDate(), date(rs, 3)))
-            : Optional.empty();
-      }
-    }
+    return db.first(
+        "SELECT member_id, filed_on, cancelled_on FROM use_registration"
+            + " WHERE municipality_code = ? AND issuer_key_id = ? AND serial = ?",
+        rs -> new UseRegistration(municipalityCode, card, rs.getLong(1), rs.getDate(2).toLocalDate(), date(rs, 3)),
+        municipalityCode,
+        card.issuerKeyId(),
+        card.serial());
   }
+
 
   /** Files a 利用登録 (the 本籍地 counter's act); it takes effect 5 business days later. */
   public void fileUseRegistration(UseRegistration registration) throws SQLException {
@@ -460,7 +389,7 @@ public final class ResidentRegistry {
 
   /** Sets or lifts a support measure (支援措置) on a resident: read live at every issuance. */
   public void setSupportMeasure(long residentId, boolean measure) throws SQLException {
-    update("UPDATE resident SET support_measure = ? WHERE id = ?", measure, residentId);
+    db.update("UPDATE resident SET support_measure = ? WHERE id = ?", measure, residentId);
   }
 
   /** Writes seal registrations, family registers, tax records and use registrations in one transaction. */
@@ -651,16 +580,9 @@ public final class ResidentRegistry {
           + " m.father, m.mother, m.relationship, m.removed, m.support_measure";
 
   private Optional<FamilyRegisterMember> oneMember(String sql, Object... keys) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < keys.length; i++) {
-        s.setObject(i + 1, keys[i]);
-      }
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(member(rs)) : Optional.empty();
-      }
-    }
+    return db.first(sql, ResidentRegistry::member, keys);
   }
+
 
   private static FamilyRegisterMember member(ResultSet rs) throws SQLException {
     long residentId = rs.getLong(5);
@@ -671,25 +593,11 @@ public final class ResidentRegistry {
         rs.getString(12), rs.getBoolean(13), rs.getBoolean(14));
   }
 
-  private void update(String sql, Object... args) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      s.executeUpdate();
-    }
-  }
 
   private Optional<Resident> one(String sql, Object key) throws SQLException {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setObject(1, key);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(resident(rs)) : Optional.empty();
-      }
-    }
+    return db.first(sql, ResidentRegistry::resident, key);
   }
+
 
   private static Resident resident(ResultSet rs) throws SQLException {
     return new Resident(
