@@ -111,29 +111,18 @@ public final class IssuanceJournal {
   }
 
   public boolean isSessionClosed(String sessionId) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("SELECT 1 FROM session_closed WHERE session_id = ?")) {
-      s.setString(1, sessionId);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
-      }
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(() -> db.first("SELECT 1 FROM session_closed WHERE session_id = ?", rs -> true, sessionId).isPresent());
   }
+
 
   /** Forgets challenges and closed sessions past their expiry: they can no longer be presented. */
   public int purgeExpired(Instant now) {
-    try (Connection c = db.connection();
-        PreparedStatement a = c.prepareStatement("DELETE FROM challenge_use WHERE expires_at < ?");
-        PreparedStatement b = c.prepareStatement("DELETE FROM session_closed WHERE expires_at < ?")) {
-      a.setObject(1, ts(now));
-      b.setObject(1, ts(now));
-      return a.executeUpdate() + b.executeUpdate();
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(
+        () ->
+            db.update("DELETE FROM challenge_use WHERE expires_at < ?", ts(now))
+                + db.update("DELETE FROM session_closed WHERE expires_at < ?", ts(now)));
   }
+
 
   /** The outcome of {@link #begin}: a new order this attempt owns, or the order as it already was. */
   public record Begin(Issuance issuance, boolean created) {}
@@ -372,34 +361,16 @@ public final class IssuanceJournal {
 
   /** The held PDF of an ISSUED issuance. */
   public Optional<byte[]> document(String issuanceId) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("SELECT pdf FROM issuance_document WHERE issuance_id = ?")) {
-      s.setString(1, issuanceId);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(() -> db.first("SELECT pdf FROM issuance_document WHERE issuance_id = ?", rs -> rs.getBytes(1), issuanceId));
   }
+
 
   /** An issuance's events, oldest first. */
   public List<JournalEvent> events(String issuanceId) {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement("SELECT " + JournalEvent.COLUMNS + " FROM journal_event WHERE issuance_id = ? ORDER BY seq")) {
-      s.setString(1, issuanceId);
-      List<JournalEvent> out = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(JournalEvent.read(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(
+        () -> db.list("SELECT " + JournalEvent.COLUMNS + " FROM journal_event WHERE issuance_id = ? ORDER BY seq", JournalEvent::read, issuanceId));
   }
+
 
   /** The chain's last event: record it elsewhere to prove later that nothing before it changed. */
   public record Head(long seq, String hash) {
@@ -410,15 +381,9 @@ public final class IssuanceJournal {
   }
 
   public Head head() {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM journal_head WHERE id = 1");
-        ResultSet rs = s.executeQuery()) {
-      rs.next();
-      return new Head(rs.getLong(1), rs.getString(2));
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(() -> db.first("SELECT seq, hash FROM journal_head WHERE id = 1", rs -> new Head(rs.getLong(1), rs.getString(2))).orElseThrow());
   }
+
 
   /** What a delivery confirmation settled. */
   public record Settlement(IssuanceState state, int refundedYen) {}
@@ -559,21 +524,9 @@ public final class IssuanceJournal {
   }
 
   private List<String> ids(String sql, Instant cutoff, int limit) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setObject(1, ts(cutoff));
-      s.setInt(2, limit);
-      List<String> out = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+    return reading(() -> db.list(sql, rs -> rs.getString(1), ts(cutoff), limit));
   }
+
 
   /** A transaction that writes; JOURNAL_UNAVAILABLE when it cannot be done. */
   private <T> T transact(Database.Work<T> work) {
@@ -609,16 +562,23 @@ public final class IssuanceJournal {
   }
 
   private Optional<Issuance> one(String sql, String key) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, key);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-      }
+    return reading(() -> db.first(sql, IssuanceJournal::read, key));
+  }
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /** A read (or a write outside the chain): the journal failing means nothing may be decided on it. */
+  private static <T> T reading(Read<T> work) {
+    try {
+      return work.run();
     } catch (SQLException e) {
       throw JournalUnavailableException.of(e);
     }
   }
+
 
   static Issuance read(ResultSet rs) throws SQLException {
     String voidReason = rs.getString("void_reason");
