@@ -282,18 +282,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("calls still running after {} ms: cancelling them", shutdownGrace.toMillis());
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    jp.kofu.grpc.GracefulStop.stop(server, health, shutdownGrace, log);
     if (verificationPage != null) {
       verificationPage.close();
     }

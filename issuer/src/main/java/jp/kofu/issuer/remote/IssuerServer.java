@@ -111,17 +111,7 @@ public final class IssuerServer implements AutoCloseable {
 
   @Override
   public void close() {
-    health.enterTerminalState();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    jp.kofu.grpc.GracefulStop.stop(server, health, shutdownGrace, log);
     executor.shutdownNow();
     for (IssuerAdapter a : adapters) {
       try {

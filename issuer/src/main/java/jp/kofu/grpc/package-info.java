@@ -1,0 +1,2 @@
+/** What kofu's gRPC servers (the gateway, municipalities' issuer servers) share. */
+package jp.kofu.grpc;
