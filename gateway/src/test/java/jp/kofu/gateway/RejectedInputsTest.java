@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import jp.kofu.gateway.auth.CardLockout;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.revocation.RevocationSettings;
 import jp.kofu.pki.CertificateAuthority;
@@ -75,7 +76,8 @@ class RejectedInputsTest {
 
   @BeforeAll
   static void start() {
-    gateway = bench.start(b -> b.cardLockout(3, Duration.ofMinutes(10), Duration.ofMinutes(15)));
+    // The default lockout (limits.lockout-failures), so the table states what a gateway does.
+    gateway = bench.start(b -> b.cardLockout(CardLockout.DEFAULT_LIMIT, Duration.ofMinutes(10), Duration.ofMinutes(15)));
     copier = bench.copier(gateway, "hostile");
     card = bench.card();
   }
@@ -215,12 +217,12 @@ class RejectedInputsTest {
     bench.pki.revoke(moved.certificate(), CRLReason.affiliationChanged);
     expect(rpc, "a revoked card (after a move)", Status.Code.PERMISSION_DENIED, Reason.CARD_REVOKED, () -> authCard(moved));
     SimulatedCard stolen = bench.card();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CardLockout.DEFAULT_LIMIT; i++) {
       OpenSessionResponse s = copier.openSession();
       byte[] sig = flip(stolen.sign("1234", s.getChallenge().toByteArray()));
       refusal(() -> auth(s.getChallenge().toByteArray(), stolen.certificateDer(), sig, CredentialKind.CARD));
     }
-    expect(rpc, "a card after 3 failed authentications (lockout)", Status.Code.PERMISSION_DENIED, Reason.CARD_LOCKED_OUT,
+    expect(rpc, "a card after " + CardLockout.DEFAULT_LIMIT + " failed authentications (lockout, the default `limits.lockout-failures`)", Status.Code.PERMISSION_DENIED, Reason.CARD_LOCKED_OUT,
         () -> authCard(stolen));
   }
 

@@ -465,8 +465,9 @@ public final class TrustWorld {
         kofu development trust world. DEVELOPMENT ONLY: CA keys lie here unencrypted.
         The full description is docs/PKI.md in the kofu sources.
 
-        Each directory holds cert.pem (the certificate, then its chain without the root) and
-        key.pem (PKCS#8, mode 0600). A CA directory also holds revoked.txt (one line per revoked
+        Each directory holds cert.pem (the certificate, then the ones above it: without the root
+        for an end entity, up to and including the root for a CA) and key.pem (PKCS#8, mode
+        0600). A CA directory also holds revoked.txt (one line per revoked
         serial: SERIAL-HEX REVOKED-AT RFC-5280-REASON-CODE) and crl.pem (its CRL, re-signed
         whenever something is revoked, and by ./kofu pki crl).
 
