@@ -54,6 +54,7 @@ public final class IssuanceService {
   private final Hmac cardKeys;
   private final DocumentCheck documentCheck;
   private final Duration attemptTimeout;
+  private final MemberHandles memberHandles;
 
   /**
    * @param cardKeys keys the card in the journal (a keyed hash, not the serial itself)
@@ -73,6 +74,9 @@ public final class IssuanceService {
     this.cardKeys = cardKeys;
     this.documentCheck = documentCheck;
     this.attemptTimeout = attemptTimeout;
+    // A key of its own, derived from the card key's secret: a member handle never passes for a
+    // journal card key, nor the reverse.
+    this.memberHandles = new MemberHandles(new Hmac(cardKeys.mac("kofu/member-handles".getBytes(StandardCharsets.US_ASCII)), "member-handle"));
   }
 
   public IssuanceJournal journal() {
@@ -89,14 +93,15 @@ public final class IssuanceService {
     Instant now = clock.instant();
     List<OfferedMunicipality> out = new ArrayList<>();
     String address = session.addressMunicipality();
-    Optional<String> domicile = offeringsOf(address, Relation.ADDRESS, session.card(), now, out);
+    Optional<String> domicile = offeringsOf(address, Relation.ADDRESS, session, now, out);
     if (domicile.isPresent() && !domicile.get().equals(address)) {
-      offeringsOf(domicile.get(), Relation.FAMILY_REGISTER, session.card(), now, out);
+      offeringsOf(domicile.get(), Relation.FAMILY_REGISTER, session, now, out);
     }
     return out;
   }
 
-  private Optional<String> offeringsOf(String code, Relation relation, CardRef card, Instant now, List<OfferedMunicipality> out) {
+  private Optional<String> offeringsOf(String code, Relation relation, SessionClaims session, Instant now, List<OfferedMunicipality> out) {
+    CardRef card = session.card();
     String name = router.displayName(code);
     Optional<Municipality> municipality = router.find(code);
     if (municipality.isEmpty()) {
@@ -108,7 +113,9 @@ public final class IssuanceService {
       ResidentRef resident = m.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
       MunicipalityOfferings offerings =
           m.call("offerings", a -> a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
-      out.add(new OfferedMunicipality(code, offerings.municipalityName(), relation, offerings.offerings(), null));
+      out.add(
+          new OfferedMunicipality(
+              code, offerings.municipalityName(), relation, memberHandles.forSession(session.sessionId(), code, offerings.offerings()), null));
       return Optional.ofNullable(resident.familyRegisterMunicipalityCode());
     } catch (IssuanceRefusedException e) {
       out.add(new OfferedMunicipality(code, name, relation, List.of(), Reasons.forCopier(e.reason())));
@@ -122,11 +129,12 @@ public final class IssuanceService {
    * Issues (or replays) one order: journaled first, then produced by the municipality, verified,
    * journaled as issued, and only then handed back for streaming.
    */
-  public Delivery issue(SessionClaims session, Order order) {
-    Municipality municipality = router.route(order.municipalityCode());
+  public Delivery issue(SessionClaims session, Order asked) {
+    Municipality municipality = router.route(asked.municipalityCode());
     Instant now = clock.instant();
     CardRef card = session.card();
-    Relation relation = order.municipalityCode().equals(session.addressMunicipality()) ? Relation.ADDRESS : Relation.FAMILY_REGISTER;
+    Relation relation = asked.municipalityCode().equals(session.addressMunicipality()) ? Relation.ADDRESS : Relation.FAMILY_REGISTER;
+    Order order = withMunicipalHandles(session, asked, municipality, relation, now);
     String cardKey = cardKey(card);
     String digest = orderDigest(cardKey, order, relation);
     String issuanceId = Ulid.next(now);
@@ -152,6 +160,47 @@ public final class IssuanceService {
       binding = HexFormat.of().parseHex(row.binding());
     }
     return produce(row, session.sessionId(), municipality, card, relation, order, binding, attempt);
+  }
+
+  /**
+   * The order with its session member handles replaced by the municipality's own handles, listed
+   * again now: a handle this session was not shown (one from an earlier session of the same card
+   * included) is FIELD_INVALID. The order digest is then over the municipality's handles, so the
+   * same order retried in the same session is the same order.
+   */
+  private Order withMunicipalHandles(SessionClaims session, Order order, Municipality m, Relation relation, Instant now) {
+    CertificateRequest r = order.request();
+    if (r.memberHandles().isEmpty()) {
+      return order;
+    }
+    String code = order.municipalityCode();
+    Map<String, String> municipal = new java.util.HashMap<>();
+    try {
+      ResidentRef resident = m.call("resolve", a -> a.resolveCard(new CardQuery(code, session.card(), relation, now)));
+      MunicipalityOfferings offerings = m.call("offerings", a -> a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
+      for (jp.kofu.issuer.spi.Offering o : offerings.offerings()) {
+        if (o.type() == r.type()) {
+          for (jp.kofu.issuer.spi.Offering.HouseholdMember member : o.householdMembers()) {
+            municipal.put(memberHandles.forSession(session.sessionId(), code, member.memberHandle()), member.memberHandle());
+          }
+        }
+      }
+    } catch (IssuanceRefusedException e) {
+      Map<String, String> metadata = new java.util.LinkedHashMap<>(e.details());
+      metadata.put("municipality_code", code);
+      throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", metadata);
+    }
+    List<String> handles = new ArrayList<>(r.memberHandles().size());
+    for (String h : r.memberHandles()) {
+      String own = municipal.get(h);
+      if (own == null) {
+        throw KofuException.invalidField(
+            "certificate.member_handles", "handles from Offering.household_members listed in this session");
+      }
+      handles.add(own);
+    }
+    return new Order(
+        order.orderId(), code, new CertificateRequest(r.type(), r.options(), r.scope(), handles, r.copies(), r.fiscalYear()));
   }
 
   /** For an order seen before: its document again, or this attempt takes the order over. */
