@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
     name = "pki",
     mixinStandardHelpOptions = true,
     description = "The development trust world.",
-    subcommands = {PkiCommand.Init.class, PkiCommand.Ocsp.class, PkiCommand.Revoke.class, PkiCommand.Crl.class})
+    subcommands = {PkiCommand.Init.class, PkiCommand.Ocsp.class, PkiCommand.Revoke.class, PkiCommand.Crl.class, PkiCommand.Enroll.class})
 final class PkiCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -183,6 +183,60 @@ final class PkiCommand implements Runnable {
       TrustWorld world = TrustWorld.openOrCreate(dir);
       world.publishCrls();
       System.out.println("CRLs re-signed in " + world.directory());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "enroll",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Issues a copier's client certificate for a vendor's own key, from its CSR.",
+        "",
+        "Reads a PKCS#10 request (PEM or DER), checks that it is signed by the key it names (RSA",
+        "2048+ or EC P-256/P-384, SHA-256 or stronger) and that its subject names the copier as",
+        "the gateway reads it: O=store chain, OU=store, CN=terminal (C=JP allowed), each 1..64 of",
+        "A-Z a-z 0-9 . _ -. Writes the certificate, signed by the development store-terminal CA,",
+        "to DIR/terminal/copiers/O/OU/CN/cert.pem (and to --out). The key never leaves the vendor.",
+        "Development trust world only (docs/PKI.md, 'Enrol your own copier')."
+      })
+  static final class Enroll implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--dir", defaultValue = "var/pki", paramLabel = "DIR", description = "The trust world. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @picocli.CommandLine.Option(names = "--csr", required = true, paramLabel = "FILE", description = "The certificate request, PEM or DER.")
+    Path csr;
+
+    @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE", description = "Also write the certificate (PEM) here.")
+    Path out;
+
+    @picocli.CommandLine.Option(names = "--replace", description = "Replace a copier of the same name, revoking its certificate (superseded).")
+    boolean replace;
+
+    @Override
+    public Integer call() {
+      byte[] request;
+      try {
+        request = java.nio.file.Files.readAllBytes(csr);
+      } catch (java.io.IOException e) {
+        System.err.println("--csr: cannot read " + csr + " (" + e.getClass().getSimpleName() + ")");
+        return 2;
+      }
+      TrustWorld world = TrustWorld.openOrCreate(dir);
+      jp.kofu.pki.TerminalEnrollment.Enrolled e;
+      try {
+        e = jp.kofu.pki.TerminalEnrollment.enroll(world, request, replace);
+      } catch (jp.kofu.pki.TerminalEnrollment.RefusedException refused) {
+        System.err.println("refused: " + refused.getMessage());
+        return 1;
+      }
+      if (out != null) {
+        jp.kofu.pki.Pem.write(out, e.certificate());
+      }
+      System.out.println(
+          "enrolled copier " + e.storeChain() + "/" + e.store() + "/" + e.terminal() + ": certificate "
+              + jp.kofu.pki.X509.serialHex(e.certificate()) + " in " + e.certificateFile() + (out == null ? "" : " and " + out)
+              + "; it is trusted by gateways that trust " + world.directory().resolve("terminal/ca/cert.pem"));
       return 0;
     }
   }

@@ -369,13 +369,15 @@ public final class TrustWorld {
   public void revokeTerminal(String storeChain, String store, String terminal, int reason) {
     String path = "terminal/copiers/" + storeChain + "/" + store + "/" + terminal;
     HeldCertificate h = held.get(path);
-    if (h == null && dir != null && Files.exists(dir.resolve(path).resolve("cert.pem"))) {
-      h = HeldCertificate.readFrom(dir.resolve(path));
+    X509Certificate cert = h == null ? null : h.certificate();
+    if (cert == null && dir != null && Files.exists(dir.resolve(path).resolve("cert.pem"))) {
+      // Only cert.pem for a copier enrolled from its vendor's CSR: the key stays with the vendor.
+      cert = Pem.certificate(dir.resolve(path).resolve("cert.pem"));
     }
-    if (h == null) {
+    if (cert == null) {
       throw new IllegalArgumentException("no terminal certificate " + storeChain + "/" + store + "/" + terminal + " in this trust world");
     }
-    revoke(terminalCa, h.certificate().getSerialNumber(), reason);
+    revoke(terminalCa, cert.getSerialNumber(), reason);
   }
 
   /**
