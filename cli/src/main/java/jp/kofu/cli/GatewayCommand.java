@@ -28,13 +28,27 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--verify-port", defaultValue = "8480", description = "TCP port on 127.0.0.1 of the verification page (without --config). Default: ${DEFAULT-VALUE}.")
   int verifyPort;
 
+  @Mixin AsOfOption asOf;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml (see docs/CONFIGURATION.md); its data directory replaces --data.")
   Path config;
 
   @Override
   public Integer call() throws Exception {
+    if (config != null && asOf.set()) {
+      System.err.println("kofu gateway: --as-of: only for the development world (without --config); a production gateway runs on the system clock");
+      return 2;
+    }
     EmbeddedWorld.Options options =
         config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port).verificationPort(verifyPort);
+    if (asOf.set()) {
+      try {
+        options.clock(asOf.clock(data.dir, java.time.Clock.systemUTC(), c -> EmbeddedWorld.options().clock(c)));
+      } catch (IllegalArgumentException e) {
+        System.err.println("kofu gateway: " + e.getMessage());
+        return 2;
+      }
+    }
     EmbeddedWorld world = EmbeddedWorld.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
     System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
