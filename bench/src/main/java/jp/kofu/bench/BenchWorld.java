@@ -14,7 +14,7 @@ import jp.kofu.sim.copier.Copier;
 
 /** A whole world in this JVM for benchmarks, and the cards in it that may be issued for. */
 final class BenchWorld implements AutoCloseable {
-  static final CertificateRequest RESIDENCE = CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+  static final CertificateRequest RESIDENCE = CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
 
   /** A card whose holder may get a certificate of residence. */
   record Holder(CardWallet.Entry entry, SimulatedCard card) {}
@@ -46,7 +46,7 @@ final class BenchWorld implements AutoCloseable {
       }
       for (MunicipalityOfferings m : probe.offerings(token).getMunicipalitiesList()) {
         for (Offering o : m.getOfferingsList()) {
-          if (o.getType() == CertificateType.RESIDENCE && o.getAvailable()) {
+          if (o.getType() == CertificateType.CERTIFICATE_TYPE_RESIDENCE && o.getAvailable()) {
             holders.add(new Holder(e, card));
           }
         }

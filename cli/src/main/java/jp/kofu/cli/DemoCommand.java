@@ -24,10 +24,11 @@ import jp.kofu.issuer.catalog.CatalogException;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.seed.Specimen;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
-import jp.kofu.proto.type.v1.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -59,16 +60,16 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final List<Plan> PLANS =
       List.of(
-          new Plan("juminhyo", CertificateType.RESIDENCE, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("juminhyo-household", CertificateType.RESIDENCE, HouseholdScope.WHOLE_HOUSEHOLD,
-              List.of(CertificateOption.HEAD_OF_HOUSEHOLD, CertificateOption.DOMICILE), Seeder.DEMO_MUNICIPALITY),
-          new Plan("juminhyo-kisai", CertificateType.RESIDENCE_ITEMS, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("inkan", CertificateType.SEAL_REGISTRATION, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("koseki-zenbu", CertificateType.FAMILY_REGISTER_FULL, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("koseki-kojin", CertificateType.FAMILY_REGISTER_INDIVIDUAL, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("fuhyo", CertificateType.FAMILY_REGISTER_ANNEX, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("shotoku", CertificateType.INCOME_TAX, HouseholdScope.SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
-          new Plan("koseki-zenbu-honsekichi", CertificateType.FAMILY_REGISTER_FULL, HouseholdScope.SELF, List.of(), Seeder.DEMO_DOMICILE_MUNICIPALITY));
+          new Plan("juminhyo", CertificateType.CERTIFICATE_TYPE_RESIDENCE, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("juminhyo-household", CertificateType.CERTIFICATE_TYPE_RESIDENCE, HouseholdScope.HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD,
+              List.of(CertificateOption.CERTIFICATE_OPTION_HEAD_OF_HOUSEHOLD, CertificateOption.CERTIFICATE_OPTION_DOMICILE), Seeder.DEMO_MUNICIPALITY),
+          new Plan("juminhyo-kisai", CertificateType.CERTIFICATE_TYPE_RESIDENCE_ITEMS, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("inkan", CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("koseki-zenbu", CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("koseki-kojin", CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_INDIVIDUAL, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("fuhyo", CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_ANNEX, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("shotoku", CertificateType.CERTIFICATE_TYPE_INCOME_TAX, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_MUNICIPALITY),
+          new Plan("koseki-zenbu-honsekichi", CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL, HouseholdScope.HOUSEHOLD_SCOPE_SELF, List.of(), Seeder.DEMO_DOMICILE_MUNICIPALITY));
 
   @Override
   public Integer call() throws Exception {
@@ -120,14 +121,14 @@ final class DemoCommand implements Callable<Integer> {
         if (s.reason().equals(Specimen.ISSUABLE)) {
           continue;
         }
-        CertificateRequest.Builder request = CertificateRequest.newBuilder().setType(CertificateType.valueOf(s.type().name())).setCopies(1);
+        CertificateRequest.Builder request = CertificateRequest.newBuilder().setType(ProtoEnums.toProto(CertificateType.class, s.type())).setCopies(1);
         String reason;
         switch (s.reason()) {
           case "OUT_OF_SERVICE_HOURS" -> {
             Instant lateEvening = day.atTime(23, 30).atZone(JapanTime.ZONE).toInstant();
             reason = clock.at(lateEvening, () -> demo.refuse(s, request.build()));
           }
-          case "OPTION_NOT_OFFERED" -> reason = demo.refuse(s, request.addOptions(CertificateOption.MY_NUMBER).build());
+          case "OPTION_NOT_OFFERED" -> reason = demo.refuse(s, request.addOptions(CertificateOption.CERTIFICATE_OPTION_MY_NUMBER).build());
           case "FISCAL_YEAR_NOT_OFFERED" -> {
             int current = day.getMonthValue() >= 6 ? day.getYear() : day.getYear() - 1;
             reason = demo.refuse(s, request.setFiscalYear(current - 1).build());
@@ -226,7 +227,7 @@ final class DemoCommand implements Callable<Integer> {
         copier.confirm(token, doc.header().getIssuanceId(), true);
         String file = label + "-" + doc.header().getIssuanceId() + ".pdf";
         Path written =
-            output.document(file, doc.pdf(), municipality, request.getType().name(), entry.serial(), who.residentId(),
+            output.document(file, doc.pdf(), municipality, ProtoEnums.unprefixed(request.getType()), entry.serial(), who.residentId(),
                 doc.header().getIssuanceId(), doc.header().getVerificationCode());
         System.out.printf("  issued %-26s %d page(s), %,7d bytes, %3d yen, code %s -> %s%n", label, doc.header().getPageCount(),
             doc.pdf().length, doc.header().getFeeYen(), doc.header().getVerificationCode(), written);
@@ -256,9 +257,9 @@ final class DemoCommand implements Callable<Integer> {
         reason = e.getClass().getSimpleName();
       }
       String journaled = world.gateway().journal().findByOrder(orderId).map(i -> i.refusalReason()).orElse(null);
-      output.refusal(s.municipalityCode(), request.getType().name(), entry.serial(), s.residentId(), reason, journaled, s.note(), metadata);
+      output.refusal(s.municipalityCode(), ProtoEnums.unprefixed(request.getType()), entry.serial(), s.residentId(), reason, journaled, s.note(), metadata);
       System.out.printf("  refused %-30s %-22s %s%n", reason + (journaled != null && !journaled.equals(reason) ? " (journal: " + journaled + ")" : ""),
-          request.getType().name(), s.note());
+          ProtoEnums.unprefixed(request.getType()), s.note());
       return journaled != null && reason.equals("NOT_ISSUABLE") ? journaled : reason;
     }
   }

@@ -12,9 +12,10 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.pki.TrustWorld;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
-import jp.kofu.proto.type.v1.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -114,8 +115,8 @@ final class SimCommand implements Runnable {
         try {
           CertificateRequest request =
               CertificateRequest.newBuilder()
-                  .setType(jp.kofu.proto.type.v1.CertificateType.valueOf(certificateType.name()))
-                  .setScope(scope == Scope.household ? HouseholdScope.WHOLE_HOUSEHOLD : HouseholdScope.SELF)
+                  .setType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, certificateType))
+                  .setScope(scope == Scope.household ? HouseholdScope.HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD : HouseholdScope.HOUSEHOLD_SCOPE_SELF)
                   .addAllOptions(options)
                   .setCopies(copies)
                   .build();

@@ -19,6 +19,7 @@ import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.seed.Specimen;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.kiosk.v1.MunicipalityOfferings;
 import jp.kofu.proto.type.v1.CertificateOption;
@@ -88,7 +89,7 @@ class CertificateRulesOverTlsTest {
   }
 
   static CertificateType type(Specimen s) {
-    return CertificateType.valueOf(s.type().name());
+    return ProtoEnums.toProto(CertificateType.class, s.type());
   }
 
   @Test
@@ -113,10 +114,10 @@ class CertificateRulesOverTlsTest {
   @Test
   void optionsAndYearsNotOfferedAreRefused() throws Exception {
     Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
-    Refusal option = ask(all, request(CertificateType.RESIDENCE).toBuilder().addOptions(CertificateOption.MY_NUMBER).build());
+    Refusal option = ask(all, request(CertificateType.CERTIFICATE_TYPE_RESIDENCE).toBuilder().addOptions(CertificateOption.CERTIFICATE_OPTION_MY_NUMBER).build());
     assertThat(option.reason()).isEqualTo(Reason.OPTION_NOT_OFFERED);
     int lastYear = JapanTime.date(clock.instant()).getYear() - (JapanTime.date(clock.instant()).getMonthValue() >= 6 ? 1 : 2);
-    Refusal year = ask(all, request(CertificateType.INCOME_TAX).toBuilder().setFiscalYear(lastYear).build());
+    Refusal year = ask(all, request(CertificateType.CERTIFICATE_TYPE_INCOME_TAX).toBuilder().setFiscalYear(lastYear).build());
     assertThat(year.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(year.reason()).isEqualTo(Reason.FISCAL_YEAR_NOT_OFFERED);
     assertThat(year.metadata()).containsEntry("field", "fiscal_year");
@@ -125,7 +126,7 @@ class CertificateRulesOverTlsTest {
   @Test
   void aCardNotYetUsableIsRefusedAtAuthentication() throws Exception {
     Specimen s = world.specimen("CARD_NOT_REGISTERED", null);
-    Refusal r = ask(s, request(CertificateType.RESIDENCE));
+    Refusal r = ask(s, request(CertificateType.CERTIFICATE_TYPE_RESIDENCE));
     assertThat(r.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(r.reason()).isEqualTo(Reason.CARD_NOT_REGISTERED);
   }
@@ -133,7 +134,7 @@ class CertificateRulesOverTlsTest {
   @Test
   void aSupportMeasureIsHiddenFromTheCopierAndKeptInTheJournal() throws Exception {
     Specimen s = world.specimen("SUPPORT_MEASURE", null);
-    Refusal r = ask(s, request(CertificateType.RESIDENCE));
+    Refusal r = ask(s, request(CertificateType.CERTIFICATE_TYPE_RESIDENCE));
     assertThat(r.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(r.reason()).isEqualTo(Reason.NOT_ISSUABLE);
     assertThat(r.metadata()).doesNotContainValue("SUPPORT_MEASURE").containsOnlyKeys("municipality_code");
@@ -147,7 +148,7 @@ class CertificateRulesOverTlsTest {
     assertThat(offerings.toString()).doesNotContain("SUPPORT_MEASURE");
     assertThat(offerings.getMunicipalities(0).getOfferingsList())
         .isNotEmpty()
-        .allSatisfy(o -> assertThat(o.getUnavailableReason()).isEqualTo("NOT_ISSUABLE"));
+        .allSatisfy(o -> assertThat(o.getUnavailableReason()).isEqualTo(Reason.NOT_ISSUABLE));
   }
 
   @Test
@@ -162,7 +163,7 @@ class CertificateRulesOverTlsTest {
             .filter(m -> m.getMunicipalityCode().equals(Seeder.DEMO_DOMICILE_MUNICIPALITY))
             .findFirst()
             .orElseThrow();
-    assertThat(domicile.getUnavailableReason()).isEqualTo("DOMICILE_NOT_REGISTERED");
+    assertThat(domicile.getUnavailableReason()).isEqualTo(Reason.DOMICILE_NOT_REGISTERED);
   }
 
   @Test
@@ -172,7 +173,7 @@ class CertificateRulesOverTlsTest {
     clock.set(day.atTime(23, 30).atZone(JapanTime.ZONE).toInstant());
     try {
       Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
-      Refusal r = ask(all, request(CertificateType.RESIDENCE));
+      Refusal r = ask(all, request(CertificateType.CERTIFICATE_TYPE_RESIDENCE));
       assertThat(r.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
       assertThat(r.reason()).isEqualTo(Reason.OUT_OF_SERVICE_HOURS);
       String expected = day.plusDays(1).atTime(6, 30).atZone(JapanTime.ZONE).toOffsetDateTime().toString();
@@ -190,9 +191,9 @@ class CertificateRulesOverTlsTest {
     Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
     CardWallet.Entry entry = world.wallet.entry(all.residentId()).orElseThrow();
     for (CertificateType type : new CertificateType[] {
-        CertificateType.RESIDENCE, CertificateType.RESIDENCE_ITEMS, CertificateType.SEAL_REGISTRATION,
-        CertificateType.FAMILY_REGISTER_FULL, CertificateType.FAMILY_REGISTER_INDIVIDUAL, CertificateType.FAMILY_REGISTER_ANNEX,
-        CertificateType.INCOME_TAX}) {
+        CertificateType.CERTIFICATE_TYPE_RESIDENCE, CertificateType.CERTIFICATE_TYPE_RESIDENCE_ITEMS, CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION,
+        CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL, CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_INDIVIDUAL, CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_ANNEX,
+        CertificateType.CERTIFICATE_TYPE_INCOME_TAX}) {
       Copier.Outcome outcome = copier.issueOnce(world.wallet.card(all.residentId()), entry.pin(), Seeder.DEMO_MUNICIPALITY, request(type));
       ReceivedDocument doc = outcome.document();
       assertThat(doc.header().getCertificateType()).isEqualTo(type);
@@ -204,7 +205,7 @@ class CertificateRulesOverTlsTest {
     Specimen viaUse = world.specimen(Specimen.ISSUABLE, "利用登録");
     CardWallet.Entry e2 = world.wallet.entry(viaUse.residentId()).orElseThrow();
     Copier.Outcome koseki =
-        copier.issueOnce(world.wallet.card(viaUse.residentId()), e2.pin(), Seeder.DEMO_DOMICILE_MUNICIPALITY, request(CertificateType.FAMILY_REGISTER_FULL));
+        copier.issueOnce(world.wallet.card(viaUse.residentId()), e2.pin(), Seeder.DEMO_DOMICILE_MUNICIPALITY, request(CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL));
     assertThat(koseki.verified().municipalityCode()).isEqualTo(Seeder.DEMO_DOMICILE_MUNICIPALITY);
     assertThat(clock.instant()).isBefore(Instant.now().plus(Duration.ofMinutes(1)));
   }

@@ -47,7 +47,7 @@ class ClusterExactlyOnceTest {
   @TempDir Path dir;
 
   static CertificateRequest residence() {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
   }
 
   @Test
@@ -101,8 +101,8 @@ class ClusterExactlyOnceTest {
         assertThat(events).filteredOn(e -> e.kind() == EventKind.ISSUED).hasSize(1);
         assertThat(events).filteredOn(e -> e.kind() == EventKind.REPLAYED).isNotEmpty();
         // Confirmed on one gateway; the same confirmation on the other says the same.
-        assertThat(toB.confirm(token, r.issuanceId(), true).getState()).isEqualTo(IssuanceState.DELIVERED);
-        assertThat(toA.confirm(token, r.issuanceId(), true).getState()).isEqualTo(IssuanceState.DELIVERED);
+        assertThat(toB.confirm(token, r.issuanceId(), true).getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_DELIVERED);
+        assertThat(toA.confirm(token, r.issuanceId(), true).getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_DELIVERED);
       }
       System.out.println("cluster race: ORDER_IN_PROGRESS answered " + inProgressSeen + " times in " + rounds + " rounds");
 
@@ -117,7 +117,7 @@ class ClusterExactlyOnceTest {
         ReceivedDocument again = toRestarted.issue(token, order, entry.municipalityCode(), residence());
         assertThat(again.header().getReplayed()).isTrue();
         assertThat(again.pdf()).isEqualTo(first.pdf());
-        assertThat(toRestarted.confirm(token, first.header().getIssuanceId(), true).getState()).isEqualTo(IssuanceState.DELIVERED);
+        assertThat(toRestarted.confirm(token, first.header().getIssuanceId(), true).getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_DELIVERED);
       }
 
       IssuanceJournal j = restarted.gateway().journal();

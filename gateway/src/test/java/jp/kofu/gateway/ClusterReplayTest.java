@@ -16,7 +16,7 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.proto.type.v1.Reason;
@@ -63,7 +63,7 @@ class ClusterReplayTest {
         .setChallenge(session.getChallenge())
         .setCardCertificate(ByteString.copyFrom(card.certificateDer()))
         .setSignature(ByteString.copyFrom(card.sign("1234", session.getChallenge().toByteArray())))
-        .setCredentialKind(CredentialKind.CARD)
+        .setCredentialKind(CredentialKind.CREDENTIAL_KIND_CARD)
         .build();
   }
 

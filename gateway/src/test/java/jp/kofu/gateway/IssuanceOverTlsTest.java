@@ -21,7 +21,7 @@ import jp.kofu.issuer.registry.Resident;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.IssuanceState;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
@@ -56,7 +56,7 @@ class IssuanceOverTlsTest {
   }
 
   static CertificateRequest residence() {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
   }
 
   @Test
@@ -69,14 +69,14 @@ class IssuanceOverTlsTest {
 
     ListOfferingsResponse offerings = outcome.offerings();
     assertThat(offerings.getMunicipalitiesList()).isNotEmpty();
-    assertThat(offerings.getMunicipalities(0).getRelation()).isEqualTo(MunicipalityRelation.ADDRESS);
+    assertThat(offerings.getMunicipalities(0).getRelation()).isEqualTo(MunicipalityRelation.MUNICIPALITY_RELATION_ADDRESS);
     assertThat(offerings.getMunicipalities(0).getOfferingsList())
         .anySatisfy(o -> {
-          assertThat(o.getType()).isEqualTo(CertificateType.RESIDENCE);
+          assertThat(o.getType()).isEqualTo(CertificateType.CERTIFICATE_TYPE_RESIDENCE);
           assertThat(o.getAvailable()).isTrue();
           assertThat(o.getFeeYen()).isPositive();
         });
-    assertThat(outcome.delivery().getState()).isEqualTo(IssuanceState.DELIVERED);
+    assertThat(outcome.delivery().getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_DELIVERED);
     assertThat(outcome.verified().municipalityCode()).isEqualTo(entry.municipalityCode());
 
     Resident holder = world.resident(entry.residentId());
@@ -105,7 +105,7 @@ class IssuanceOverTlsTest {
     assertThat(again.header().getIssuanceId()).isEqualTo(first.header().getIssuanceId());
     assertThat(again.pdf()).isEqualTo(first.pdf());
     var confirmed = copier.confirm(token, first.header().getIssuanceId(), false);
-    assertThat(confirmed.getState()).isEqualTo(IssuanceState.VOIDED);
+    assertThat(confirmed.getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_VOIDED);
     assertThat(confirmed.getRefundedYen()).isEqualTo(first.header().getFeeYen());
     // The same order after its delivery was settled: refused, never a second document or charge.
     assertThat(reason(() -> copier.issue(token, order, entry.municipalityCode(), residence())))
@@ -229,7 +229,7 @@ class IssuanceOverTlsTest {
         .setChallenge(session.getChallenge())
         .setCardCertificate(ByteString.copyFrom(cert))
         .setSignature(ByteString.copyFrom(signature))
-        .setCredentialKind(CredentialKind.CARD)
+        .setCredentialKind(CredentialKind.CREDENTIAL_KIND_CARD)
         .build();
   }
 

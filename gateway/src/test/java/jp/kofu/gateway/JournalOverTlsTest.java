@@ -64,7 +64,7 @@ class JournalOverTlsTest {
   }
 
   static CertificateRequest residence(int copies) {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(copies).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(copies).build();
   }
 
   @Test

@@ -42,6 +42,7 @@ import jp.kofu.gateway.settlement.DailySettlement;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.pki.X509;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryResponse;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.IssueResponse;
@@ -280,7 +281,7 @@ class KillNineDurabilityTest {
   }
 
   static CertificateRequest residence() {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
   }
 
   /** The copier's flow, noting each point reached and what it was told. */
@@ -305,7 +306,7 @@ class KillNineDurabilityTest {
     o.reach(Phase.DOCUMENT_RECEIVED);
     o.reach(Phase.CONFIRM_SENT);
     ConfirmDeliveryResponse r = copier.confirm(token, o.issuanceId, o.print);
-    o.confirmed = IssuanceState.valueOf(r.getState().name());
+    o.confirmed = ProtoEnums.toDomain(IssuanceState.class, r.getState());
     o.reach(Phase.CONFIRMED);
     return null;
   }
@@ -350,7 +351,7 @@ class KillNineDurabilityTest {
         o.sha256 = HexFormat.of().formatHex(X509.sha256(doc.pdf()));
       }
       ConfirmDeliveryResponse r = copier.confirm(token, o.issuanceId, o.print);
-      o.confirmed = IssuanceState.valueOf(r.getState().name());
+      o.confirmed = ProtoEnums.toDomain(IssuanceState.class, r.getState());
     }
   }
 

@@ -13,7 +13,7 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.CardFailures;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
@@ -92,7 +92,7 @@ class LimitsTest {
         .setChallenge(session.getChallenge())
         .setCardCertificate(ByteString.copyFrom(card.certificateDer()))
         .setSignature(ByteString.copyFrom(signature))
-        .setCredentialKind(CredentialKind.CARD)
+        .setCredentialKind(CredentialKind.CREDENTIAL_KIND_CARD)
         .build();
   }
 

@@ -16,7 +16,7 @@ import jp.kofu.issuer.registry.Resident;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
-import jp.kofu.proto.type.v1.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -69,18 +69,18 @@ class PersonalDataInLogsTest {
       for (int i = 0; i < PEOPLE.size(); i++) {
         CardWallet.Entry e = cards.get(i);
         SimulatedCard card = world.wallet.card(e.residentId());
-        var own = copier.issueOnce(card, e.pin(), e.municipalityCode(), request(CertificateType.RESIDENCE, HouseholdScope.SELF));
+        var own = copier.issueOnce(card, e.pin(), e.municipalityCode(), request(CertificateType.CERTIFICATE_TYPE_RESIDENCE, HouseholdScope.HOUSEHOLD_SCOPE_SELF));
         assertThat(IssuanceOverTlsTest.normalize(IssuanceOverTlsTest.text(own.document().pdf()))).contains(PEOPLE.get(i).family() + PEOPLE.get(i).given());
         documents++;
         var household =
             copier.issueOnce(card, e.pin(), e.municipalityCode(),
-                request(CertificateType.RESIDENCE, HouseholdScope.WHOLE_HOUSEHOLD).toBuilder()
-                    .addOptions(CertificateOption.HEAD_OF_HOUSEHOLD).addOptions(CertificateOption.DOMICILE).build());
+                request(CertificateType.CERTIFICATE_TYPE_RESIDENCE, HouseholdScope.HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD).toBuilder()
+                    .addOptions(CertificateOption.CERTIFICATE_OPTION_HEAD_OF_HOUSEHOLD).addOptions(CertificateOption.CERTIFICATE_OPTION_DOMICILE).build());
         assertThat(household.document().pdf()).isNotEmpty();
         documents++;
         // Refusals too: a seal certificate many residents cannot get, and a wrong PIN at the card.
         try {
-          copier.issueOnce(card, e.pin(), e.municipalityCode(), request(CertificateType.SEAL_REGISTRATION, HouseholdScope.SELF));
+          copier.issueOnce(card, e.pin(), e.municipalityCode(), request(CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION, HouseholdScope.HOUSEHOLD_SCOPE_SELF));
           documents++;
         } catch (io.grpc.StatusRuntimeException refused) {
           // NO_SEAL_REGISTRATION and the like: what matters is what it logged

@@ -16,8 +16,8 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
-import jp.kofu.proto.kiosk.v1.DeliveryOutcome;
+import jp.kofu.proto.type.v1.CredentialKind;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.DeliveryOutcome;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
@@ -25,7 +25,7 @@ import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
-import jp.kofu.proto.type.v1.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -106,7 +106,7 @@ class RawRequestFuzzTest {
             .setChallenge(s.getChallenge())
             .setCardCertificate(ByteString.copyFrom(card.certificateDer()))
             .setSignature(ByteString.copyFrom(card.sign("1234", s.getChallenge().toByteArray())))
-            .setCredentialKind(CredentialKind.CARD)
+            .setCredentialKind(CredentialKind.CREDENTIAL_KIND_CARD)
             .build();
     ByteString token = copier.authenticate(copier.openSession(), card, "1234").getSessionToken();
     Map<String, byte[]> m = new java.util.LinkedHashMap<>();
@@ -121,9 +121,9 @@ class RawRequestFuzzTest {
             .setMunicipalityCode(GatewayBench.MUNICIPALITY)
             .setCertificate(
                 CertificateRequest.newBuilder()
-                    .setType(CertificateType.RESIDENCE)
-                    .addOptions(CertificateOption.HEAD_OF_HOUSEHOLD)
-                    .setScope(HouseholdScope.SELECTED_MEMBERS)
+                    .setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE)
+                    .addOptions(CertificateOption.CERTIFICATE_OPTION_HEAD_OF_HOUSEHOLD)
+                    .setScope(HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS)
                     .addMemberHandles("m1")
                     .setCopies(2))
             .build()
@@ -133,7 +133,7 @@ class RawRequestFuzzTest {
         ConfirmDeliveryRequest.newBuilder()
             .setSessionToken(token)
             .setIssuanceId("01HZZZZZZZZZZZZZZZZZZZZZZZ")
-            .setOutcome(DeliveryOutcome.PRINTED)
+            .setOutcome(DeliveryOutcome.DELIVERY_OUTCOME_PRINTED)
             .build()
             .toByteArray());
     m.put("CloseSession", CloseSessionRequest.newBuilder().setSessionToken(token).build().toByteArray());

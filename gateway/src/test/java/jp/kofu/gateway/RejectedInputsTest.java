@@ -30,18 +30,18 @@ import jp.kofu.pki.KofuOids;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
-import jp.kofu.proto.kiosk.v1.DeliveryOutcome;
+import jp.kofu.proto.type.v1.CredentialKind;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.DeliveryOutcome;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.IssueResponse;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
-import jp.kofu.proto.kiosk.v1.PrintFailure;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.PrintFailure;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
-import jp.kofu.proto.type.v1.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -122,24 +122,24 @@ class RejectedInputsTest {
     OpenSessionResponse s = copier.openSession();
     byte[] challenge = s.getChallenge().toByteArray();
     expect(rpc, "challenge empty", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_INVALID,
-        () -> auth(new byte[0], card.certificateDer(), new byte[256], CredentialKind.CARD));
+        () -> auth(new byte[0], card.certificateDer(), new byte[256], CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "challenge of the wrong length", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_INVALID,
-        () -> auth(Arrays.copyOf(challenge, 63), card.certificateDer(), new byte[256], CredentialKind.CARD));
+        () -> auth(Arrays.copyOf(challenge, 63), card.certificateDer(), new byte[256], CredentialKind.CREDENTIAL_KIND_CARD));
     byte[] altered = challenge.clone();
     altered[20] ^= 1;
     expect(rpc, "challenge altered (one bit)", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_INVALID,
-        () -> auth(altered, card.certificateDer(), (byte[]) call(() -> card.sign("1234", altered)), CredentialKind.CARD));
+        () -> auth(altered, card.certificateDer(), (byte[]) call(() -> card.sign("1234", altered)), CredentialKind.CREDENTIAL_KIND_CARD));
     OpenSessionResponse other = bench.copier(gateway, "hostile-other").openSession();
     expect(rpc, "challenge given to another copier", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_INVALID,
-        () -> auth(other.getChallenge().toByteArray(), card.certificateDer(), sign(card, other), CredentialKind.CARD));
+        () -> auth(other.getChallenge().toByteArray(), card.certificateDer(), sign(card, other), CredentialKind.CREDENTIAL_KIND_CARD));
     OpenSessionResponse late = copier.openSession();
     bench.clock.advance(Duration.ofMinutes(3));
     expect(rpc, "challenge past its expiry", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_EXPIRED,
-        () -> auth(late.getChallenge().toByteArray(), card.certificateDer(), sign(card, late), CredentialKind.CARD));
+        () -> auth(late.getChallenge().toByteArray(), card.certificateDer(), sign(card, late), CredentialKind.CREDENTIAL_KIND_CARD));
     OpenSessionResponse once = copier.openSession();
-    auth(once.getChallenge().toByteArray(), card.certificateDer(), sign(card, once), CredentialKind.CARD);
+    auth(once.getChallenge().toByteArray(), card.certificateDer(), sign(card, once), CredentialKind.CREDENTIAL_KIND_CARD);
     expect(rpc, "challenge used before (a replay)", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_REUSED,
-        () -> auth(once.getChallenge().toByteArray(), card.certificateDer(), sign(card, once), CredentialKind.CARD));
+        () -> auth(once.getChallenge().toByteArray(), card.certificateDer(), sign(card, once), CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "credential_kind unspecified", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID,
         () -> authWithKindValue(0));
     expect(rpc, "credential_kind an unknown number (99)", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID,
@@ -149,16 +149,16 @@ class RejectedInputsTest {
   void authenticateCertificate() {
     String rpc = "Authenticate";
     byte[] der = card.certificateDer();
-    expectCert(rpc, "card_certificate empty", Reason.CARD_CERTIFICATE_MALFORMED, new byte[0], CardCertificates.RSA_2048, CredentialKind.CARD);
-    expectCert(rpc, "card_certificate over 4 KiB", Reason.CARD_CERTIFICATE_MALFORMED, new byte[5000], CardCertificates.RSA_2048, CredentialKind.CARD);
-    expectCert(rpc, "card_certificate truncated", Reason.CARD_CERTIFICATE_MALFORMED, Arrays.copyOf(der, der.length / 2), CardCertificates.RSA_2048, CredentialKind.CARD);
-    expectCert(rpc, "card_certificate with trailing bytes", Reason.CARD_CERTIFICATE_MALFORMED, Arrays.copyOf(der, der.length + 2), CardCertificates.RSA_2048, CredentialKind.CARD);
+    expectCert(rpc, "card_certificate empty", Reason.CARD_CERTIFICATE_MALFORMED, new byte[0], CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
+    expectCert(rpc, "card_certificate over 4 KiB", Reason.CARD_CERTIFICATE_MALFORMED, new byte[5000], CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
+    expectCert(rpc, "card_certificate truncated", Reason.CARD_CERTIFICATE_MALFORMED, Arrays.copyOf(der, der.length / 2), CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
+    expectCert(rpc, "card_certificate with trailing bytes", Reason.CARD_CERTIFICATE_MALFORMED, Arrays.copyOf(der, der.length + 2), CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCert(rpc, "card_certificate as PEM text, not DER", Reason.CARD_CERTIFICATE_MALFORMED,
-        jp.kofu.pki.Pem.encode(card.certificate()).getBytes(StandardCharsets.US_ASCII), CardCertificates.RSA_2048, CredentialKind.CARD);
-    expectCert(rpc, "card_certificate of random bytes", Reason.CARD_CERTIFICATE_MALFORMED, random(700), CardCertificates.RSA_2048, CredentialKind.CARD);
+        jp.kofu.pki.Pem.encode(card.certificate()).getBytes(StandardCharsets.US_ASCII), CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
+    expectCert(rpc, "card_certificate of random bytes", Reason.CARD_CERTIFICATE_MALFORMED, random(700), CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
     byte[] garbledPolicy = cert().policies().extension(Extension.certificatePolicies, false, new byte[] {0x30, 0x03, 0x02, 0x01}).der();
     expectCertStatus(rpc, "card certificate with an unreadable certificate-policies extension", Status.Code.UNAUTHENTICATED,
-        Reason.CARD_EXTENSION_UNSUPPORTED, garbledPolicy, CardCertificates.RSA_2048, CredentialKind.CARD);
+        Reason.CARD_EXTENSION_UNSUPPORTED, garbledPolicy, CardCertificates.RSA_2048, CredentialKind.CREDENTIAL_KIND_CARD);
   }
 
   void authenticateCard() throws Exception {
@@ -166,49 +166,49 @@ class RejectedInputsTest {
     var now = bench.clock.instant();
     KeyPair key = CardCertificates.RSA_2048;
     expectCertStatus(rpc, "RSA key of 1024 bits", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().key(CardCertificates.RSA_1024).der(), CardCertificates.RSA_1024, CredentialKind.CARD);
+        cert().key(CardCertificates.RSA_1024).der(), CardCertificates.RSA_1024, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "an EC key, not RSA", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().key(CardCertificates.EC).der(), CardCertificates.EC, CredentialKind.CARD);
+        cert().key(CardCertificates.EC).der(), CardCertificates.EC, CredentialKind.CREDENTIAL_KIND_CARD);
     byte[] good = cert().der();
     expect(rpc, "signature empty", Status.Code.INVALID_ARGUMENT, Reason.SIGNATURE_MALFORMED,
-        () -> authFresh(good, s -> new byte[0], CredentialKind.CARD));
+        () -> authFresh(good, s -> new byte[0], CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "signature one byte short (255 for RSA-2048)", Status.Code.INVALID_ARGUMENT, Reason.SIGNATURE_MALFORMED,
-        () -> authFresh(good, s -> Arrays.copyOf(CardCertificates.sign(key, s), 255), CredentialKind.CARD));
+        () -> authFresh(good, s -> Arrays.copyOf(CardCertificates.sign(key, s), 255), CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "signature one byte long (257)", Status.Code.INVALID_ARGUMENT, Reason.SIGNATURE_MALFORMED,
-        () -> authFresh(good, s -> Arrays.copyOf(CardCertificates.sign(key, s), 257), CredentialKind.CARD));
+        () -> authFresh(good, s -> Arrays.copyOf(CardCertificates.sign(key, s), 257), CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "signature of the right length that does not verify", Status.Code.UNAUTHENTICATED, Reason.SIGNATURE_INVALID,
-        () -> authFresh(good, s -> flip(CardCertificates.sign(key, s)), CredentialKind.CARD));
+        () -> authFresh(good, s -> flip(CardCertificates.sign(key, s)), CredentialKind.CREDENTIAL_KIND_CARD));
     expect(rpc, "signature over other bytes than the challenge", Status.Code.UNAUTHENTICATED, Reason.SIGNATURE_INVALID,
-        () -> authFresh(good, s -> CardCertificates.sign(key, "other".getBytes(StandardCharsets.US_ASCII)), CredentialKind.CARD));
+        () -> authFresh(good, s -> CardCertificates.sign(key, "other".getBytes(StandardCharsets.US_ASCII)), CredentialKind.CREDENTIAL_KIND_CARD));
     HeldCertificate foreign = jp.kofu.pki.CertificateAuthority.newRoot(
         "stranger", new X500Name("CN=JPKI User Certification CA (kofu development),O=JPKI,C=JP"), Duration.ofDays(30), bench.clock)
         .issue(new X500Name("CN=U1,O=JPKI,C=JP"), CertificateAuthority.Profile.CARD, Duration.ofDays(30), List.of());
     expectCertStatus(rpc, "card of a CA with the card CA's name but another key (a forgery)", Status.Code.UNAUTHENTICATED, Reason.CARD_UNTRUSTED,
-        foreign.certificate().getEncoded(), foreign.keyPair(), CredentialKind.CARD);
+        foreign.certificate().getEncoded(), foreign.keyPair(), CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "card signed by the card CA with SHA-1", Status.Code.UNAUTHENTICATED, Reason.CARD_UNTRUSTED,
-        cert().algorithm("SHA1withRSA").der(), key, CredentialKind.CARD);
+        cert().algorithm("SHA1withRSA").der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "a card's certificate presented as a smartphone credential", Status.Code.UNAUTHENTICATED, Reason.CREDENTIAL_KIND_MISMATCH,
-        good, key, CredentialKind.SMARTPHONE);
+        good, key, CredentialKind.CREDENTIAL_KIND_SMARTPHONE);
     expectCertStatus(rpc, "a smartphone credential presented as a card", Status.Code.UNAUTHENTICATED, Reason.CREDENTIAL_KIND_MISMATCH,
-        CardCertificates.of(bench.pki.smartphoneCa(), now).der(), key, CredentialKind.CARD);
+        CardCertificates.of(bench.pki.smartphoneCa(), now).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "an unknown critical extension", Status.Code.UNAUTHENTICATED, Reason.CARD_EXTENSION_UNSUPPORTED,
-        cert().extension(new ASN1ObjectIdentifier("1.2.3.4.5.6.7"), true, new byte[] {0x05, 0x00}).der(), key, CredentialKind.CARD);
+        cert().extension(new ASN1ObjectIdentifier("1.2.3.4.5.6.7"), true, new byte[] {0x05, 0x00}).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "extended key usage marked critical", Status.Code.UNAUTHENTICATED, Reason.CARD_EXTENSION_UNSUPPORTED,
-        cert().extension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)).der(), key, CredentialKind.CARD);
+        cert().extension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "card certificate not yet valid", Status.Code.UNAUTHENTICATED, Reason.CARD_NOT_YET_VALID,
-        cert().validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).der(), key, CredentialKind.CARD);
+        cert().validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(400))).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "card certificate expired", Status.Code.UNAUTHENTICATED, Reason.CARD_EXPIRED,
-        cert().validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(1))).der(), key, CredentialKind.CARD);
+        cert().validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(1))).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "no digitalSignature key usage", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().keyUsage(KeyUsage.keyEncipherment).der(), key, CredentialKind.CARD);
+        cert().keyUsage(KeyUsage.keyEncipherment).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "no key usage extension", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().keyUsage(null).der(), key, CredentialKind.CARD);
+        cert().keyUsage(null).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "a CA certificate (basicConstraints CA=true)", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().ca().der(), key, CredentialKind.CARD);
+        cert().ca().der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "no certificate policy", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().policies().der(), key, CredentialKind.CARD);
+        cert().policies().der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
     expectCertStatus(rpc, "the smartphone policy on a card CA's certificate", Status.Code.UNAUTHENTICATED, Reason.CARD_USAGE_INVALID,
-        cert().policies(KofuOids.POLICY_SMARTPHONE_USER_CERTIFICATION).der(), key, CredentialKind.CARD);
+        cert().policies(KofuOids.POLICY_SMARTPHONE_USER_CERTIFICATION).der(), key, CredentialKind.CREDENTIAL_KIND_CARD);
 
     SimulatedCard unknown = new SimulatedCard(bench.pki.newCard(), "1234", false);
     expect(rpc, "a valid card no municipality has registered", Status.Code.PERMISSION_DENIED, Reason.CARD_NOT_REGISTERED,
@@ -220,7 +220,7 @@ class RejectedInputsTest {
     for (int i = 0; i < CardLockout.DEFAULT_LIMIT; i++) {
       OpenSessionResponse s = copier.openSession();
       byte[] sig = flip(stolen.sign("1234", s.getChallenge().toByteArray()));
-      refusal(() -> auth(s.getChallenge().toByteArray(), stolen.certificateDer(), sig, CredentialKind.CARD));
+      refusal(() -> auth(s.getChallenge().toByteArray(), stolen.certificateDer(), sig, CredentialKind.CREDENTIAL_KIND_CARD));
     }
     expect(rpc, "a card after " + CardLockout.DEFAULT_LIMIT + " failed authentications (lockout, the default `limits.lockout-failures`)", Status.Code.PERMISSION_DENIED, Reason.CARD_LOCKED_OUT,
         () -> authCard(stolen));
@@ -257,7 +257,7 @@ class RejectedInputsTest {
             .setSessionToken(token)
             .setOrderId(UUID.randomUUID().toString())
             .setMunicipalityCode(GatewayBench.MUNICIPALITY)
-            .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1))
+            .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1))
             .build();
     expect(rpc, "order_id shorter than 16 characters", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, () -> issue(base.toBuilder().setOrderId("short").build()));
     expect(rpc, "order_id over 64 characters", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, () -> issue(base.toBuilder().setOrderId("a".repeat(65)).build()));
@@ -276,45 +276,45 @@ class RejectedInputsTest {
     expectCertificate(rpc, "certificate.type an unknown number (99)", Reason.FIELD_INVALID, base, c -> c.setTypeValue(99));
     expectCertificate(rpc, "certificate.options an unknown number (99)", Reason.FIELD_INVALID, base, c -> c.addOptionsValue(99));
     expectCertificate(rpc, "certificate.options twice the same", Reason.FIELD_INVALID, base,
-        c -> c.addOptions(CertificateOption.DOMICILE).addOptions(CertificateOption.DOMICILE));
+        c -> c.addOptions(CertificateOption.CERTIFICATE_OPTION_DOMICILE).addOptions(CertificateOption.CERTIFICATE_OPTION_DOMICILE));
     expectCertificate(rpc, "certificate.options with a seal-registration certificate", Reason.FIELD_INVALID, base,
-        c -> c.setType(CertificateType.SEAL_REGISTRATION).addOptions(CertificateOption.DOMICILE));
+        c -> c.setType(CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION).addOptions(CertificateOption.CERTIFICATE_OPTION_DOMICILE));
     expectCertificate(rpc, "certificate.scope an unknown number (99)", Reason.FIELD_INVALID, base, c -> c.setScopeValue(99));
     expectCertificate(rpc, "certificate.scope SELECTED_MEMBERS without member_handles", Reason.FIELD_INVALID, base,
-        c -> c.setScope(HouseholdScope.SELECTED_MEMBERS));
+        c -> c.setScope(HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS));
     expectCertificate(rpc, "certificate.member_handles more than 20", Reason.FIELD_INVALID, base, c -> {
-      c.setScope(HouseholdScope.SELECTED_MEMBERS);
+      c.setScope(HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS);
       for (int i = 0; i < 21; i++) {
         c.addMemberHandles("m" + i);
       }
     });
     expectCertificate(rpc, "certificate.member_handles with characters outside [A-Za-z0-9_-]", Reason.FIELD_INVALID, base,
-        c -> c.setScope(HouseholdScope.SELECTED_MEMBERS).addMemberHandles("m'; DROP TABLE resident;--"));
+        c -> c.setScope(HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS).addMemberHandles("m'; DROP TABLE resident;--"));
     expectCertificate(rpc, "certificate.member_handles twice the same", Reason.FIELD_INVALID, base,
-        c -> c.setScope(HouseholdScope.SELECTED_MEMBERS).addMemberHandles("m1").addMemberHandles("m1"));
+        c -> c.setScope(HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS).addMemberHandles("m1").addMemberHandles("m1"));
     expectCertificate(rpc, "certificate.member_handles without SELECTED_MEMBERS", Reason.FIELD_INVALID, base, c -> c.addMemberHandles("m1"));
     expectCertificate(rpc, "certificate.scope WHOLE_HOUSEHOLD on a family-register certificate", Reason.FIELD_INVALID, base,
-        c -> c.setType(CertificateType.FAMILY_REGISTER_FULL).setScope(HouseholdScope.WHOLE_HOUSEHOLD));
+        c -> c.setType(CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL).setScope(HouseholdScope.HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD));
     expectCertificate(rpc, "certificate.copies 0", Reason.COPIES_OUT_OF_RANGE, base, c -> c.setCopies(0));
     expectCertificate(rpc, "certificate.copies 21", Reason.COPIES_OUT_OF_RANGE, base, c -> c.setCopies(21));
     expectCertificate(rpc, "certificate.copies 4294967295 (uint32 max)", Reason.COPIES_OUT_OF_RANGE, base, c -> c.setCopies(-1));
     expectCertificate(rpc, "certificate.fiscal_year 1999", Reason.FIELD_INVALID, base,
-        c -> c.setType(CertificateType.INCOME_TAX).setFiscalYear(1999));
+        c -> c.setType(CertificateType.CERTIFICATE_TYPE_INCOME_TAX).setFiscalYear(1999));
     expectCertificate(rpc, "certificate.fiscal_year with a residence certificate", Reason.FIELD_INVALID, base, c -> c.setFiscalYear(2026));
   }
 
   void confirmDelivery() {
     String rpc = "ConfirmDelivery";
     ConfirmDeliveryRequest base =
-        ConfirmDeliveryRequest.newBuilder().setSessionToken(token).setIssuanceId("01HZZZZZZZZZZZZZZZZZZZZZZZ").setOutcome(DeliveryOutcome.PRINTED).build();
+        ConfirmDeliveryRequest.newBuilder().setSessionToken(token).setIssuanceId("01HZZZZZZZZZZZZZZZZZZZZZZZ").setOutcome(DeliveryOutcome.DELIVERY_OUTCOME_PRINTED).build();
     expect(rpc, "issuance_id not 26 characters of Crockford base 32", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID,
         () -> confirm(base.toBuilder().setIssuanceId("01HZZZZZZZZZZZZZZZZZZZZZZU").build()));
     expect(rpc, "outcome unspecified", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, () -> confirm(base.toBuilder().setOutcomeValue(0).build()));
     expect(rpc, "outcome an unknown number (9)", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID, () -> confirm(base.toBuilder().setOutcomeValue(9).build()));
     expect(rpc, "failure with outcome PRINTED", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID,
-        () -> confirm(base.toBuilder().setFailure(PrintFailure.PAPER_JAM).build()));
+        () -> confirm(base.toBuilder().setFailure(PrintFailure.PRINT_FAILURE_PAPER_JAM).build()));
     expect(rpc, "failure an unknown number (99)", Status.Code.INVALID_ARGUMENT, Reason.FIELD_INVALID,
-        () -> confirm(base.toBuilder().setOutcome(DeliveryOutcome.FAILED).setFailureValue(99).build()));
+        () -> confirm(base.toBuilder().setOutcome(DeliveryOutcome.DELIVERY_OUTCOME_FAILED).setFailureValue(99).build()));
     expect(rpc, "issuance_id of no issuance of this card", Status.Code.NOT_FOUND, Reason.ISSUANCE_NOT_FOUND, () -> confirm(base));
   }
 
@@ -333,7 +333,7 @@ class RejectedInputsTest {
             .setSessionToken(token)
             .setOrderId(UUID.randomUUID().toString())
             .setMunicipalityCode(GatewayBench.MUNICIPALITY)
-            .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1)
+            .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1)
                 .setUnknownFields(UnknownFieldSet.newBuilder().addField(42, UnknownFieldSet.Field.newBuilder().addVarint(7).build()).build()))
             .build();
     expect("Issue", "an unknown field inside certificate", Status.Code.INVALID_ARGUMENT, Reason.FIELD_UNKNOWN,

@@ -47,7 +47,7 @@ class WrongDocumentTest {
       List<CardWallet.Entry> cards = world.eligibleCards(2);
       Copier first = world.copier("store-a");
       Copier second = world.copier("store-b");
-      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
 
       // The first applicant gets their own document (there is no "previous" one yet).
       first.issueOnce(world.wallet.card(cards.get(0).residentId()), cards.get(0).pin(), cards.get(0).municipalityCode(), residence);

@@ -14,6 +14,7 @@ import jp.kofu.gateway.issuance.IssuanceService;
 import jp.kofu.gateway.issuance.OfferedMunicipality;
 import jp.kofu.gateway.issuance.Order;
 import jp.kofu.gateway.journal.IssuanceJournal;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.AuthenticateResponse;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
@@ -27,7 +28,7 @@ import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
-import jp.kofu.proto.kiosk.v1.PrintFailure;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.PrintFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
           Challenges.Issued c = sessions.open(terminal());
           return OpenSessionResponse.newBuilder()
               .setChallenge(ByteString.copyFrom(c.challenge()))
-              .setChallengeExpiresAt(ProtoMapping.timestamp(c.expiresAt()))
+              .setChallengeExpireTime(ProtoMapping.timestamp(c.expiresAt()))
               .build();
         });
   }
@@ -79,7 +80,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
                   RequestValidation.credentialKind(request.getCredentialKind()));
           return AuthenticateResponse.newBuilder()
               .setSessionToken(ByteString.copyFrom(a.token()))
-              .setSessionExpiresAt(ProtoMapping.timestamp(a.claims().expiresAt()))
+              .setSessionExpireTime(ProtoMapping.timestamp(a.claims().expiresAt()))
               .build();
         });
   }
@@ -129,9 +130,9 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
           String id = RequestValidation.issuanceId(request.getIssuanceId());
           boolean printed =
               switch (request.getOutcome()) {
-                case PRINTED -> true;
-                case FAILED -> false;
-                default -> throw KofuException.invalidField("outcome", "PRINTED or FAILED");
+                case DELIVERY_OUTCOME_PRINTED -> true;
+                case DELIVERY_OUTCOME_FAILED -> false;
+                default -> throw KofuException.invalidField("outcome", "DELIVERY_OUTCOME_PRINTED or DELIVERY_OUTCOME_FAILED");
               };
           String failure = null;
           if (!printed) {
@@ -139,13 +140,14 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
             if (f == PrintFailure.UNRECOGNIZED) {
               throw KofuException.invalidField("failure", "a PrintFailure value");
             }
-            failure = f == PrintFailure.PRINT_FAILURE_UNSPECIFIED ? PrintFailure.OTHER.name() : f.name();
+            // The journal keeps the unprefixed name (PAPER_JAM), as before the contract's renames.
+            failure = ProtoEnums.unprefixed(f == PrintFailure.PRINT_FAILURE_UNSPECIFIED ? PrintFailure.PRINT_FAILURE_OTHER : f);
           } else if (request.getFailure() != PrintFailure.PRINT_FAILURE_UNSPECIFIED) {
-            throw KofuException.invalidField("failure", "no failure with PRINTED");
+            throw KofuException.invalidField("failure", "no failure with DELIVERY_OUTCOME_PRINTED");
           }
           IssuanceJournal.Settlement s = issuance.confirm(session, id, printed, failure);
           return ConfirmDeliveryResponse.newBuilder()
-              .setState(jp.kofu.proto.kiosk.v1.IssuanceState.valueOf(s.state().name()))
+              .setState(ProtoEnums.toProto(jp.kofu.proto.kiosk.v1.IssuanceState.class, s.state()))
               .setRefundedYen(s.refundedYen())
               .build();
         });

@@ -10,6 +10,7 @@ import jp.kofu.issuer.spi.CertificateOption;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.issuer.spi.Offering;
 import jp.kofu.issuer.spi.Relation;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.kiosk.v1.IssueHeader;
 import jp.kofu.proto.kiosk.v1.MunicipalityOfferings;
 import jp.kofu.proto.type.v1.HouseholdMember;
@@ -24,7 +25,7 @@ final class ProtoMapping {
   }
 
   static jp.kofu.proto.type.v1.CertificateType type(CertificateType t) {
-    return jp.kofu.proto.type.v1.CertificateType.valueOf(t.name());
+    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, t);
   }
 
   static MunicipalityOfferings municipality(OfferedMunicipality m) {
@@ -32,9 +33,9 @@ final class ProtoMapping {
         MunicipalityOfferings.newBuilder()
             .setMunicipalityCode(m.code())
             .setMunicipalityName(m.name())
-            .setRelation(m.relation() == Relation.ADDRESS ? MunicipalityRelation.ADDRESS : MunicipalityRelation.FAMILY_REGISTER);
+            .setRelation(m.relation() == Relation.ADDRESS ? MunicipalityRelation.MUNICIPALITY_RELATION_ADDRESS : MunicipalityRelation.MUNICIPALITY_RELATION_FAMILY_REGISTER);
     if (m.unavailable() != null) {
-      b.setUnavailableReason(m.unavailable().name());
+      b.setUnavailableReason(m.unavailable());
     }
     for (Offering o : m.offerings()) {
       jp.kofu.proto.type.v1.Offering.Builder ob =
@@ -45,7 +46,8 @@ final class ProtoMapping {
               .setAvailable(o.available());
       o.options().stream().sorted().map(ProtoMapping::option).forEach(ob::addOptions);
       if (!o.available()) {
-        ob.setUnavailableReason(o.unavailableReason().name());
+        // Only what a copier may see crosses to it (a support measure is NOT_ISSUABLE).
+        ob.setUnavailableReason(jp.kofu.proto.type.v1.Reason.valueOf(o.unavailableReason().shownToCopier().name()));
       }
       for (Offering.HouseholdMember member : o.householdMembers()) {
         ob.addHouseholdMembers(
@@ -60,7 +62,7 @@ final class ProtoMapping {
   }
 
   static jp.kofu.proto.type.v1.CertificateOption option(CertificateOption o) {
-    return jp.kofu.proto.type.v1.CertificateOption.valueOf(o.name());
+    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateOption.class, o);
   }
 
   static IssueHeader header(Issuance i, boolean replayed) {
@@ -73,7 +75,7 @@ final class ProtoMapping {
             .setFeeYen(i.feeYen())
             .setCopies(i.copies())
             .setMunicipalityCode(i.municipalityCode())
-            .setCertificateType(jp.kofu.proto.type.v1.CertificateType.valueOf(i.certificateType()))
+            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.certificateType()))
             .setReplayed(replayed);
     if (i.verificationCode() != null) {
       h.setVerificationCode(i.verificationCode());

@@ -11,7 +11,7 @@ import jp.kofu.issuer.spi.CertificateOption;
 import jp.kofu.issuer.spi.CertificateRequest;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.issuer.spi.HouseholdScope;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 
 /** Field checks for kiosk requests, each failing with the field and what was expected. */
@@ -48,34 +48,34 @@ public final class RequestValidation {
 
   public static CardRef.CredentialKind credentialKind(CredentialKind kind) {
     return switch (kind) {
-      case CARD -> CardRef.CredentialKind.CARD;
-      case SMARTPHONE -> CardRef.CredentialKind.SMARTPHONE;
-      default -> throw KofuException.invalidField("credential_kind", "CARD or SMARTPHONE");
+      case CREDENTIAL_KIND_CARD -> CardRef.CredentialKind.CARD;
+      case CREDENTIAL_KIND_SMARTPHONE -> CardRef.CredentialKind.SMARTPHONE;
+      default -> throw KofuException.invalidField("credential_kind", "CREDENTIAL_KIND_CARD or CREDENTIAL_KIND_SMARTPHONE");
     };
   }
 
   public static CertificateRequest certificate(jp.kofu.proto.type.v1.CertificateRequest c) {
     CertificateType type =
         switch (c.getType()) {
-          case RESIDENCE -> CertificateType.RESIDENCE;
-          case RESIDENCE_ITEMS -> CertificateType.RESIDENCE_ITEMS;
-          case SEAL_REGISTRATION -> CertificateType.SEAL_REGISTRATION;
-          case FAMILY_REGISTER_FULL -> CertificateType.FAMILY_REGISTER_FULL;
-          case FAMILY_REGISTER_INDIVIDUAL -> CertificateType.FAMILY_REGISTER_INDIVIDUAL;
-          case FAMILY_REGISTER_ANNEX -> CertificateType.FAMILY_REGISTER_ANNEX;
-          case INCOME_TAX -> CertificateType.INCOME_TAX;
+          case CERTIFICATE_TYPE_RESIDENCE -> CertificateType.RESIDENCE;
+          case CERTIFICATE_TYPE_RESIDENCE_ITEMS -> CertificateType.RESIDENCE_ITEMS;
+          case CERTIFICATE_TYPE_SEAL_REGISTRATION -> CertificateType.SEAL_REGISTRATION;
+          case CERTIFICATE_TYPE_FAMILY_REGISTER_FULL -> CertificateType.FAMILY_REGISTER_FULL;
+          case CERTIFICATE_TYPE_FAMILY_REGISTER_INDIVIDUAL -> CertificateType.FAMILY_REGISTER_INDIVIDUAL;
+          case CERTIFICATE_TYPE_FAMILY_REGISTER_ANNEX -> CertificateType.FAMILY_REGISTER_ANNEX;
+          case CERTIFICATE_TYPE_INCOME_TAX -> CertificateType.INCOME_TAX;
           default -> throw KofuException.invalidField("certificate.type", "one of the CertificateType values");
         };
     Set<CertificateOption> options = EnumSet.noneOf(CertificateOption.class);
     for (jp.kofu.proto.type.v1.CertificateOption o : c.getOptionsList()) {
       CertificateOption option =
           switch (o) {
-            case HEAD_OF_HOUSEHOLD -> CertificateOption.HEAD_OF_HOUSEHOLD;
-            case DOMICILE -> CertificateOption.DOMICILE;
-            case MY_NUMBER -> CertificateOption.MY_NUMBER;
-            case NATIONALITY -> CertificateOption.NATIONALITY;
-            case RESIDENCE_STATUS -> CertificateOption.RESIDENCE_STATUS;
-            case RESIDENCE_CARD_NUMBER -> CertificateOption.RESIDENCE_CARD_NUMBER;
+            case CERTIFICATE_OPTION_HEAD_OF_HOUSEHOLD -> CertificateOption.HEAD_OF_HOUSEHOLD;
+            case CERTIFICATE_OPTION_DOMICILE -> CertificateOption.DOMICILE;
+            case CERTIFICATE_OPTION_MY_NUMBER -> CertificateOption.MY_NUMBER;
+            case CERTIFICATE_OPTION_NATIONALITY -> CertificateOption.NATIONALITY;
+            case CERTIFICATE_OPTION_RESIDENCE_STATUS -> CertificateOption.RESIDENCE_STATUS;
+            case CERTIFICATE_OPTION_RESIDENCE_CARD_NUMBER -> CertificateOption.RESIDENCE_CARD_NUMBER;
             default -> throw KofuException.invalidField("certificate.options", "CertificateOption values");
           };
       if (!options.add(option)) {
@@ -87,9 +87,9 @@ public final class RequestValidation {
     }
     HouseholdScope scope =
         switch (c.getScope()) {
-          case HOUSEHOLD_SCOPE_UNSPECIFIED, SELF -> HouseholdScope.SELF;
-          case WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
-          case SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
+          case HOUSEHOLD_SCOPE_UNSPECIFIED, HOUSEHOLD_SCOPE_SELF -> HouseholdScope.SELF;
+          case HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
+          case HOUSEHOLD_SCOPE_SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
           default -> throw KofuException.invalidField("certificate.scope", "a HouseholdScope value");
         };
     List<String> members = c.getMemberHandlesList();

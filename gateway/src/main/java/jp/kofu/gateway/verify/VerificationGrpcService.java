@@ -18,9 +18,10 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.HexFormat;
 import jp.kofu.gateway.error.KofuException;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
-import jp.kofu.proto.verify.v1.VerificationStatus;
+import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.proto.verify.v1.VerifyRequest;
 import jp.kofu.proto.verify.v1.VerifyResponse;
 import org.slf4j.Logger;
@@ -61,18 +62,18 @@ public final class VerificationGrpcService extends VerificationServiceGrpc.Verif
   }
 
   static VerifyResponse toProto(Verification v) {
-    VerifyResponse.Builder b = VerifyResponse.newBuilder().setStatus(VerificationStatus.valueOf(v.status().name()));
+    VerifyResponse.Builder b = VerifyResponse.newBuilder().setStatus(ProtoEnums.toProto(VerificationStatus.class, v.status()));
     if (v.status() == Verification.Status.EXPIRED) {
       return b.build();
     }
     return b.setMunicipalityCode(v.municipalityCode())
         .setMunicipalityName(v.municipalityName())
-        .setCertificateType(CertificateType.valueOf(v.certificateType().name()))
+        .setCertificateType(ProtoEnums.toProto(CertificateType.class, v.certificateType()))
         .setDocumentNumber(v.documentNumber())
-        .setIssuedAt(timestamp(v.issuedAt()))
+        .setIssueTime(timestamp(v.issuedAt()))
         .setSha256(ByteString.copyFrom(HexFormat.of().parseHex(v.sha256Hex())))
         .setPageCount(v.pageCount())
-        .setValidUntil(timestamp(v.validUntil()))
+        .setVerificationExpireTime(timestamp(v.validUntil()))
         .build();
   }
 

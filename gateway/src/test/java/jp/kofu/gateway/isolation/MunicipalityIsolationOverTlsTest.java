@@ -112,7 +112,7 @@ class MunicipalityIsolationOverTlsTest {
   }
 
   static CertificateRequest residence() {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
   }
 
   /** A card holder of {@code code} who may get a certificate today, signed in at a copier of their own. */

@@ -116,7 +116,7 @@ class SplitMunicipalitiesOverTlsTest {
   }
 
   static CertificateRequest residence() {
-    return CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
   }
 
   static List<CardWallet.Entry> eligible(String code, int n) {

@@ -33,7 +33,7 @@ import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
-import jp.kofu.proto.verify.v1.VerificationStatus;
+import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.proto.verify.v1.VerifyRequest;
 import jp.kofu.proto.verify.v1.VerifyResponse;
 import jp.kofu.sim.card.CardWallet;
@@ -67,7 +67,7 @@ class VerificationOverTlsTest {
             .sslContext(GrpcSslContexts.forClient().trustManager(world.world.pki().serviceCa().certificate()).build())
             .build();
     verify = VerificationServiceGrpc.newBlockingStub(channel);
-    delivered = issue(CertificateType.RESIDENCE, true);
+    delivered = issue(CertificateType.CERTIFICATE_TYPE_RESIDENCE, true);
   }
 
   @AfterAll
@@ -110,24 +110,24 @@ class VerificationOverTlsTest {
   @Test
   void byCodeOverGrpcAGenuineDocumentAndATamperedFile() {
     VerifyResponse genuine = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build());
-    assertThat(genuine.getStatus()).isEqualTo(VerificationStatus.GENUINE);
+    assertThat(genuine.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
     assertThat(genuine.getMunicipalityCode()).isEqualTo(Seeder.DEMO_MUNICIPALITY);
     assertThat(genuine.getMunicipalityName()).isEqualTo("東京都千代田区");
-    assertThat(genuine.getCertificateType()).isEqualTo(CertificateType.RESIDENCE);
+    assertThat(genuine.getCertificateType()).isEqualTo(CertificateType.CERTIFICATE_TYPE_RESIDENCE);
     assertThat(genuine.getDocumentNumber()).isEqualTo(delivered.issuanceId());
     assertThat(genuine.getSha256().toByteArray()).isEqualTo(X509.sha256(delivered.pdf()));
-    assertThat(genuine.getValidUntil().getSeconds() - genuine.getIssuedAt().getSeconds()).isEqualTo(Duration.ofDays(90).toSeconds());
+    assertThat(genuine.getVerificationExpireTime().getSeconds() - genuine.getIssueTime().getSeconds()).isEqualTo(Duration.ofDays(90).toSeconds());
 
     // Typed loosely: lower case, no dashes, O for 0.
     String typed = delivered.code().replace("-", "").toLowerCase().replace('0', 'o');
-    assertThat(verify.verify(VerifyRequest.newBuilder().setCode(typed).build()).getStatus()).isEqualTo(VerificationStatus.GENUINE);
+    assertThat(verify.verify(VerifyRequest.newBuilder().setCode(typed).build()).getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
 
     VerifyResponse withFile = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code())
         .setSha256(ByteString.copyFrom(X509.sha256(delivered.pdf()))).build());
-    assertThat(withFile.getStatus()).isEqualTo(VerificationStatus.GENUINE);
+    assertThat(withFile.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
     VerifyResponse tampered = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code())
         .setSha256(ByteString.copyFrom(X509.sha256(tampered(delivered.pdf())))).build());
-    assertThat(tampered.getStatus()).isEqualTo(VerificationStatus.DIGEST_MISMATCH);
+    assertThat(tampered.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_DIGEST_MISMATCH);
   }
 
   @Test
@@ -163,7 +163,7 @@ class VerificationOverTlsTest {
     assertThat(KofuException.reasonOf(limited)).isEqualTo(Reason.RATE_LIMITED);
     clock.advance(Duration.ofMinutes(1));
     assertThat(verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build()).getStatus())
-        .isEqualTo(VerificationStatus.GENUINE);
+        .isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
   }
 
   @Test
@@ -206,8 +206,8 @@ class VerificationOverTlsTest {
 
   @Test
   void aVoidedIssuanceAnswersVoidedAndAnOldCodeExpired() throws Exception {
-    Issued voided = issue(CertificateType.SEAL_REGISTRATION, false);
-    assertThat(verify.verify(VerifyRequest.newBuilder().setCode(voided.code()).build()).getStatus()).isEqualTo(VerificationStatus.VOIDED);
+    Issued voided = issue(CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION, false);
+    assertThat(verify.verify(VerifyRequest.newBuilder().setCode(voided.code()).build()).getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_VOIDED);
     assertThat(JSON.readTree(get("/api/v1/verify/" + voided.code()).body()).get("status").asText()).isEqualTo("VOIDED");
     DocumentVerifier files = new DocumentVerifier(List.of(world.world.pki().municipalCa().certificate()), world.world.gateway().journal());
     assertThatThrownBy(() -> files.verify(voided.pdf(), clock.instant()))
@@ -218,7 +218,7 @@ class VerificationOverTlsTest {
     clock.advance(Duration.ofDays(91));
     try {
       VerifyResponse expired = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build());
-      assertThat(expired.getStatus()).isEqualTo(VerificationStatus.EXPIRED);
+      assertThat(expired.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_EXPIRED);
       assertThat(expired.getMunicipalityCode()).isEmpty();
       assertThat(expired.getSha256()).isEmpty();
     } finally {

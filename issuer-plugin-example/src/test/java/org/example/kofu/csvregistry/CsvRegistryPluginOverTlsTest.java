@@ -49,7 +49,7 @@ class CsvRegistryPluginOverTlsTest {
         Copier copier = Copier.forWorld(world.address(), world.pki(), "plugin-chain", "store-1", "t1")) {
       IssuerAdapterContractTest.Holder holder = sapporo.holders().get(0);
       SimulatedCard card = new SimulatedCard(pki.cardWithSerial(holder.card().serial(), false), "1234", false);
-      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
 
       Copier.Outcome outcome = copier.issueOnce(card, "1234", PluginDirectory.CODE, residence);
 

@@ -21,6 +21,7 @@ import jp.kofu.issuer.spi.OfferingsQuery;
 import jp.kofu.issuer.spi.RefusalReason;
 import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.spi.ResidentRef;
+import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.issuer.v1.IssueDocumentRequest;
 import jp.kofu.proto.issuer.v1.IssueDocumentResponse;
 import jp.kofu.proto.issuer.v1.ListOfferingsRequest;
@@ -44,12 +45,12 @@ public final class IssuerProtos {
         .setMunicipalityCode(q.municipalityCode())
         .setCard(card(q.card()))
         .setRelation(relation(q.relation()))
-        .setAt(timestamp(q.at()))
+        .setAsOfTime(timestamp(q.at()))
         .build();
   }
 
   public static CardQuery decode(ResolveCardRequest r) {
-    return new CardQuery(r.getMunicipalityCode(), card(r.getCard()), relation(r.getRelation()), instant(r.getAt(), "at"));
+    return new CardQuery(r.getMunicipalityCode(), card(r.getCard()), relation(r.getRelation()), instant(r.getAsOfTime(), "as_of_time"));
   }
 
   public static ListOfferingsRequest encode(OfferingsQuery q) {
@@ -57,13 +58,13 @@ public final class IssuerProtos {
         .setMunicipalityCode(q.municipalityCode())
         .setResidentHandle(q.residentHandle())
         .setRelation(relation(q.relation()))
-        .setAt(timestamp(q.at()))
+        .setAsOfTime(timestamp(q.at()))
         .build();
   }
 
   public static OfferingsQuery decode(ListOfferingsRequest r) {
     return new OfferingsQuery(
-        r.getMunicipalityCode(), required(r.getResidentHandle(), "resident_handle"), relation(r.getRelation()), instant(r.getAt(), "at"));
+        r.getMunicipalityCode(), required(r.getResidentHandle(), "resident_handle"), relation(r.getRelation()), instant(r.getAsOfTime(), "as_of_time"));
   }
 
   public static IssueDocumentRequest encode(IssueCommand c) {
@@ -75,7 +76,7 @@ public final class IssuerProtos {
         .setCertificate(certificate(c.request()))
         .setIssuanceId(c.issuanceId())
         .setBinding(ByteString.copyFrom(c.binding()))
-        .setAt(timestamp(c.at()))
+        .setAsOfTime(timestamp(c.at()))
         .build();
   }
 
@@ -91,7 +92,7 @@ public final class IssuerProtos {
         certificate(r.getCertificate()),
         required(r.getIssuanceId(), "issuance_id"),
         r.getBinding().toByteArray(),
-        instant(r.getAt(), "at"));
+        instant(r.getAsOfTime(), "as_of_time"));
   }
 
   // ---- responses (server → gateway)
@@ -121,7 +122,7 @@ public final class IssuerProtos {
       offering.options().stream().sorted().forEach(opt -> ob.addOptions(option(opt)));
       if (!offering.available()) {
         // Only what a copier may see crosses the network.
-        ob.setUnavailableReason(offering.unavailableReason().shownToCopier().name());
+        ob.setUnavailableReason(jp.kofu.proto.type.v1.Reason.valueOf(offering.unavailableReason().shownToCopier().name()));
       }
       for (Offering.HouseholdMember m : offering.householdMembers()) {
         ob.addHouseholdMembers(
@@ -172,29 +173,29 @@ public final class IssuerProtos {
     return jp.kofu.proto.issuer.v1.CardRef.newBuilder()
         .setSerial(c.serial())
         .setIssuerKeyId(c.issuerKeyId())
-        .setCredentialKind(c.kind().name())
+        .setCredentialKind(ProtoEnums.toProto(jp.kofu.proto.type.v1.CredentialKind.class, c.kind()))
         .build();
   }
 
   static CardRef card(jp.kofu.proto.issuer.v1.CardRef c) {
-    CardRef.CredentialKind kind;
-    try {
-      kind = CardRef.CredentialKind.valueOf(c.getCredentialKind());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("card.credential_kind: invalid (expected: CARD or SMARTPHONE)");
-    }
+    CardRef.CredentialKind kind =
+        switch (c.getCredentialKind()) {
+          case CREDENTIAL_KIND_CARD -> CardRef.CredentialKind.CARD;
+          case CREDENTIAL_KIND_SMARTPHONE -> CardRef.CredentialKind.SMARTPHONE;
+          default -> throw new IllegalArgumentException("card.credential_kind: invalid (expected: CREDENTIAL_KIND_CARD or CREDENTIAL_KIND_SMARTPHONE)");
+        };
     return new CardRef(required(c.getSerial(), "card.serial"), required(c.getIssuerKeyId(), "card.issuer_key_id"), kind);
   }
 
   static MunicipalityRelation relation(Relation r) {
-    return r == Relation.ADDRESS ? MunicipalityRelation.ADDRESS : MunicipalityRelation.FAMILY_REGISTER;
+    return r == Relation.ADDRESS ? MunicipalityRelation.MUNICIPALITY_RELATION_ADDRESS : MunicipalityRelation.MUNICIPALITY_RELATION_FAMILY_REGISTER;
   }
 
   static Relation relation(MunicipalityRelation r) {
     return switch (r) {
-      case ADDRESS -> Relation.ADDRESS;
-      case FAMILY_REGISTER -> Relation.FAMILY_REGISTER;
-      default -> throw new IllegalArgumentException("relation: unspecified (expected: ADDRESS or FAMILY_REGISTER)");
+      case MUNICIPALITY_RELATION_ADDRESS -> Relation.ADDRESS;
+      case MUNICIPALITY_RELATION_FAMILY_REGISTER -> Relation.FAMILY_REGISTER;
+      default -> throw new IllegalArgumentException("relation: unspecified (expected: MUNICIPALITY_RELATION_ADDRESS or MUNICIPALITY_RELATION_FAMILY_REGISTER)");
     };
   }
 
@@ -202,7 +203,7 @@ public final class IssuerProtos {
     jp.kofu.proto.type.v1.CertificateRequest.Builder b =
         jp.kofu.proto.type.v1.CertificateRequest.newBuilder()
             .setType(type(r.type()))
-            .setScope(jp.kofu.proto.type.v1.HouseholdScope.valueOf(r.scope().name()))
+            .setScope(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope.class, r.scope()))
             .addAllMemberHandles(r.memberHandles())
             .setCopies(r.copies())
             .setFiscalYear(r.fiscalYear());
@@ -217,37 +218,38 @@ public final class IssuerProtos {
     }
     HouseholdScope scope =
         switch (r.getScope()) {
-          case HOUSEHOLD_SCOPE_UNSPECIFIED, SELF -> HouseholdScope.SELF;
-          case WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
-          case SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
-          default -> throw new IllegalArgumentException("certificate.scope: invalid (expected: SELF, WHOLE_HOUSEHOLD or SELECTED_MEMBERS)");
+          case HOUSEHOLD_SCOPE_UNSPECIFIED, HOUSEHOLD_SCOPE_SELF -> HouseholdScope.SELF;
+          case HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
+          case HOUSEHOLD_SCOPE_SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
+          default -> throw new IllegalArgumentException("certificate.scope: invalid (expected: a CertificateRequest.HouseholdScope)");
         };
     return new CertificateRequest(type(r.getType()), options, scope, r.getMemberHandlesList(), r.getCopies(), r.getFiscalYear());
   }
 
   static jp.kofu.proto.type.v1.CertificateType type(CertificateType t) {
-    return jp.kofu.proto.type.v1.CertificateType.valueOf(t.name());
+    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, t);
   }
 
   static CertificateType type(jp.kofu.proto.type.v1.CertificateType t) {
     if (t == jp.kofu.proto.type.v1.CertificateType.CERTIFICATE_TYPE_UNSPECIFIED || t == jp.kofu.proto.type.v1.CertificateType.UNRECOGNIZED) {
       throw new IllegalArgumentException("certificate.type: unspecified (expected: a CertificateType)");
     }
-    return CertificateType.valueOf(t.name());
+    return ProtoEnums.toDomain(CertificateType.class, t);
   }
 
   static jp.kofu.proto.type.v1.CertificateOption option(CertificateOption o) {
-    return jp.kofu.proto.type.v1.CertificateOption.valueOf(o.name());
+    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateOption.class, o);
   }
 
   static CertificateOption option(jp.kofu.proto.type.v1.CertificateOption o) {
     if (o == jp.kofu.proto.type.v1.CertificateOption.CERTIFICATE_OPTION_UNSPECIFIED || o == jp.kofu.proto.type.v1.CertificateOption.UNRECOGNIZED) {
       throw new IllegalArgumentException("certificate.options: unspecified (expected: a CertificateOption)");
     }
-    return CertificateOption.valueOf(o.name());
+    return ProtoEnums.toDomain(CertificateOption.class, o);
   }
 
-  static RefusalReason refusal(String name) {
+  static RefusalReason refusal(jp.kofu.proto.type.v1.Reason reason) {
+    String name = reason == jp.kofu.proto.type.v1.Reason.UNRECOGNIZED ? "" : reason.name();
     for (RefusalReason r : RefusalReason.values()) {
       if (r.name().equals(name)) {
         return r;

@@ -21,8 +21,8 @@ import jp.kofu.proto.kiosk.v1.AuthenticateResponse;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryResponse;
-import jp.kofu.proto.kiosk.v1.CredentialKind;
-import jp.kofu.proto.kiosk.v1.DeliveryOutcome;
+import jp.kofu.proto.type.v1.CredentialKind;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.DeliveryOutcome;
 import jp.kofu.proto.kiosk.v1.IssueHeader;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.IssueResponse;
@@ -31,7 +31,7 @@ import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
-import jp.kofu.proto.kiosk.v1.PrintFailure;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.PrintFailure;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.sim.card.SimulatedCard;
 
@@ -92,7 +92,7 @@ public final class Copier implements AutoCloseable {
                 .setChallenge(session.getChallenge())
                 .setCardCertificate(ByteString.copyFrom(card.certificateDer()))
                 .setSignature(ByteString.copyFrom(signature))
-                .setCredentialKind(card.smartphone() ? CredentialKind.SMARTPHONE : CredentialKind.CARD)
+                .setCredentialKind(card.smartphone() ? CredentialKind.CREDENTIAL_KIND_SMARTPHONE : CredentialKind.CREDENTIAL_KIND_CARD)
                 .build());
   }
 
@@ -183,9 +183,9 @@ public final class Copier implements AutoCloseable {
         ConfirmDeliveryRequest.newBuilder()
             .setSessionToken(token)
             .setIssuanceId(issuanceId)
-            .setOutcome(printed ? DeliveryOutcome.PRINTED : DeliveryOutcome.FAILED);
+            .setOutcome(printed ? DeliveryOutcome.DELIVERY_OUTCOME_PRINTED : DeliveryOutcome.DELIVERY_OUTCOME_FAILED);
     if (!printed) {
-      b.setFailure(PrintFailure.PAPER_JAM);
+      b.setFailure(PrintFailure.PRINT_FAILURE_PAPER_JAM);
     }
     return stub().confirmDelivery(b.build());
   }

@@ -40,7 +40,7 @@ import jp.kofu.sim.copier.ReceivedDocument;
 public final class LoadRunner {
   private static final String[] CHAINS = {"seven", "lawson", "familymart", "ministop", "aeon"};
   private static final CertificateRequest RESIDENCE =
-      CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+      CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
 
   private final LoadPlan plan;
   private final LoadTarget target;
@@ -231,8 +231,8 @@ public final class LoadRunner {
       ConfirmDeliveryResponse delivered = copier.confirm(token, doc.header().getIssuanceId(), printed);
       metrics.charged(doc.header().getFeeYen());
       metrics.refunded(delivered.getRefundedYen());
-      if (printed ? delivered.getState() != IssuanceState.DELIVERED
-          : delivered.getState() != IssuanceState.VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
+      if (printed ? delivered.getState() != IssuanceState.ISSUANCE_STATE_DELIVERED
+          : delivered.getState() != IssuanceState.ISSUANCE_STATE_VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
         metrics.violation("delivery of " + doc.header().getIssuanceId() + " settled as " + delivered.getState());
       }
       metrics.outcome("ok: " + scenario.key());
@@ -257,7 +257,7 @@ public final class LoadRunner {
     for (MunicipalityOfferings m : offerings.getMunicipalitiesList()) {
       if (m.getMunicipalityCode().equals(code)) {
         for (Offering o : m.getOfferingsList()) {
-          if (o.getType() == CertificateType.RESIDENCE) {
+          if (o.getType() == CertificateType.CERTIFICATE_TYPE_RESIDENCE) {
             return o;
           }
         }
