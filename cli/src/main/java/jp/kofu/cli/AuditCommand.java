@@ -34,7 +34,7 @@ final class AuditCommand implements Runnable {
         "documents are held only while issued: finds an edited, deleted, inserted",
         "or reordered event or record. With --anchor, also proves that the chain",
         "still passes through a head recorded earlier (a truncation too).",
-        "Exit status 0 when intact, 1 when not, 2 when unreadable."
+        "Exit status 0 when intact, 1 when not or when unreadable (the message says which)."
       })
   static final class Verify implements Callable<Integer> {
     @Mixin JournalAccess access;
@@ -74,11 +74,11 @@ final class AuditCommand implements Runnable {
         return 1;
       } catch (JournalAccess.Unavailable e) {
         System.err.println("kofu audit verify: " + e.getMessage());
-        return 2;
+        return Errors.FAILED;
       } catch (RuntimeException e) {
         // The journal went away mid-way (JOURNAL_UNAVAILABLE): say so, without a stack trace.
         System.err.println("kofu audit verify: " + e.getMessage());
-        return 2;
+        return Errors.FAILED;
       }
     }
   }

@@ -42,12 +42,13 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole system on embedded defaults: one certificate of every type, one refusal of every kind.",
+      "Runs the whole system on embedded defaults, end to end.",
       "",
-      "Starts an embedded gateway and issuer (seeding two municipalities, 千代田区 and the 本籍地",
-      "甲府市, with specimen residents), drives a simulated store copier with residents' cards",
-      "through the whole flow, and writes one signed PDF of every certificate type and",
-      "out/manifest.json, which also lists a refused request for every refusal reason."
+      "Starts an embedded gateway and issuer (seeding two municipalities, 千代田区",
+      "and the 本籍地 甲府市, with specimen residents), drives a simulated store",
+      "copier with residents' cards through the whole flow, and writes one signed",
+      "PDF of every certificate type and out/manifest.json, which also lists a",
+      "refused request for every refusal reason."
     })
 final class DemoCommand implements Callable<Integer> {
   @Mixin DataDir data;

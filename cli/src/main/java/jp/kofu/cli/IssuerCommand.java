@@ -82,6 +82,8 @@ final class IssuerCommand implements Runnable {
         "is there. The same --seed and --municipalities always pick the same municipalities."
       })
   static final class Seed implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin DataDir data;
 
     @picocli.CommandLine.ArgGroup(exclusive = false)
@@ -99,8 +101,8 @@ final class IssuerCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       if (municipalities < 1 || residents < municipalities) {
-        System.err.println("--municipalities must be >= 1 and --residents >= --municipalities");
-        return 2;
+        throw Errors.usage(spec.commandLine(), "--municipalities " + municipalities + " --residents " + residents
+            + " (expected: --municipalities >= 1 and --residents >= --municipalities)");
       }
       TrustWorld pki = TrustWorld.openOrCreate(data.dir.resolve("pki"));
       List<String> codes = Seeder.pickMunicipalities(municipalities, seed);
@@ -141,19 +143,14 @@ final class IssuerCommand implements Runnable {
     Registry registry = new Registry();
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:9443", paramLabel = "HOST:PORT", description = "Where to listen. Default: ${DEFAULT-VALUE}.")
-    String listen;
+    InetSocketAddress listen;
 
     @Option(names = "--municipalities", split = ",", paramLabel = "CODE", description = "The codes to serve (comma-separated). Default: every municipality of the catalog.")
     List<String> municipalities;
 
     @Override
     public Integer call() throws Exception {
-      int colon = listen.lastIndexOf(':');
-      if (colon <= 0) {
-        System.err.println("--listen: '" + listen + "' (expected: host:port)");
-        return 2;
-      }
-      InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+      InetSocketAddress address = listen;
       TrustWorld pki = TrustWorld.openOrCreate(data.dir.resolve("pki"));
       Path issuerDir = data.dir.resolve("issuer");
       Map<String, String> settings = registry.settings();
@@ -165,8 +162,8 @@ final class IssuerCommand implements Runnable {
               .create(new AdapterContext(settings, issuerDir, Clock.systemUTC(), Map.of(TrustWorld.class, pki)));
       if (adapter.municipalityCodes().isEmpty()) {
         adapter.close();
-        System.err.println("no municipalities to serve: seed some first (./kofu issuer seed)");
-        return 2;
+        System.err.println("kofu issuer serve: no municipalities to serve: seed some first (./kofu issuer seed)");
+        return Errors.FAILED;
       }
       IssuerServer server =
           IssuerServer.builder()

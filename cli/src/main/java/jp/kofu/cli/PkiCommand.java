@@ -67,16 +67,14 @@ final class PkiCommand implements Runnable {
     @picocli.CommandLine.Option(names = "--dir", defaultValue = "var/pki", paramLabel = "DIR", description = "The trust world. Default: ${DEFAULT-VALUE}.")
     Path dir;
 
-    @picocli.CommandLine.Option(names = "--listen", defaultValue = "127.0.0.1:8889", paramLabel = "HOST:PORT", description = "Default: ${DEFAULT-VALUE}.")
-    String listen;
+    @picocli.CommandLine.Option(names = "--listen", defaultValue = "127.0.0.1:8889", paramLabel = "HOST:PORT", description = "Where to listen (HTTP). Default: ${DEFAULT-VALUE}.")
+    java.net.InetSocketAddress listen;
 
     @Override
     public Integer call() throws Exception {
       TrustWorld world = TrustWorld.openOrCreate(dir);
       world.ocspAuthorities().forEach(world::ocspResponder);
-      var address = jp.kofu.gateway.config.HostPort.parse("--listen", listen);
-      jp.kofu.pki.ocsp.OcspResponder responder =
-          jp.kofu.pki.ocsp.OcspResponder.start(world, new java.net.InetSocketAddress(address.getHostString(), address.getPort()));
+      jp.kofu.pki.ocsp.OcspResponder responder = jp.kofu.pki.ocsp.OcspResponder.start(world, listen);
       Runtime.getRuntime().addShutdownHook(new Thread(responder::close, "kofu-ocsp-shutdown"));
       System.out.println("OCSP responder on " + responder.ocspUri() + "; CRLs at " + responder.baseUri() + "/crl/NAME.crl; Ctrl-C stops it");
       for (var ca : world.authorities()) {

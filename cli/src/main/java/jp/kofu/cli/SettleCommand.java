@@ -80,11 +80,11 @@ final class SettleCommand implements Callable<Integer> {
       return 0;
     } catch (JournalAccess.Unavailable e) {
       System.err.println("kofu settle: " + e.getMessage());
-      return 2;
+      return Errors.FAILED;
     } catch (RuntimeException e) {
       // The journal went away mid-way (JOURNAL_UNAVAILABLE): say so, without a stack trace.
       System.err.println("kofu settle: " + e.getMessage());
-      return 2;
+      return Errors.FAILED;
     }
   }
 }

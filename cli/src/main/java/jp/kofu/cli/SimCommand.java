@@ -63,7 +63,7 @@ final class SimCommand implements Runnable {
     long resident;
 
     @Option(names = "--type", defaultValue = "juminhyo", description = "juminhyo, juminhyo-kisai, inkan, koseki-zenbu, koseki-kojin, fuhyo, shotoku. Default: ${DEFAULT-VALUE}.")
-    String type;
+    CertificateType type;
 
     @Option(names = "--scope", defaultValue = "self", description = "self or household (residence certificates). Default: ${DEFAULT-VALUE}.")
     Scope scope;
@@ -71,21 +71,21 @@ final class SimCommand implements Runnable {
     @Option(names = "--option", paramLabel = "OPTION", description = "HEAD_OF_HOUSEHOLD, DOMICILE, MY_NUMBER, NATIONALITY, RESIDENCE_STATUS, RESIDENCE_CARD_NUMBER; repeatable.")
     List<CertificateOption> options = List.of();
 
-    @Option(names = "--copies", defaultValue = "1")
+    @Option(names = "--copies", defaultValue = "1", description = "Copies to print (the fee is per copy). Default: ${DEFAULT-VALUE}.")
     int copies;
 
     @Option(names = "--pin", description = "The PIN to enter. Default: the card's own.")
     String pin;
 
     @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "A running gateway (./kofu gateway). Default: start one in-process.")
-    String gateway;
+    InetSocketAddress gateway;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Where the PDF is written. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-      CertificateType certificateType = CertificateType.fromSlug(type);
+      CertificateType certificateType = type;
       EmbeddedWorld world = null;
       TrustWorld pki;
       InetSocketAddress address;
@@ -99,8 +99,7 @@ final class SimCommand implements Runnable {
         address = world.address();
       } else {
         pki = TrustWorld.openOrCreate(data.dir.resolve("pki"));
-        String[] hp = gateway.split(":");
-        address = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        address = gateway;
       }
       try (Copier copier = Copier.forWorld(address, pki, "kofu-mart", "store-0001", "copier-01")) {
         CardWallet wallet = CardWallet.open(data.dir.resolve("wallet"), pki);

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import jp.kofu.gateway.config.Durations;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.pki.TrustWorld;
@@ -35,14 +34,14 @@ final class SimLoadCommand implements Callable<Integer> {
   @Option(names = "--terminals", defaultValue = "100", description = "Simulated copiers. Default: ${DEFAULT-VALUE}.")
   int terminals;
 
-  @Option(names = "--rate", defaultValue = "20/s", description = "Arrivals per second, e.g. 50/s. Default: ${DEFAULT-VALUE}.")
-  String rate;
+  @Option(names = "--rate", defaultValue = "20/s", paramLabel = "N/s", converter = Rate.class, description = "Arrivals per second, e.g. 50/s. Default: ${DEFAULT-VALUE}.")
+  double rate;
 
   @Option(names = "--duration", defaultValue = "30s", description = "How long arrivals keep coming, e.g. 30s, 10m. Default: ${DEFAULT-VALUE}.")
-  String duration;
+  Duration duration;
 
   @Option(names = "--warmup", defaultValue = "5s", description = "Arrivals at the same rate before the measured run, not measured (JIT, pools). Default: ${DEFAULT-VALUE}.")
-  String warmup;
+  Duration warmup;
 
   @Option(names = "--mix", paramLabel = "FILE", description = "Scenario weights, one 'scenario: weight' per line (see docs/LOAD.md). Default: mostly plain issuances with some wrong PINs, locked cards, refused residents, print failures, retries and cancellations.")
   Path mix;
@@ -51,7 +50,7 @@ final class SimLoadCommand implements Callable<Integer> {
   Path report;
 
   @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "A running gateway. Default: start one in-process.")
-  String gateway;
+  InetSocketAddress gateway;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "var/load", description = "The world (in-process: created and seeded here on first use). Default: ${DEFAULT-VALUE}.")
   Path data;
@@ -68,11 +67,28 @@ final class SimLoadCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Makes scenario and card choices reproducible. Default: ${DEFAULT-VALUE}.")
   long seed;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** {@code 50/s} or {@code 50}: arrivals per second. */
+  static final class Rate implements picocli.CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String text) {
+      try {
+        return Double.parseDouble(text.strip().replaceFirst("\\s*/s$", ""));
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + text + "' (expected: arrivals per second, e.g. 50/s)");
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    double perSecond = Double.parseDouble(rate.replaceFirst("/s$", "").strip());
-    Duration d = Durations.parse(duration);
-    LoadPlan plan = new LoadPlan(terminals, perSecond, d, Durations.parse(warmup), mix == null ? ScenarioMix.defaults() : ScenarioMix.parse(mix), poisson, seed);
+    LoadPlan plan;
+    try {
+      plan = new LoadPlan(terminals, rate, duration, warmup, mix == null ? ScenarioMix.defaults() : ScenarioMix.parse(mix), poisson, seed);
+    } catch (IllegalArgumentException e) {
+      throw Errors.usage(spec.commandLine(), e.getMessage());
+    }
     EmbeddedWorld world = null;
     try {
       LoadTarget target;
@@ -92,8 +108,7 @@ final class SimLoadCommand implements Callable<Integer> {
         target = new LoadTarget(world.address(), world.pki(), CardWallet.open(world.walletDir(), world.pki()).withKeyPool(16), true);
       } else {
         TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"));
-        String[] hp = gateway.split(":");
-        target = new LoadTarget(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), pki, CardWallet.open(data.resolve("wallet"), pki).withKeyPool(16), false);
+        target = new LoadTarget(gateway, pki, CardWallet.open(data.resolve("wallet"), pki).withKeyPool(16), false);
       }
       LoadReport r = new LoadRunner(plan, target).run(System.err::println);
       r.writeTo(report);

@@ -28,14 +28,14 @@ import picocli.CommandLine.Parameters;
       "",
       "Checks a certificate PDF: its PAdES signature covers the whole file and chains to the",
       "municipal signing CA, and the issuance journal records it as issued (not voided) with",
-      "exactly this file's SHA-256. Exit status 0 when genuine, 1 when not, 2 when the journal",
-      "cannot be read (a running gateway holds the embedded journal: stop it, or use --config",
-      "with a shared journal database)."
+      "exactly this file's SHA-256. Exit status 0 when genuine, 1 when not genuine or when it",
+      "cannot be checked (the message says which: a running gateway holds the embedded",
+      "journal: stop it, or use --config with a shared journal database)."
     })
 final class VerifyCommand implements Callable<Integer> {
   @Mixin DataDir data;
 
-  @Parameters(paramLabel = "FILE.pdf")
+  @Parameters(paramLabel = "FILE.pdf", description = "The certificate to check.")
   Path file;
 
   @Option(names = "--trust", paramLabel = "PEM", description = "The municipal signing CA. Default: DATA/pki/municipal/ca/cert.pem.")
@@ -58,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       System.out.println("CANNOT CHECK: the issuance journal cannot be opened (" + e.getClass().getSimpleName()
           + "); is a gateway running on it?");
-      return 2;
+      return Errors.FAILED;
     }
     try (journalDb) {
       DocumentVerifier verifier = new DocumentVerifier(List.of(Pem.certificate(anchor)), new IssuanceJournal(journalDb));
