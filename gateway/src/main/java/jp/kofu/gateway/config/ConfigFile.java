@@ -135,9 +135,11 @@ public final class ConfigFile {
     if (key == null) {
       return new ConfigException(file + ": " + e.getMessage());
     }
-    String env = fromEnvironment.get(key);
-    if (env != null) {
-      return new ConfigException(file + " (" + env + " from the environment): " + e.getMessage());
+    for (String k = key; k != null; k = parent(k)) {
+      String env = fromEnvironment.get(k);
+      if (env != null) {
+        return new ConfigException(file + " (" + env + " from the environment): " + e.getMessage());
+      }
     }
     for (String k = key; k != null; k = parent(k)) {
       Integer line = lines.get(k);

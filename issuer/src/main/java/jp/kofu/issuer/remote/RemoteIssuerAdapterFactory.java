@@ -128,6 +128,11 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
         codes.addAll(describe(channel, target));
       }
       for (String code : codes) {
+        if (code.matches("[0-9]{6}") && !LocalGovernmentCode.isValid(code)) {
+          throw new IllegalArgumentException(
+              "adapter setting 'municipalities': '" + code + "' has a wrong check digit (expected: "
+                  + code.substring(0, 5) + LocalGovernmentCode.checkDigit(code.substring(0, 5)) + " by JIS X 0402)");
+        }
         if (!LocalGovernmentCode.isValid(code)) {
           throw new IllegalArgumentException("adapter setting 'municipalities': '" + code + "' (expected: 6-digit local-government codes)");
         }
