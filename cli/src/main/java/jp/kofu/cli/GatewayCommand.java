@@ -2,60 +2,71 @@ package jp.kofu.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.gateway.GatewayAssembly;
+import jp.kofu.gateway.config.ConfigException;
+import jp.kofu.gateway.config.ConfigFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code kofu gateway}: runs the gateway until interrupted. */
+/**
+ * {@code kofu gateway}: with {@code --config}, the production gateway (only what the file names);
+ * without, the development world, as {@code kofu dev gateway}.
+ */
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
     description = {
       "Runs the gateway until Ctrl-C.",
       "",
-      "Runs the gateway on the embedded world (trust world, registry and journal under --data)",
-      "until Ctrl-C, then shuts down gracefully. Copiers connect with mutual TLS using terminal",
-      "certificates of DATA/pki/terminal/ca; clients trust DATA/pki/service/ca/cert.pem."
+      "With --config FILE: the production gateway. It uses only what the file",
+      "names (certificates, trust anchors, secrets, journal, adapters; see",
+      "docs/CONFIGURATION.md and docs/OPERATIONS.md), never generates a key and",
+      "never starts a stand-in service. A bad file is refused with its file, line",
+      "and key.",
+      "",
+      "Without --config: the development world (as kofu dev gateway)."
     })
 final class GatewayCommand implements Callable<Integer> {
   @Mixin DataDir data;
 
-  @Option(names = "--port", defaultValue = "8443", description = "TCP port on 127.0.0.1 (without --config). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--port", defaultValue = "8443", description = "Development world: TCP port on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--verify-port", defaultValue = "8480", description = "TCP port on 127.0.0.1 of the verification page (without --config). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--verify-port",
+      defaultValue = "8480",
+      description = "Development world: port of the verification page. Default: ${DEFAULT-VALUE}.")
   int verifyPort;
 
   @Mixin AsOfOption asOf;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml (see docs/CONFIGURATION.md); its data directory replaces --data.")
+  @Option(names = "--config", paramLabel = "FILE", description = "A kofu-gateway.yaml: run the production gateway it describes.")
   Path config;
 
   @Override
   public Integer call() throws Exception {
-    if (config != null && asOf.set()) {
+    if (config == null) {
+      return DevCommand.runDevelopmentGateway(data.dir, port, verifyPort, asOf);
+    }
+    if (asOf.set()) {
       System.err.println("kofu gateway: --as-of: only for the development world (without --config); a production gateway runs on the system clock");
       return 2;
     }
-    EmbeddedWorld.Options options =
-        config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port).verificationPort(verifyPort);
-    if (asOf.set()) {
-      try {
-        options.clock(asOf.clock(data.dir, java.time.Clock.systemUTC(), c -> EmbeddedWorld.options().clock(c)));
-      } catch (IllegalArgumentException e) {
-        System.err.println("kofu gateway: " + e.getMessage());
-        return 2;
-      }
+    GatewayAssembly gateway;
+    try {
+      gateway = GatewayAssembly.start(ConfigFile.load(config));
+    } catch (ConfigException e) {
+      System.err.println("kofu gateway: " + e.getMessage());
+      return 1;
     }
-    EmbeddedWorld world = EmbeddedWorld.start(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
-    System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
-    System.out.println("  trust anchor for clients: " + world.pki().directory().resolve("service/ca/cert.pem"));
-    var page = world.gateway().verificationAddress();
-    System.out.println("  verification page: http://" + page.getHostString() + ":" + page.getPort() + "/ (kofu.verify.v1 on the gRPC port)");
-    world.gateway().awaitTermination();
+    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "kofu-shutdown"));
+    System.out.println("kofu gateway listening on " + gateway.gateway().address() + " (configuration " + config + "); Ctrl-C stops it");
+    var page = gateway.gateway().verificationAddress();
+    if (page != null) {
+      System.out.println("  verification page: http://" + page.getHostString() + ":" + page.getPort() + "/");
+    }
+    gateway.gateway().awaitTermination();
     return 0;
   }
 }

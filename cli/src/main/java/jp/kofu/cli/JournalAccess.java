@@ -45,18 +45,27 @@ final class JournalAccess {
     } catch (ConfigException e) {
       throw new Unavailable(e.getMessage());
     }
+    jp.kofu.gateway.auth.Keyring journalKeys = null;
+    if (config.secrets() != null) {
+      try {
+        journalKeys = new jp.kofu.gateway.config.TrustFiles(java.time.Clock.systemUTC()).keyring("secrets.journal", config.secrets().journal());
+      } catch (ConfigException e) {
+        throw new Unavailable(configFile + ": " + e.getMessage());
+      }
+    }
     Path secretFile = EmbeddedWorld.secretFile(config.data());
-    if (!Files.isRegularFile(secretFile)) {
+    if (journalKeys == null && !Files.isRegularFile(secretFile)) {
       throw new Unavailable("no cluster secret at " + secretFile + ": is " + config.data() + " a kofu data directory? (./kofu demo or ./kofu gateway makes one)");
     }
     if (config.journal().url() == null && !Files.exists(config.data().resolve("gateway").resolve("journal.mv.db"))) {
       throw new Unavailable("no journal in " + config.data().resolve("gateway") + " (no gateway has run on this data directory)");
     }
-    byte[] secret;
-    try {
-      secret = Files.readAllBytes(secretFile);
-    } catch (IOException e) {
-      throw new Unavailable("cannot read " + secretFile + ": " + e.getMessage());
+    if (journalKeys == null) {
+      try {
+        journalKeys = jp.kofu.gateway.auth.Keyring.of("development", Files.readAllBytes(secretFile));
+      } catch (IOException e) {
+        throw new Unavailable("cannot read " + secretFile + ": " + e.getMessage());
+      }
     }
     Database db;
     try {
@@ -68,7 +77,7 @@ final class JournalAccess {
       }
       throw new Unavailable("cannot open the journal: " + rootMessage(e));
     }
-    return new Opened(config, db, new IssuanceJournal(db, IssuanceJournal.chainKey(secret)));
+    return new Opened(config, db, new IssuanceJournal(db, journalKeys));
   }
 
   private static boolean h2InUse(Throwable e) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       GatewayCommand.class,
+      DevCommand.class,
       IssuerCommand.class,
       SimCommand.class,
       PkiCommand.class,

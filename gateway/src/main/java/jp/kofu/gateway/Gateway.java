@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) throws IOException {
     Clock clock = b.clock;
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
-    this.journal = new IssuanceJournal(journalDatabase, IssuanceJournal.chainKey(b.secret));
+    this.journal = new IssuanceJournal(journalDatabase, b.journalKeys);
     this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
@@ -118,9 +118,8 @@ public final class Gateway implements AutoCloseable {
     }
     this.municipalities = served;
     MunicipalityRouter router = new MunicipalityRouter(LocalGovernmentCodes.bundled(), served);
-    Hmac challengeKey = new Hmac(b.secret, "challenge");
-    Hmac sessionKey = new Hmac(b.secret, "session");
-    Hmac cardKey = new Hmac(b.secret, "journal-card");
+    // Card pseudonyms in the journal follow the journal key; challenges and tokens, the session key.
+    Hmac cardKey = b.journalKeys.hmac("journal-card");
     this.issuance =
         new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
     List<X509Certificate> cardIssuers = b.cardTrust.issuers().stream().map(CardTrust.IssuingCa::certificate).toList();
@@ -129,9 +128,9 @@ public final class Gateway implements AutoCloseable {
         new CardLockout(new CardFailures(journalDatabase), issuance::cardKey, clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration);
     SessionService sessions =
         new SessionService(
-            new Challenges(challengeKey, clock, b.challengeTtl),
+            new Challenges(b.sessionKeys.hmac("challenge"), b.sessionKeys.previousHmacs("challenge"), clock, b.challengeTtl),
             new CardAuthenticator(b.cardTrust, clock),
-            new SessionTokens(sessionKey, clock, b.sessionTtl),
+            new SessionTokens(b.sessionKeys, "session", clock, b.sessionTtl),
             journal,
             b.cardDirectory,
             clock,
@@ -313,7 +312,8 @@ public final class Gateway implements AutoCloseable {
     private List<X509Certificate> terminalAnchors = List.of();
     private CardTrust cardTrust;
     private List<X509Certificate> municipalAnchors = List.of();
-    private byte[] secret;
+    private jp.kofu.gateway.auth.Keyring sessionKeys;
+    private jp.kofu.gateway.auth.Keyring journalKeys;
     private Database journalDatabase;
     private final List<IssuerAdapter> adapters = new ArrayList<>();
     private CardDirectory cardDirectory;
@@ -376,7 +376,20 @@ public final class Gateway implements AutoCloseable {
 
     /** The cluster's shared secret (at least 32 bytes): challenges, sessions, journal card keys. */
     public Builder secret(byte[] secret) {
-      this.secret = secret.clone();
+      this.sessionKeys = jp.kofu.gateway.auth.Keyring.of("default", secret);
+      this.journalKeys = this.sessionKeys;
+      return this;
+    }
+
+    /** Keys challenges and session tokens; older keys stay accepted until what they made expires. */
+    public Builder sessionKeys(jp.kofu.gateway.auth.Keyring keys) {
+      this.sessionKeys = keys;
+      return this;
+    }
+
+    /** Keys the journal's chain and card pseudonyms; older keys still verify the chain. */
+    public Builder journalKeys(jp.kofu.gateway.auth.Keyring keys) {
+      this.journalKeys = keys;
       return this;
     }
 
@@ -479,7 +492,8 @@ public final class Gateway implements AutoCloseable {
       Objects.requireNonNull(serverCertificate, "serverCertificate");
       Objects.requireNonNull(revocation, "revocation");
       Objects.requireNonNull(cardTrust, "cardTrust");
-      Objects.requireNonNull(secret, "secret");
+      Objects.requireNonNull(sessionKeys, "sessionKeys");
+      Objects.requireNonNull(journalKeys, "journalKeys");
       Objects.requireNonNull(cardDirectory, "cardDirectory");
       if (terminalAnchors.isEmpty() || municipalAnchors.isEmpty()) {
         throw new IllegalArgumentException("terminal and municipal trust anchors are required");

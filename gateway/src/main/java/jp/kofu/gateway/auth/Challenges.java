@@ -28,11 +28,18 @@ public final class Challenges {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Hmac hmac;
+  private final java.util.List<Hmac> previous;
   private final Clock clock;
   private final Duration ttl;
 
   public Challenges(Hmac hmac, Clock clock, Duration ttl) {
+    this(hmac, java.util.List.of(), clock, ttl);
+  }
+
+  /** Challenges made with {@code hmac}; those of the {@code previous} keys accepted while they last. */
+  public Challenges(Hmac hmac, java.util.List<Hmac> previous, Clock clock, Duration ttl) {
     this.hmac = hmac;
+    this.previous = java.util.List.copyOf(previous);
     this.clock = clock;
     this.ttl = ttl;
   }
@@ -61,7 +68,8 @@ public final class Challenges {
     }
     byte[] body = Arrays.copyOf(challenge, 32);
     byte[] mac = Arrays.copyOfRange(challenge, 32, LENGTH);
-    if (!hmac.verify(mac, body, terminal.id().getBytes(StandardCharsets.UTF_8))) {
+    byte[] terminalId = terminal.id().getBytes(StandardCharsets.UTF_8);
+    if (!hmac.verify(mac, body, terminalId) && previous.stream().noneMatch(h -> h.verify(mac, body, terminalId))) {
       throw new KofuException(Reason.CHALLENGE_INVALID, "challenge: altered, or given to another terminal");
     }
     Instant expiresAt = Instant.ofEpochMilli(ByteBuffer.wrap(challenge, 24, 8).getLong());

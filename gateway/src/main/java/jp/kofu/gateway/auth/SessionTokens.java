@@ -22,15 +22,31 @@ import jp.kofu.proto.type.v1.Reason;
  */
 public final class SessionTokens {
   public static final int MAX_LENGTH = 1024;
-  private static final byte VERSION = 1;
+  /** Version 1: no key id (one secret); version 2: the key id follows, so that keys can rotate. */
+  private static final byte VERSION_1 = 1;
+
+  private static final byte VERSION = 2;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final String keyId;
   private final Hmac hmac;
+  private final java.util.Map<String, Hmac> accepted;
   private final Clock clock;
   private final Duration ttl;
 
   public SessionTokens(Hmac hmac, Clock clock, Duration ttl) {
+    this("default", hmac, java.util.Map.of("default", hmac), clock, ttl);
+  }
+
+  /** Tokens made with {@code keys}' current key; those of its older keys accepted until they expire. */
+  public SessionTokens(Keyring keys, String purpose, Clock clock, Duration ttl) {
+    this(keys.current().id(), keys.hmac(purpose), keys.accepted(purpose), clock, ttl);
+  }
+
+  private SessionTokens(String keyId, Hmac hmac, java.util.Map<String, Hmac> accepted, Clock clock, Duration ttl) {
+    this.keyId = keyId;
     this.hmac = hmac;
+    this.accepted = java.util.Map.copyOf(accepted);
     this.clock = clock;
     this.ttl = ttl;
   }
@@ -51,6 +67,7 @@ public final class SessionTokens {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
+      out.writeUTF(keyId);
       out.writeUTF(claims.sessionId());
       out.writeUTF(claims.terminal().storeChain());
       out.writeUTF(claims.terminal().store());
@@ -75,13 +92,19 @@ public final class SessionTokens {
       throw new KofuException(Reason.SESSION_INVALID, "session token: malformed (expected: the token from Authenticate)");
     }
     byte[] body = Arrays.copyOf(token, token.length - 32);
-    if (!hmac.verify(Arrays.copyOfRange(token, token.length - 32, token.length), body)) {
-      throw new KofuException(Reason.SESSION_INVALID, "session token: not made by this service, or altered");
-    }
     SessionClaims claims;
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body))) {
-      if (in.readByte() != VERSION) {
+      byte version = in.readByte();
+      Hmac key;
+      if (version == VERSION) {
+        key = accepted.get(in.readUTF());
+      } else if (version == VERSION_1) {
+        key = hmac;
+      } else {
         throw new KofuException(Reason.SESSION_INVALID, "session token: unknown version");
+      }
+      if (key == null || !key.verify(Arrays.copyOfRange(token, token.length - 32, token.length), body)) {
+        throw new KofuException(Reason.SESSION_INVALID, "session token: not made by this service, or altered");
       }
       String id = in.readUTF();
       TerminalIdentity terminal = new TerminalIdentity(in.readUTF(), in.readUTF(), in.readUTF());

@@ -82,13 +82,55 @@ public record GatewayConfig(
     Verification verification,
     Revocation revocation,
     Limits limits,
-    Settlement settlement) {
+    Settlement settlement,
+    Tls tls,
+    Trust trust,
+    Secrets secrets) {
 
   /** A configuration with only the first sections: the others take their defaults. */
   public GatewayConfig(
       String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
-    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null);
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null, null, null, null);
   }
+
+  /**
+   * The gateway's own TLS identity: its server certificate (PEM {@code certificate} with its chain,
+   * PEM {@code key}; or one {@code pkcs12} file with {@code pkcs12-password-file}), and the client
+   * certificate it shows to remote issuer servers ({@code client-certificate}, {@code client-key}).
+   */
+  public record Tls(
+      Path certificate,
+      Path key,
+      Path pkcs12,
+      @JsonProperty("pkcs12-password-file") Path pkcs12PasswordFile,
+      @JsonProperty("client-certificate") Path clientCertificate,
+      @JsonProperty("client-key") Path clientKey) {}
+
+  /**
+   * Trust anchors per role, each a list of PEM files: the card roots and the card-issuing CAs under
+   * them, the smartphone-credential CAs, the store-terminal CAs (copiers' mTLS), the municipal
+   * signing CAs (documents), and the CAs of remote issuer servers' certificates.
+   */
+  public record Trust(
+      @JsonProperty("card-roots") List<Path> cardRoots,
+      @JsonProperty("card-cas") List<Path> cardCas,
+      @JsonProperty("smartphone-cas") List<Path> smartphoneCas,
+      @JsonProperty("terminal-cas") List<Path> terminalCas,
+      @JsonProperty("municipal-cas") List<Path> municipalCas,
+      @JsonProperty("issuer-servers") List<Path> issuerServers) {}
+
+  /**
+   * The gateway's two secrets, kept apart: {@code session} keys challenges and session tokens,
+   * {@code journal} keys the journal's hash chain and its card pseudonyms.
+   */
+  public record Secrets(SecretKey session, SecretKey journal) {}
+
+  /**
+   * One secret: its id, and where its bytes are ({@code file}, owner-only; or {@code value}, base64,
+   * accepted only from the environment), and the older keys still accepted when verifying
+   * ({@code previous}: rotation without downtime).
+   */
+  public record SecretKey(@JsonProperty("key-id") String keyId, Path file, String value, List<SecretKey> previous) {}
 
   /**
    * Verification anyone can do (kofu.verify.v1, and the HTTP page on {@code listen}).
@@ -174,26 +216,17 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null).normalized(Path.of("."));
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null, null, null, null)
+        .normalized(Path.of("."));
   }
 
+  /** Reads and validates {@code file}, with the environment's {@code KOFU_*} overrides (see {@link ConfigFile}). */
   public static GatewayConfig load(Path file) {
-    GatewayConfig config;
-    try {
-      config = YAML.readValue(Files.readString(file), GatewayConfig.class);
-    } catch (JsonMappingException e) {
-      throw new ConfigException(file + ": " + e.getPathReference().replace("jp.kofu.gateway.config.", "") + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ConfigException(file + ": unreadable: " + e.getMessage());
-    }
-    if (config == null) {
-      throw new ConfigException(file + ": empty");
-    }
-    try {
-      return config.normalized(file.toAbsolutePath().getParent());
-    } catch (ConfigException e) {
-      throw new ConfigException(file + ": " + e.getMessage());
-    }
+    return ConfigFile.load(file).config();
+  }
+
+  static ObjectMapper yaml() {
+    return YAML;
   }
 
   /** Fills defaults, resolves paths against {@code base}, validates. */
@@ -239,7 +272,9 @@ public record GatewayConfig(
       throw new ConfigException(
           "settlement.commission-per-document-yen: " + st.commissionPerDocumentYen() + " (expected: 0..100000)");
     }
-    List<Adapter> a = new java.util.ArrayList<>(adapters == null || adapters.isEmpty() ? List.of(new Adapter("embedded", Map.of())) : adapters);
+    // No adapter named: none (the production gateway refuses that; the development world adds
+    // its embedded one).
+    List<Adapter> a = new java.util.ArrayList<>(adapters == null ? List.of() : adapters);
     for (int i = 0; i < a.size(); i++) {
       if (a.get(i).kind() == null || a.get(i).kind().isBlank()) {
         throw new ConfigException("adapters[" + i + "].kind: missing");
@@ -271,7 +306,107 @@ public record GatewayConfig(
       throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
     }
     v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
-    return new GatewayConfig(l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st);
+    return new GatewayConfig(
+        l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st,
+        normalizedTls(base), normalizedTrust(base), normalizedSecrets(base));
+  }
+
+  private Tls normalizedTls(Path base) {
+    if (tls == null) {
+      return null;
+    }
+    return new Tls(
+        resolve(base, tls.certificate()), resolve(base, tls.key()), resolve(base, tls.pkcs12()),
+        resolve(base, tls.pkcs12PasswordFile()), resolve(base, tls.clientCertificate()), resolve(base, tls.clientKey()));
+  }
+
+  private Trust normalizedTrust(Path base) {
+    if (trust == null) {
+      return null;
+    }
+    return new Trust(
+        resolve(base, trust.cardRoots()), resolve(base, trust.cardCas()), resolve(base, trust.smartphoneCas()),
+        resolve(base, trust.terminalCas()), resolve(base, trust.municipalCas()), resolve(base, trust.issuerServers()));
+  }
+
+  private Secrets normalizedSecrets(Path base) {
+    if (secrets == null) {
+      return null;
+    }
+    return new Secrets(secretKey("secrets.session", secrets.session(), base, true), secretKey("secrets.journal", secrets.journal(), base, true));
+  }
+
+  private static SecretKey secretKey(String field, SecretKey k, Path base, boolean current) {
+    if (k == null) {
+      return null;
+    }
+    if (k.keyId() == null || !k.keyId().matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException(field + ".key-id: " + (k.keyId() == null ? "missing" : "'" + k.keyId() + "'") + " (expected: 1..64 of A-Z a-z 0-9 . _ -)");
+    }
+    if ((k.file() == null) == (k.value() == null)) {
+      throw new ConfigException(
+          field + ".file: " + (k.file() == null ? "missing" : "given beside a value") + " (expected: exactly one of file: PATH or the value from the environment)");
+    }
+    if (!current && k.previous() != null && !k.previous().isEmpty()) {
+      throw new ConfigException(field + ".previous: nested (expected: older keys only at the first level)");
+    }
+    List<SecretKey> older = new java.util.ArrayList<>();
+    if (k.previous() != null) {
+      for (int i = 0; i < k.previous().size(); i++) {
+        SecretKey o = secretKey(field + ".previous[" + i + "]", k.previous().get(i), base, false);
+        if (o == null) {
+          throw new ConfigException(field + ".previous[" + i + "]: empty (expected: key-id and file)");
+        }
+        if (o.keyId().equals(k.keyId()) || older.stream().anyMatch(x -> x.keyId().equals(o.keyId()))) {
+          throw new ConfigException(field + ".previous[" + i + "].key-id: '" + o.keyId() + "' used twice (expected: a key id per key)");
+        }
+        older.add(o);
+      }
+    }
+    return new SecretKey(k.keyId(), resolve(base, k.file()), k.value(), List.copyOf(older));
+  }
+
+  private static Path resolve(Path base, Path p) {
+    return p == null ? null : base.resolve(p).normalize();
+  }
+
+  private static List<Path> resolve(Path base, List<Path> ps) {
+    return ps == null ? null : ps.stream().map(p -> resolve(base, p)).toList();
+  }
+
+  /** This configuration with {@code tls}, {@code trust} and {@code secrets} replaced (the development world fills them in). */
+  public GatewayConfig withTrustMaterial(Tls tls, Trust trust, Secrets secrets) {
+    return new GatewayConfig(
+        listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, revocation, limits,
+        settlement, tls, trust, secrets);
+  }
+
+  /** This configuration with other adapters and card directory. */
+  public GatewayConfig withAdapters(List<Adapter> adapters, CardDirectory cardDirectory) {
+    return new GatewayConfig(
+        listen, data, journal, sessions, municipalities, List.copyOf(adapters), plugins, cardDirectory, metrics, verification, revocation,
+        limits, settlement, tls, trust, secrets);
+  }
+
+  /** This configuration listening elsewhere (the kiosk gRPC port, the verification page). */
+  public GatewayConfig withListen(String listen, String verificationListen) {
+    Verification v = new Verification(verificationListen, verification.publicUrl(), verification.validity(), verification.lookupsPerMinute());
+    return new GatewayConfig(
+        listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, v, revocation, limits, settlement, tls,
+        trust, secrets);
+  }
+
+  /** This configuration with revocation sources filled in where it names none. */
+  public GatewayConfig withRevocationSources(java.net.URI ocsp, List<java.net.URI> crls) {
+    Revocation r =
+        new Revocation(
+            revocation.cards(), revocation.maxStaleness(), revocation.crlRefresh(),
+            revocation.crls() != null ? revocation.crls() : crls.stream().map(java.net.URI::toString).toList(),
+            revocation.ocsp() != null ? revocation.ocsp() : ocsp.toString(),
+            revocation.timeout(), revocation.ocspCacheSize());
+    return new GatewayConfig(
+        listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, r, limits, settlement, tls,
+        trust, secrets);
   }
 
   private static Breaker breaker(Breaker b) {
@@ -370,9 +505,20 @@ public record GatewayConfig(
    * none.
    */
   public RevocationSettings revocationSettings(java.net.URI embeddedOcsp, List<java.net.URI> embeddedCrls) {
+    return withRevocationSources(embeddedOcsp, embeddedCrls).revocationSettings();
+  }
+
+  /** The revocation settings; ConfigException when the configuration names no sources. */
+  public RevocationSettings revocationSettings() {
     Revocation r = revocation;
-    List<java.net.URI> crls = r.crls() == null ? embeddedCrls : r.crls().stream().map(java.net.URI::create).toList();
-    java.net.URI ocsp = r.ocsp() == null ? embeddedOcsp : java.net.URI.create(r.ocsp());
+    if (r.crls() == null) {
+      throw new ConfigException("revocation.crls: missing (expected: the CRLs of the terminal CAs and card CAs, URLs or files)");
+    }
+    if (r.ocsp() == null && r.cards().equals("ocsp")) {
+      throw new ConfigException("revocation.ocsp: missing (expected: the card OCSP responder's URL, or cards: crl)");
+    }
+    List<java.net.URI> crls = r.crls().stream().map(java.net.URI::create).toList();
+    java.net.URI ocsp = r.ocsp() == null ? null : java.net.URI.create(r.ocsp());
     return new RevocationSettings(
         r.cards().equals("crl") ? RevocationSettings.Mode.CRL : RevocationSettings.Mode.OCSP,
         r.maxStaleness(), r.crlRefresh(), crls, ocsp, r.timeout(), r.ocspCacheSize());

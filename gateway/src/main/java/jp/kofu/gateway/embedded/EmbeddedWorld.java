@@ -14,26 +14,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import jp.kofu.gateway.Gateway;
-import jp.kofu.gateway.auth.CardTrust;
+import jp.kofu.gateway.GatewayAssembly;
 import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.config.HostPort;
-import jp.kofu.gateway.routing.AdapterFactories;
-import jp.kofu.gateway.routing.CardDirectoryFactory;
 import jp.kofu.gateway.routing.FeedCardDirectory;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
-import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.pki.ocsp.OcspResponder;
 import java.util.function.BiConsumer;
 import jp.kofu.pki.X509;
-import jp.kofu.gateway.journal.JournalDatabases;
 import jp.kofu.storage.Database;
 
 /**
- * The embedded world, kept in a data directory:
+ * The development world: the layer on top of the production {@link GatewayAssembly}. It makes
+ * (or reuses) a trust world and a seeded registry in a data directory, starts the stand-in OCSP
+ * responder and CRL service, fills the configuration in with their files and addresses, and starts
+ * the gateway through the same root as production. Nothing here is on the production path.
+ *
+ * <p>The data directory:
  *
  * <pre>
  *   DATA/pki/                    the development trust world (PEM); its OCSP responder and CRLs
@@ -50,23 +50,17 @@ public final class EmbeddedWorld implements AutoCloseable {
   private final Path dataDir;
   private final boolean temporary;
   private final TrustWorld pki;
-  private final Gateway gateway;
-  private final AdapterFactories factories;
+  private final GatewayAssembly assembly;
   private final Clock clock;
   private final OcspResponder responder;
-  private final jp.kofu.gateway.routing.CardDirectory cardDirectory;
 
-  private EmbeddedWorld(
-      Path dataDir, boolean temporary, TrustWorld pki, Gateway gateway, AdapterFactories factories, Clock clock,
-      OcspResponder responder, jp.kofu.gateway.routing.CardDirectory cardDirectory) {
+  private EmbeddedWorld(Path dataDir, boolean temporary, TrustWorld pki, GatewayAssembly assembly, Clock clock, OcspResponder responder) {
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.pki = pki;
-    this.gateway = gateway;
-    this.factories = factories;
+    this.assembly = assembly;
     this.clock = clock;
     this.responder = responder;
-    this.cardDirectory = cardDirectory;
   }
 
   /** The world's one clock (gateway, adapters, trust world). */
@@ -171,76 +165,86 @@ public final class EmbeddedWorld implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     GatewayConfig config = o.config != null ? o.config : GatewayConfig.defaults(dir);
-    InetSocketAddress listen =
-        o.config != null ? resolved(HostPort.parse("listen", config.listen())) : new InetSocketAddress("127.0.0.1", o.port);
+    if (o.config == null) {
+      config = config.withListen("127.0.0.1:" + o.port, "127.0.0.1:" + o.verificationPort);
+    }
     TrustWorld pki = TrustWorld.openOrCreate(dir.resolve("pki"), o.clock);
-    Path issuerDir = dir.resolve("issuer");
+    Path issuerDir = GatewayAssembly.ownerOnlyDirectory(dir.resolve("issuer"));
     Path feed = issuerDir.resolve("card-directory.csv");
-    seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
-    AdapterFactories factories = AdapterFactories.discover(EmbeddedWorld.class.getClassLoader(), config.plugins());
+    config = developmentAdapters(config, issuerDir, feed);
+    if (usesDevelopmentRegistry(config, issuerDir)) {
+      seedIfEmpty(pki, issuerDir, feed, dir.resolve("wallet").resolve("cards.csv"), o);
+      GatewayAssembly.ownerOnlyFiles(issuerDir);
+    }
+    config = developmentTrust(config, pki, secretFile(dir));
     // The trust world's revocation service (J-LIS's, in production), started inside so that
     // revocation works without the user doing anything.
     OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
-    jp.kofu.gateway.routing.CardDirectory directory =
-        config.cardDirectory().kind().equals("feed") && config.cardDirectory().settings().isEmpty()
-            ? FeedCardDirectory.fromFile(feed)
-            : CardDirectoryFactory.create(
-                config.cardDirectory().kind(), config.cardDirectory().settings(), dir, EmbeddedWorld.class.getClassLoader());
-    GatewayConfig.Limits limits = config.limits();
-    Gateway.Builder gateway =
-        Gateway.builder()
-            .listen(listen)
-            .serverCertificate(pki.gatewayServer())
-            .terminalAnchors(List.of(pki.terminalCa().certificate()))
-            .cardTrust(
-                CardTrust.of(
-                    List.of(pki.cardRoot().certificate()),
-                    List.of(pki.cardCa().certificate()),
-                    List.of(pki.smartphoneCa().certificate())))
-            .municipalAnchors(List.of(pki.municipalCa().certificate()))
-            .secret(secret(secretFile(dir)))
-            .journal(JournalDatabases.open(config))
-            .attemptTimeout(config.journal().attemptTimeout())
-            .unconfirmedTimeout(config.journal().unconfirmedTimeout())
-            .cardDirectory(directory)
-            .revocation(
-                config.revocationSettings(
-                    responder.ocspUri(),
-                    List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa()))))
-            .terminalRateLimit(limits.terminalRequests(), limits.terminalPeriod())
-            .cardLockout(limits.lockoutFailures(), limits.lockoutWindow(), limits.lockoutDuration())
-            .challengeTtl(config.sessions().challengeTtl())
-            .sessionTtl(config.sessions().sessionTtl())
-            .isolation(o.isolation != null ? o.isolation : config.isolation())
-            .metricsListen(config.metrics().listen() == null ? null : resolved(HostPort.parse("metrics.listen", config.metrics().listen())))
-            .verification(
-                config.verification().validity(),
-                config.verification().lookupsPerMinute(),
-                o.config != null ? resolved(HostPort.parse("verification.listen", config.verification().listen())) : new InetSocketAddress("127.0.0.1", o.verificationPort))
-            .clock(o.clock);
-    int n = 0;
-    for (GatewayConfig.Adapter a : config.adapters()) {
-      Path adapterDir = a.kind().equals(EmbeddedIssuerAdapterFactory.KIND) ? issuerDir : dir.resolve("adapters").resolve(a.kind() + "-" + n);
-      Map<String, String> settings = new java.util.HashMap<>(a.settings());
-      if (a.kind().equals(EmbeddedIssuerAdapterFactory.KIND)) {
-        settings.putIfAbsent("verification-url", config.verification().publicUrl());
-      }
-      gateway.adapter(factories.create(a.kind(), new AdapterContext(settings, adapterDir, o.clock, Map.of(TrustWorld.class, pki))));
-      n++;
-    }
-    o.extraAdapters.forEach(gateway::adapter);
-    o.customize.accept(gateway, responder);
+    config =
+        config.withRevocationSources(
+            responder.ocspUri(), List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa())));
+    GatewayAssembly.Extras extras =
+        GatewayAssembly.production().clock(o.clock).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, responder));
+    o.extraAdapters.forEach(extras::adapter);
     try {
-      return new EmbeddedWorld(dir, temporary, pki, gateway.start(), factories, o.clock, responder, directory);
+      GatewayAssembly assembly = GatewayAssembly.start(config, extras);
+      return new EmbeddedWorld(dir, temporary, pki, assembly, o.clock, responder);
     } catch (RuntimeException e) {
-      factories.close();
       responder.close();
       throw e;
     }
   }
 
-  private static InetSocketAddress resolved(InetSocketAddress unresolved) {
-    return new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+  /** Without adapters named: one embedded adapter on DATA/issuer; embedded ones without a database get DATA/issuer's H2. */
+  private static GatewayConfig developmentAdapters(GatewayConfig config, Path issuerDir, Path feed) {
+    List<GatewayConfig.Adapter> adapters = new java.util.ArrayList<>();
+    for (GatewayConfig.Adapter a : config.adapters().isEmpty() ? List.of(new GatewayConfig.Adapter(EmbeddedIssuerAdapterFactory.KIND, Map.of())) : config.adapters()) {
+      if (a.kind().equals(EmbeddedIssuerAdapterFactory.KIND) && !a.settings().containsKey("database-url")) {
+        Map<String, String> settings = new java.util.HashMap<>(a.settings());
+        settings.put("database-url", ResidentRegistry.embeddedUrl(issuerDir));
+        a = new GatewayConfig.Adapter(a.kind(), settings);
+      }
+      adapters.add(a);
+    }
+    GatewayConfig.CardDirectory directory = config.cardDirectory();
+    if (directory.kind().equals("feed") && directory.settings().isEmpty()) {
+      directory = new GatewayConfig.CardDirectory("feed", Map.of("files", feed.toString()));
+    }
+    return config.withAdapters(adapters, directory);
+  }
+
+  private static boolean usesDevelopmentRegistry(GatewayConfig config, Path issuerDir) {
+    String url = ResidentRegistry.embeddedUrl(issuerDir);
+    return config.adapters().stream().anyMatch(a -> url.equals(a.settings().get("database-url")));
+  }
+
+  /** The trust world's files, and the world's one secret, where the configuration names none. */
+  private static GatewayConfig developmentTrust(GatewayConfig config, TrustWorld pki, Path secretFile) {
+    secret(secretFile);
+    pki.gatewayServer();
+    pki.gatewayClient();
+    Path p = pki.directory();
+    GatewayConfig.Tls tls =
+        config.tls() != null
+            ? config.tls()
+            : new GatewayConfig.Tls(
+                p.resolve("service/gateway/cert.pem"), p.resolve("service/gateway/key.pem"), null, null,
+                p.resolve("service/gateway-client/cert.pem"), p.resolve("service/gateway-client/key.pem"));
+    GatewayConfig.Trust trust =
+        config.trust() != null
+            ? config.trust()
+            : new GatewayConfig.Trust(
+                List.of(cert(pki, pki.cardRoot())), List.of(cert(pki, pki.cardCa())), List.of(cert(pki, pki.smartphoneCa())),
+                List.of(cert(pki, pki.terminalCa())), List.of(cert(pki, pki.municipalCa())), List.of(cert(pki, pki.serviceCa())));
+    // One secret for both purposes, as the world has always kept it: journals and tokens made by
+    // earlier versions stay valid.
+    GatewayConfig.SecretKey one = new GatewayConfig.SecretKey("development", secretFile, null, List.of());
+    GatewayConfig.Secrets secrets = config.secrets() != null ? config.secrets() : new GatewayConfig.Secrets(one, one);
+    return config.withTrustMaterial(tls, trust, secrets);
+  }
+
+  private static Path cert(TrustWorld pki, jp.kofu.pki.CertificateAuthority ca) {
+    return pki.directoryOf(ca).resolve("cert.pem");
   }
 
   private static void seedIfEmpty(TrustWorld pki, Path issuerDir, Path feed, Path wallet, Options o) {
@@ -268,7 +272,7 @@ public final class EmbeddedWorld implements AutoCloseable {
       if (Files.exists(file)) {
         return Files.readAllBytes(file);
       }
-      Files.createDirectories(file.getParent());
+      GatewayAssembly.ownerOnlyDirectory(file.getParent());
       byte[] secret = new byte[32];
       new SecureRandom().nextBytes(secret);
       Files.write(file, secret);
@@ -282,7 +286,7 @@ public final class EmbeddedWorld implements AutoCloseable {
   }
 
   public Gateway gateway() {
-    return gateway;
+    return assembly.gateway();
   }
 
   public TrustWorld pki() {
@@ -296,10 +300,10 @@ public final class EmbeddedWorld implements AutoCloseable {
 
   /** Card → address municipality, as the gateway knows it (tests add credentials here). */
   public FeedCardDirectory cardDirectory() {
-    if (cardDirectory instanceof FeedCardDirectory feed) {
+    if (assembly.cardDirectory() instanceof FeedCardDirectory feed) {
       return feed;
     }
-    throw new IllegalStateException("this world's card directory is of kind " + cardDirectory.getClass().getSimpleName());
+    throw new IllegalStateException("this world's card directory is of kind " + assembly.cardDirectory().getClass().getSimpleName());
   }
 
   public Path dataDir() {
@@ -321,13 +325,12 @@ public final class EmbeddedWorld implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    return gateway.address();
+    return assembly.gateway().address();
   }
 
   @Override
   public void close() {
-    gateway.close();
-    factories.close();
+    assembly.close();
     responder.close();
     if (temporary) {
       try (Stream<Path> files = Files.walk(dataDir)) {

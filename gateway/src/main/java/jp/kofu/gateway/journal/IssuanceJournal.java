@@ -51,8 +51,22 @@ public final class IssuanceJournal {
    *     one (see {@link #chainKey})
    */
   public IssuanceJournal(Database db, Hmac chainKey) {
+    this(db, chainKey, java.util.List.of());
+  }
+
+  /**
+   * @param chainKey keys new events
+   * @param previousChainKeys keys events written before the journal key was rotated (they still
+   *     audit)
+   */
+  public IssuanceJournal(Database db, Hmac chainKey, java.util.List<Hmac> previousChainKeys) {
     this.db = db;
-    this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"));
+    this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"), previousChainKeys);
+  }
+
+  /** A journal keyed by the journal keyring: its current key writes, every key of it audits. */
+  public IssuanceJournal(Database db, jp.kofu.gateway.auth.Keyring journalKeys) {
+    this(db, chainKey(journalKeys.current().secret()), journalKeys.previousHmacs("journal-chain"));
   }
 
   /**

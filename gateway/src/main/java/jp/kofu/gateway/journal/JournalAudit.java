@@ -97,9 +97,8 @@ public final class JournalAudit {
           if (!Objects.equals(prevHash, prev)) {
             findings.add("seq " + seq, "does not follow the event before it (an event was deleted, inserted or moved)");
           }
-          String recomputed =
-              chain.hash(prevHash, seq, rs.getString("issuance_id"), rs.getString("kind"), IssuanceJournal.instant(rs, "occurred_at"), rs.getString("payload"));
-          if (!recomputed.equals(hash)) {
+          if (!chain.verifies(
+              hash, prevHash, seq, rs.getString("issuance_id"), rs.getString("kind"), IssuanceJournal.instant(rs, "occurred_at"), rs.getString("payload"))) {
             findings.add("seq " + seq, "contents do not match its hash (edited or moved); occurred " + at);
           }
           if (anchor != null && seq == anchor.seq()) {

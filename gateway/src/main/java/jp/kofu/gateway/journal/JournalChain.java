@@ -30,9 +30,16 @@ final class JournalChain {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private final Hmac key;
+  private final java.util.List<Hmac> previous;
 
   JournalChain(Hmac key) {
+    this(key, java.util.List.of());
+  }
+
+  /** Appends under {@code key}; events written under a {@code previous} key still verify. */
+  JournalChain(Hmac key, java.util.List<Hmac> previous) {
     this.key = key;
+    this.previous = java.util.List.copyOf(previous);
   }
 
   /**
@@ -89,6 +96,23 @@ final class JournalChain {
 
   /** The hash an event must carry. */
   String hash(String prevHash, long seq, String issuanceId, String kind, Instant at, String payload) {
+    return hash(key, prevHash, seq, issuanceId, kind, at, payload);
+  }
+
+  /** Whether {@code hash} is the event's, under the current key or one of the previous ones. */
+  boolean verifies(String hash, String prevHash, long seq, String issuanceId, String kind, Instant at, String payload) {
+    if (hash(prevHash, seq, issuanceId, kind, at, payload).equals(hash)) {
+      return true;
+    }
+    for (Hmac k : previous) {
+      if (hash(k, prevHash, seq, issuanceId, kind, at, payload).equals(hash)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String hash(Hmac key, String prevHash, long seq, String issuanceId, String kind, Instant at, String payload) {
     // Newlines separate fields none of which can contain one (the JSON escapes its own).
     String text = prevHash + "\n" + seq + "\n" + issuanceId + "\n" + kind + "\n" + at + "\n" + payload;
     return HexFormat.of().formatHex(key.mac(text.getBytes(StandardCharsets.UTF_8)));

@@ -46,7 +46,28 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
   }
 
   @Override
+  public java.util.Set<String> settingNames() {
+    return java.util.Set.of(
+        "database-url", "database-user", "database-password", "database-password-file", "database-pool", "catalog", "municipalities",
+        "signers", "verification-url", "tsa-url");
+  }
+
+  @Override
   public IssuerAdapter create(AdapterContext context) {
+    for (String code : context.list("municipalities")) {
+      if (code.matches("[0-9]{6}") && !jp.kofu.issuer.reference.LocalGovernmentCode.isValid(code)) {
+        throw new IllegalArgumentException(
+            "adapter setting 'municipalities': '" + code + "' has a wrong check digit (expected: "
+                + code.substring(0, 5) + jp.kofu.issuer.reference.LocalGovernmentCode.checkDigit(code.substring(0, 5)) + " by JIS X 0402)");
+      }
+      if (!code.matches("[0-9]{6}")) {
+        throw new IllegalArgumentException("adapter setting 'municipalities': '" + code + "' (expected: 6-digit local-government codes)");
+      }
+    }
+    if (context.settings().get("signers") == null && !context.services().containsKey(TrustWorld.class)) {
+      throw new IllegalArgumentException(
+          "adapter setting 'signers' is missing (expected: a directory with CODE/cert.pem and CODE/key.pem per municipality)");
+    }
     Path data = context.dataDirectory();
     MunicipalityCatalog catalog =
         MunicipalityCatalog.load(Path.of(context.setting("catalog", data.resolve("municipalities").toString())));

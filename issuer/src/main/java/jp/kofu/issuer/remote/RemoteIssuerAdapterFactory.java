@@ -31,7 +31,8 @@ import jp.kofu.proto.issuer.v1.IssuerServiceGrpc;
  *   <li>{@code municipalities}: the comma-separated codes to route there; without it, the server is
  *       asked at start-up (Describe), which fails the start if it is unreachable;
  *   <li>{@code client-certificate}: a directory with {@code cert.pem} and {@code key.pem}, the
- *       gateway's client certificate; default the development {@code TrustWorld.gatewayClient()};
+ *       gateway's client certificate; or a PEM certificate file with {@code client-key} its key
+ *       file; default the development {@code TrustWorld.gatewayClient()} (development world only);
  *   <li>{@code trust}: a PEM file of the anchors of the server's certificate; default the development
  *       service CA;
  *   <li>{@code authority}: the name the server's certificate must carry; default the target's host;
@@ -44,6 +45,11 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
   @Override
   public String kind() {
     return KIND;
+  }
+
+  @Override
+  public java.util.Set<String> settingNames() {
+    return java.util.Set.of("target", "municipalities", "client-certificate", "client-key", "trust", "authority", "call-timeout");
   }
 
   @Override
@@ -64,10 +70,39 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
     List<X509Certificate> anchors;
     String clientDir = context.settings().get("client-certificate");
     String trust = context.settings().get("trust");
+    String clientKey = context.settings().get("client-key");
+    if ((clientDir == null || trust == null) && !context.services().containsKey(TrustWorld.class)) {
+      throw new IllegalArgumentException(
+          "adapter setting '" + (clientDir == null ? "client-certificate" : "trust") + "' is missing (expected: "
+              + (clientDir == null ? "the gateway's client certificate, tls.client-certificate" : "the issuer servers' CA, trust.issuer-servers") + ")");
+    }
     TrustWorld world = clientDir == null || trust == null ? context.service(TrustWorld.class) : null;
-    client = clientDir != null ? HeldCertificate.readFrom(Path.of(clientDir)) : world.gatewayClient();
-    anchors = trust != null ? Pem.certificates(Path.of(trust)) : List.of(world.serviceCa().certificate());
-    Duration callTimeout = Duration.ofSeconds(Long.parseLong(context.setting("call-timeout", "30")));
+    try {
+      if (clientDir == null) {
+        client = world.gatewayClient();
+      } else if (clientKey != null) {
+        List<X509Certificate> chain = Pem.certificates(Path.of(clientDir));
+        if (chain.isEmpty()) {
+          throw new IllegalArgumentException("adapter setting 'client-certificate': " + clientDir + " holds no certificate");
+        }
+        client = new HeldCertificate(chain.get(0), Pem.keyPair(Path.of(clientKey), chain.get(0).getPublicKey()), chain.subList(1, chain.size()));
+      } else {
+        client = HeldCertificate.readFrom(Path.of(clientDir));
+      }
+      anchors = trust != null ? Pem.certificates(Path.of(trust)) : List.of(world.serviceCa().certificate());
+    } catch (java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException("adapter setting 'client-certificate'/'trust': unreadable (" + e.getCause().getClass().getSimpleName() + ")");
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(context.setting("call-timeout", "30").strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("adapter setting 'call-timeout': '" + context.settings().get("call-timeout") + "' (expected: whole seconds, at least 1)");
+    }
+    if (seconds <= 0) {
+      throw new IllegalArgumentException("adapter setting 'call-timeout': " + seconds + " (expected: whole seconds, at least 1)");
+    }
+    Duration callTimeout = Duration.ofSeconds(seconds);
     ManagedChannel channel;
     try {
       NettyChannelBuilder b =
@@ -93,6 +128,11 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
         codes.addAll(describe(channel, target));
       }
       for (String code : codes) {
+        if (code.matches("[0-9]{6}") && !LocalGovernmentCode.isValid(code)) {
+          throw new IllegalArgumentException(
+              "adapter setting 'municipalities': '" + code + "' has a wrong check digit (expected: "
+                  + code.substring(0, 5) + LocalGovernmentCode.checkDigit(code.substring(0, 5)) + " by JIS X 0402)");
+        }
         if (!LocalGovernmentCode.isValid(code)) {
           throw new IllegalArgumentException("adapter setting 'municipalities': '" + code + "' (expected: 6-digit local-government codes)");
         }

@@ -29,6 +29,15 @@ public interface IssuerAdapterFactory {
   }
 
   /**
+   * The settings this kind understands. The gateway refuses, at start, an adapter configured with
+   * any other (a misspelt {@code municipalitis} would otherwise be ignored). Empty: the factory
+   * does not say, and every setting is passed through unchecked.
+   */
+  default java.util.Set<String> settingNames() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates an adapter from its configuration. Called once per configured adapter, at start-up,
    * before the gateway accepts calls.
    *
