@@ -33,8 +33,12 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    GatewayConfig loaded = config != null ? GatewayConfig.load(config) : null;
+    if (loaded != null) {
+      LogFormat.apply(loaded.logging().format());
+    }
     EmbeddedWorld.Options options =
-        config != null ? EmbeddedWorld.options().config(GatewayConfig.load(config)) : EmbeddedWorld.options().dataDir(data.dir).port(port).verificationPort(verifyPort);
+        loaded != null ? EmbeddedWorld.options().config(loaded) : EmbeddedWorld.options().dataDir(data.dir).port(port).verificationPort(verifyPort);
     EmbeddedWorld world = EmbeddedWorld.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(world::close, "kofu-shutdown"));
     System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");

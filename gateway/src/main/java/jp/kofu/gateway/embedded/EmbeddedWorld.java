@@ -212,7 +212,10 @@ public final class EmbeddedWorld implements AutoCloseable {
             .challengeTtl(config.sessions().challengeTtl())
             .sessionTtl(config.sessions().sessionTtl())
             .isolation(o.isolation != null ? o.isolation : config.isolation())
-            .metricsListen(config.metrics().listen() == null ? null : resolved(HostPort.parse("metrics.listen", config.metrics().listen())))
+            .adminListen(config.admin().listen() == null ? null : resolved(HostPort.parse("admin.listen", config.admin().listen())))
+            .readiness(config.admin().readinessInterval(), config.admin().readinessTimeout())
+            .drain(config.shutdown().quietPeriod(), config.shutdown().grace())
+            .edge(config.edge().toLimits())
             .verification(
                 config.verification().validity(),
                 config.verification().lookupsPerMinute(),
