@@ -410,6 +410,16 @@ public final class Gateway implements AutoCloseable {
       verificationPage.close();
     }
     housekeeping.shutdownNow();
+    // Calls cancelled at the end of the grace are still releasing their orders in the journal
+    // (IssuanceService): let them finish before the journal closes.
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("call threads still running 5 s after the shutdown: interrupting them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     executor.shutdownNow();
     revocation.close();
     for (Municipality m : municipalities.values()) {
