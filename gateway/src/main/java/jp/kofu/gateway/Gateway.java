@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
    * grpc-java and Netty's java.util.logging records go through SLF4J like everything else (one
    * format, one destination), not to JUL's own console handler in another format.
    */
-  static synchronized void bridgeJavaUtilLogging() {
+  public static synchronized void bridgeJavaUtilLogging() {
     if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
       org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
       org.slf4j.bridge.SLF4JBridgeHandler.install();

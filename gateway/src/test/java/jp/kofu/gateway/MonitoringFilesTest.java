@@ -60,9 +60,10 @@ class MonitoringFilesTest {
       ReceivedDocument doc =
           copier.issue(token, order, e.municipalityCode(), CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
       copier.confirm(token, doc.header().getIssuanceId(), false);
-      // Confirmed twice: a refusal (ISSUANCE_ALREADY_FINAL), counted by reason.
+      // An order for a municipality code that is not one: a refusal, counted by reason.
       try {
-        copier.confirm(token, doc.header().getIssuanceId(), false);
+        copier.issue(token, UUID.randomUUID().toString(), "00000X", CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
+        throw new AssertionError("an order for municipality 00000X was accepted");
       } catch (io.grpc.StatusRuntimeException expected) {
         assertThat(KofuException.reasonOf(expected)).isNotNull();
       }
