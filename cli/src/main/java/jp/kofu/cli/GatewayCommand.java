@@ -55,7 +55,9 @@ final class GatewayCommand implements Callable<Integer> {
     }
     GatewayAssembly gateway;
     try {
-      gateway = GatewayAssembly.start(ConfigFile.load(config));
+      ConfigFile file = ConfigFile.load(config);
+      LogFormat.apply(file.config().logging().format());
+      gateway = GatewayAssembly.start(file);
     } catch (ConfigException e) {
       System.err.println("kofu gateway: " + e.getMessage());
       return 1;

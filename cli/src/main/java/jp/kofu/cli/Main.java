@@ -37,6 +37,9 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // From the first record on, java.util.logging (grpc-java, the JDK's HTTP server) goes through
+    // SLF4J: one format on stderr.
+    jp.kofu.gateway.Gateway.bridgeJavaUtilLogging();
     System.exit(commandLine().execute(args));
   }
 

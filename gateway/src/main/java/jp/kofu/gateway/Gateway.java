@@ -44,7 +44,15 @@ import jp.kofu.gateway.issuance.IssuanceService;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.gateway.kiosk.KioskService;
-import jp.kofu.gateway.metrics.MetricsEndpoint;
+import jp.kofu.gateway.admin.AdminEndpoint;
+import jp.kofu.gateway.admin.Readiness;
+import jp.kofu.gateway.edge.CallLog;
+import jp.kofu.gateway.edge.EdgeLimits;
+import jp.kofu.gateway.edge.InFlightLimit;
+import jp.kofu.gateway.metrics.GatewayMetrics;
+import jp.kofu.gateway.metrics.IssuanceMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import jp.kofu.gateway.routing.CardDirectory;
 import jp.kofu.gateway.routing.Isolation;
 import jp.kofu.gateway.routing.Municipality;
@@ -92,12 +100,27 @@ public final class Gateway implements AutoCloseable {
   private final IssuanceService issuance;
   private final Reconciler reconciler;
   private final MeterRegistry meters;
-  private final MetricsEndpoint metricsEndpoint;
+  private final AdminEndpoint adminEndpoint;
+  private final GatewayMetrics gatewayMetrics;
+  private final Readiness readiness;
+  private final Duration quietPeriod;
   private final Verifications verifications;
   private final VerificationHttpServer verificationPage;
   private final Revocation revocation;
 
+  /**
+   * grpc-java and Netty's java.util.logging records go through SLF4J like everything else (one
+   * format, one destination), not to JUL's own console handler in another format.
+   */
+  public static synchronized void bridgeJavaUtilLogging() {
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
+  }
+
   private Gateway(Builder b) throws IOException {
+    bridgeJavaUtilLogging();
     Clock clock = b.clock;
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
     this.journal = new IssuanceJournal(journalDatabase, b.journalKeys);
@@ -105,6 +128,10 @@ public final class Gateway implements AutoCloseable {
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
     this.meters = b.meters != null ? b.meters : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any meter: the histogram buckets apply to meters registered after them.
+    this.gatewayMetrics = GatewayMetrics.bind(meters, journalDatabase.dataSource());
+    this.quietPeriod = b.quietPeriod;
+    EdgeLimits edge = b.edge;
     Isolation isolation =
         b.isolation != null ? b.isolation : new Isolation(b.municipalityDeadline, b.municipalityConcurrency, Isolation.Breaker.defaults());
     Map<String, Municipality> served = new LinkedHashMap<>();
@@ -124,8 +151,24 @@ public final class Gateway implements AutoCloseable {
         new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
     List<X509Certificate> cardIssuers = b.cardTrust.issuers().stream().map(CardTrust.IssuingCa::certificate).toList();
     this.revocation = Revocation.start(b.revocation, cardIssuers, b.terminalAnchors, clock);
+    for (var age : revocation.crlAges().keySet()) {
+      Gauge.builder("kofu.revocation.crl.age", revocation, r -> {
+            Duration d = r.crlAges().get(age);
+            return d == null ? Double.NaN : d.toMillis() / 1000.0;
+          })
+          .description("Age of the newest CRL held for this CA (NaN: none); checks fail closed past revocation.max-staleness")
+          .baseUnit("seconds")
+          .tag("ca", age)
+          .register(meters);
+    }
+    Gauge.builder("kofu.revocation.max.staleness", revocation, r -> r.settings().maxStaleness().toMillis() / 1000.0)
+        .baseUnit("seconds")
+        .register(meters);
+    io.micrometer.core.instrument.Counter lockouts =
+        io.micrometer.core.instrument.Counter.builder("kofu.card.lockouts").description("Cards locked out after too many failed authentications").register(meters);
     CardLockout lockout =
-        new CardLockout(new CardFailures(journalDatabase), issuance::cardKey, clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration);
+        new CardLockout(new CardFailures(journalDatabase), issuance::cardKey, clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration)
+            .onLockout(lockouts::increment);
     SessionService sessions =
         new SessionService(
             new Challenges(b.sessionKeys.hmac("challenge"), b.sessionKeys.previousHmacs("challenge"), clock, b.challengeTtl),
@@ -136,9 +179,18 @@ public final class Gateway implements AutoCloseable {
             clock,
             revocation,
             lockout);
-    this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute);
+    this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute).meters(meters);
     this.health = new HealthStatusManager();
-    this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-call-", 0).factory());
+    // Bounded: overload is refused (InFlightLimit) instead of piling up threads; there are always
+    // more threads than issuances allowed, so refusals and short calls find one.
+    java.util.concurrent.ThreadPoolExecutor calls =
+        new java.util.concurrent.ThreadPoolExecutor(
+            edge.callThreads(), edge.callThreads(), 60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+            Thread.ofPlatform().daemon().name("gateway-call-", 0).factory());
+    calls.allowCoreThreadTimeOut(true);
+    this.executor = calls;
+    Gauge.builder("kofu.call.threads.active", calls, java.util.concurrent.ThreadPoolExecutor::getActiveCount).register(meters);
+    Gauge.builder("kofu.call.queue", calls, c -> c.getQueue().size()).description("Call tasks waiting for a thread").register(meters);
     TerminalTrustManager terminalTrust = new TerminalTrustManager(b.terminalAnchors, clock);
     SslContext tls =
         GrpcSslContexts.configure(
@@ -157,14 +209,28 @@ public final class Gateway implements AutoCloseable {
               .executor(executor)
               .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
               .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
-              .permitKeepAliveTime(20, TimeUnit.SECONDS)
-              .maxConnectionIdle(5, TimeUnit.MINUTES)
+              // Keepalive: copiers may ping every edge.permit-keep-alive-time (the contract's service
+              // config asks for 30 s), also without calls in flight; faster pings end the connection.
+              .permitKeepAliveTime(edge.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+              .permitKeepAliveWithoutCalls(true)
+              .maxConnectionIdle(edge.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+              .maxConnectionAge(edge.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+              .maxConnectionAgeGrace(edge.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
+              .maxConcurrentCallsPerConnection(edge.maxConcurrentCallsPerConnection())
+              .maxRstFramesPerWindow(edge.maxRstFramesPerWindow(), (int) Math.max(1, edge.rstWindow().toSeconds()))
+              // Outermost first: metrics and the access log see every call, refusals included.
+              .intercept(
+                  new InFlightLimit(
+                      java.util.Set.of(KioskServiceGrpc.getIssueMethod().getFullMethodName()), edge.maxInFlightIssuances(), Duration.ofSeconds(1), meters))
+              .intercept(new CallLog(meters))
+              .intercept(new MetricCollectingServerInterceptor(meters))
               // Requests are decoded strictly (StrictRequests), then the terminal is identified and
               // checked against its CRL, then rate-limited, then served.
               .addService(
                   StrictRequests.wrap(
                       ServerInterceptors.intercept(
-                          new KioskService(sessions, issuance),
+                          new KioskService(sessions, issuance, new IssuanceMetrics(meters, served.keySet())),
+                          CallLog.terminalTagger(),
                           new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
                           new TerminalAuthInterceptor(terminalTrust, revocation))))
               .addService(VerificationGrpcService.definition(verifications))
@@ -177,8 +243,6 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     this.server = started;
-    health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-    health.setStatus(KioskServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
     // Each municipality's own status: "kofu.municipality.CODE" is NOT_SERVING while its circuit is open.
     for (Municipality m : served.values()) {
       String service = MUNICIPALITY_HEALTH_PREFIX + m.code();
@@ -188,9 +252,26 @@ public final class Gateway implements AutoCloseable {
               service,
               st == Municipality.Status.CIRCUIT_OPEN ? HealthCheckResponse.ServingStatus.NOT_SERVING : HealthCheckResponse.ServingStatus.SERVING));
     }
-    this.metricsEndpoint =
-        b.metricsListen != null && meters instanceof PrometheusMeterRegistry prometheus ? MetricsEndpoint.start(b.metricsListen, prometheus) : null;
-    health.setStatus(VerificationServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    // The overall status ("") and the services' follow readiness: the journal answers, revocation
+    // data is fresh enough to use, the trust material is valid. Municipalities have their own.
+    this.readiness =
+        new Readiness(
+            List.of(
+                new Readiness.Check("journal", () -> journalProblem(journalDatabase)),
+                new Readiness.Check("revocation", () -> {
+                  List<String> stale = revocation.staleCrls();
+                  return stale.isEmpty() ? null : String.join("; ", stale);
+                }),
+                new Readiness.Check("trust", () -> trustProblem(b, clock))),
+            b.readinessInterval,
+            b.readinessTimeout,
+            health,
+            List.of(KioskServiceGrpc.SERVICE_NAME, VerificationServiceGrpc.SERVICE_NAME),
+            meters);
+    this.adminEndpoint =
+        b.adminListen == null
+            ? null
+            : AdminEndpoint.start(b.adminListen, readiness, meters instanceof PrometheusMeterRegistry prometheus ? prometheus : null);
     VerificationHttpServer page = null;
     if (b.verificationListen != null) {
       try {
@@ -231,6 +312,36 @@ public final class Gateway implements AutoCloseable {
     log.info("gateway listening on {} serving {} municipalities", listening, served.size());
   }
 
+  private static String journalProblem(Database db) {
+    try {
+      db.first("SELECT 1", rs -> rs.getInt(1));
+      return null;
+    } catch (java.sql.SQLException | RuntimeException e) {
+      return "unreachable: " + (e.getMessage() == null ? e.getClass().getSimpleName() : Database.redact(e.getMessage()));
+    }
+  }
+
+  /** The trust material the gateway runs on, and whether each piece is valid now. */
+  private static String trustProblem(Builder b, Clock clock) {
+    java.util.Date now = java.util.Date.from(clock.instant());
+    List<String> problems = new ArrayList<>();
+    check(problems, "server certificate", b.serverCertificate.certificate(), now);
+    b.terminalAnchors.forEach(c -> check(problems, "terminal CA", c, now));
+    b.municipalAnchors.forEach(c -> check(problems, "municipal CA", c, now));
+    b.cardTrust.issuers().forEach(i -> check(problems, "card CA", i.certificate(), now));
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
+  private static void check(List<String> problems, String what, X509Certificate c, java.util.Date now) {
+    try {
+      c.checkValidity(now);
+    } catch (java.security.cert.CertificateExpiredException e) {
+      problems.add(what + " " + c.getSubjectX500Principal().getName() + " expired at " + c.getNotAfter().toInstant());
+    } catch (java.security.cert.CertificateNotYetValidException e) {
+      problems.add(what + " " + c.getSubjectX500Principal().getName() + " not valid before " + c.getNotBefore().toInstant());
+    }
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -261,9 +372,19 @@ public final class Gateway implements AutoCloseable {
     return meters;
   }
 
-  /** Where metrics are served, or null when they are not. */
+  /** Where the admin port (/livez, /readyz, /metrics) listens, or null when it is off. */
+  public InetSocketAddress adminAddress() {
+    return adminEndpoint == null ? null : adminEndpoint.address();
+  }
+
+  /** Where metrics are served (the admin port), or null when they are not. */
   public InetSocketAddress metricsAddress() {
-    return metricsEndpoint == null ? null : metricsEndpoint.address();
+    return adminAddress();
+  }
+
+  /** Whether the gateway takes traffic now, and if not why. */
+  public Readiness readiness() {
+    return readiness;
   }
 
   public Verifications verifications() {
@@ -281,11 +402,23 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    drain();
     jp.kofu.grpc.GracefulStop.stop(server, health, shutdownGrace, log);
+    readiness.close();
     if (verificationPage != null) {
       verificationPage.close();
     }
     housekeeping.shutdownNow();
+    // Calls cancelled at the end of the grace are still releasing their orders in the journal
+    // (IssuanceService): let them finish before the journal closes.
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("call threads still running 5 s after the shutdown: interrupting them");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     executor.shutdownNow();
     revocation.close();
     for (Municipality m : municipalities.values()) {
@@ -298,11 +431,32 @@ public final class Gateway implements AutoCloseable {
         log.warn("closing an issuer adapter: {}", e.getMessage());
       }
     }
-    if (metricsEndpoint != null) {
-      metricsEndpoint.close();
+    if (adminEndpoint != null) {
+      adminEndpoint.close();
     }
+    gatewayMetrics.close();
     journalDatabase.close();
     log.info("gateway stopped");
+  }
+
+  /**
+   * The first step of a stop (SIGTERM): readiness and health turn NOT_SERVING, then for the quiet
+   * period calls are still served while load balancers and clients see the change and move away.
+   * {@link #close} continues with a graceful shutdown; calling this alone only makes the gateway
+   * unready for good.
+   */
+  public void drain() {
+    if (!readiness.draining()) {
+      readiness.drain();
+      if (!quietPeriod.isZero()) {
+        log.info("draining: NOT_SERVING, still serving for the quiet period of {} ms", quietPeriod.toMillis());
+        try {
+          Thread.sleep(quietPeriod);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
   }
 
   /** Everything a gateway needs; the defaults suit development. */
@@ -326,7 +480,11 @@ public final class Gateway implements AutoCloseable {
     private Duration unconfirmedTimeout = Duration.ofMinutes(30);
     private Isolation isolation;
     private MeterRegistry meters;
-    private InetSocketAddress metricsListen;
+    private InetSocketAddress adminListen;
+    private Duration quietPeriod = Duration.ZERO;
+    private Duration readinessInterval = Duration.ofSeconds(2);
+    private Duration readinessTimeout = Duration.ofSeconds(2);
+    private EdgeLimits edge = EdgeLimits.DEFAULTS;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Duration verificationValidity = Duration.ofDays(90);
     private int verificationLookupsPerMinute = 30;
@@ -445,9 +603,37 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
-    /** Serve metrics (Prometheus text) on this address; default: not served. */
+    /** The admin port (/livez, /readyz, /metrics); default: not served. */
+    public Builder adminListen(InetSocketAddress listen) {
+      this.adminListen = listen;
+      return this;
+    }
+
+    /** The admin port under its former name (it served only /metrics). */
     public Builder metricsListen(InetSocketAddress listen) {
-      this.metricsListen = listen;
+      return adminListen(listen);
+    }
+
+    /** How often readiness is checked, and how long one check may take before it counts as failed. */
+    public Builder readiness(Duration interval, Duration timeout) {
+      this.readinessInterval = Objects.requireNonNull(interval, "interval");
+      this.readinessTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * How a stop goes: NOT_SERVING, then {@code quietPeriod} still serving, then a graceful shutdown
+     * in which calls in flight get {@code grace} to finish before they are cancelled.
+     */
+    public Builder drain(Duration quietPeriod, Duration grace) {
+      this.quietPeriod = Objects.requireNonNull(quietPeriod, "quietPeriod");
+      this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /** The listener's limits (connection age, calls per connection, RST flood, keepalive, in-flight issuances). */
+    public Builder edge(EdgeLimits limits) {
+      this.edge = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

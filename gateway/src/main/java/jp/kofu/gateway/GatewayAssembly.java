@@ -149,7 +149,7 @@ public final class GatewayAssembly implements AutoCloseable {
     }
     InetSocketAddress listen = free("listen", config.listen());
     InetSocketAddress verificationListen = free("verification.listen", config.verification().listen());
-    InetSocketAddress metricsListen = config.metrics().listen() == null ? null : free("metrics.listen", config.metrics().listen());
+    InetSocketAddress adminListen = config.admin().listen() == null ? null : free("admin.listen", config.admin().listen());
 
     // 2. Opened in order, closed in reverse if a later step fails.
     List<AutoCloseable> opened = new ArrayList<>();
@@ -196,7 +196,10 @@ public final class GatewayAssembly implements AutoCloseable {
               .challengeTtl(config.sessions().challengeTtl())
               .sessionTtl(config.sessions().sessionTtl())
               .isolation(extras.isolation != null ? extras.isolation : config.isolation())
-              .metricsListen(metricsListen)
+              .adminListen(adminListen)
+              .readiness(config.admin().readinessInterval(), config.admin().readinessTimeout())
+              .drain(config.shutdown().quietPeriod(), config.shutdown().grace())
+              .edge(config.edge().toLimits())
               .verification(config.verification().validity(), config.verification().lookupsPerMinute(), verificationListen)
               .clock(clock);
       adapters.forEach(b::adapter);

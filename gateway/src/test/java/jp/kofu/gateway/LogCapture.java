@@ -20,9 +20,14 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
   private final Level rootLevel = root.getLevel();
   private final Level kofuLevel = kofu.getLevel();
 
+  /** The production encoder (cli's logback.xml uses it): what reaches a JSON log is scanned too. */
+  private final net.logstash.logback.encoder.LogstashEncoder json = new net.logstash.logback.encoder.LogstashEncoder();
+
   private LogCapture(Level level) {
     setContext(root.getLoggerContext());
     setName("capture");
+    json.setContext(root.getLoggerContext());
+    json.start();
     start();
     root.addAppender(this);
     root.setLevel(level);
@@ -44,6 +49,10 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     if (!e.getMDCPropertyMap().isEmpty()) {
       b.append(' ').append(e.getMDCPropertyMap());
     }
+    if (e.getKeyValuePairs() != null && !e.getKeyValuePairs().isEmpty()) {
+      b.append(' ').append(e.getKeyValuePairs());
+    }
+    b.append("\n  json: ").append(new String(json.encode(e), java.nio.charset.StandardCharsets.UTF_8).strip());
     if (e.getThrowableProxy() != null) {
       b.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
     }

@@ -91,6 +91,11 @@ class PersonalDataInLogsTest {
       String journal = dump(world.world.gateway().journal().database());
       String logged = logs.text();
       assertThat(logs.lines()).as("the capture sees the gateway's own logging").anyMatch(l -> l.contains("gateway listening"));
+      // ...and the access log: one line per call, with its ids, in both the text and the JSON form.
+      assertThat(logs.lines())
+          .as("access-log lines of issuances, with request and terminal ids")
+          .anyMatch(l -> l.startsWith("INFO kofu.access") && l.contains("KioskService/Issue") && l.contains("terminal_id=")
+              && l.contains("\"request_id\":") && l.contains("\"grpc_status\":\"OK\""));
       for (String secret : secrets) {
         assertThat(logged).as("logs must not contain a resident's personal data").doesNotContain(secret);
         assertThat(journal).as("the journal must not contain a resident's personal data").doesNotContain(secret);

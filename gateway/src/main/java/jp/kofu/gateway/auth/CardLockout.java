@@ -34,6 +34,7 @@ public final class CardLockout {
   private final int limit;
   private final Duration window;
   private final Duration lockout;
+  private volatile Runnable onLockout = () -> {};
 
   /**
    * @param cardKey the journal's keyed hash of a card (never the serial itself in the journal)
@@ -64,8 +65,17 @@ public final class CardLockout {
     Instant now = clock.instant();
     String key = cardKey.apply(card);
     failures.recordFailure(key, now, limit, window, lockout)
-        .ifPresent(until -> log.warn("card {}… locked out until {} after {} failed authentications, the last from terminal {}",
-            key.substring(0, 12), until, limit, terminal));
+        .ifPresent(until -> {
+          log.warn("card {}… locked out until {} after {} failed authentications, the last from terminal {}",
+              key.substring(0, 12), until, limit, terminal);
+          onLockout.run();
+        });
+  }
+
+  /** Also runs {@code r} each time a card gets locked out (metrics). */
+  public CardLockout onLockout(Runnable r) {
+    this.onLockout = java.util.Objects.requireNonNull(r, "r");
+    return this;
   }
 
   public void succeeded(CardRef card) {

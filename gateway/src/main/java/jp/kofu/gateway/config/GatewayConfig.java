@@ -85,12 +85,16 @@ public record GatewayConfig(
     Settlement settlement,
     Tls tls,
     Trust trust,
-    Secrets secrets) {
+    Secrets secrets,
+    Admin admin,
+    Shutdown shutdown,
+    Edge edge,
+    Logging logging) {
 
   /** A configuration with only the first sections: the others take their defaults. */
   public GatewayConfig(
       String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
-    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null, null, null, null);
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -204,6 +208,105 @@ public record GatewayConfig(
       @JsonProperty("lockout-window") Duration lockoutWindow,
       @JsonProperty("lockout-duration") Duration lockoutDuration) {}
 
+  /**
+   * The admin HTTP port: {@code GET /livez}, {@code /readyz}, {@code /metrics}. Off when {@code
+   * listen} is null (and {@code metrics.listen}, its former name, is too). Readiness is checked every
+   * {@code readinessInterval}; a check silent for {@code readinessTimeout} fails.
+   */
+  public record Admin(
+      String listen,
+      @JsonProperty("readiness-interval") Duration readinessInterval,
+      @JsonProperty("readiness-timeout") Duration readinessTimeout) {}
+
+  /**
+   * How the gateway stops on SIGTERM: NOT_SERVING at once, still serving for {@code quietPeriod}
+   * (load balancers and clients move away), then a graceful shutdown in which calls in flight get
+   * {@code grace} before they are cancelled (their orders are then released in the journal).
+   */
+  public record Shutdown(@JsonProperty("quiet-period") Duration quietPeriod, Duration grace) {}
+
+  /** The gRPC listener's limits; see {@link jp.kofu.gateway.edge.EdgeLimits}. */
+  public record Edge(
+      @JsonProperty("max-connection-age") Duration maxConnectionAge,
+      @JsonProperty("max-connection-age-grace") Duration maxConnectionAgeGrace,
+      @JsonProperty("max-concurrent-calls-per-connection") Integer maxConcurrentCallsPerConnection,
+      @JsonProperty("max-rst-frames-per-window") Integer maxRstFramesPerWindow,
+      @JsonProperty("rst-window") Duration rstWindow,
+      @JsonProperty("permit-keep-alive-time") Duration permitKeepAliveTime,
+      @JsonProperty("max-connection-idle") Duration maxConnectionIdle,
+      @JsonProperty("max-in-flight-issuances") Integer maxInFlightIssuances,
+      @JsonProperty("call-threads") Integer callThreads) {
+    /** The limits the gateway is built with. */
+    public jp.kofu.gateway.edge.EdgeLimits toLimits() {
+      return new jp.kofu.gateway.edge.EdgeLimits(
+          maxConnectionAge, maxConnectionAgeGrace, maxConcurrentCallsPerConnection, maxRstFramesPerWindow, rstWindow,
+          permitKeepAliveTime, maxConnectionIdle, maxInFlightIssuances, callThreads);
+    }
+  }
+
+  /**
+   * The log format: {@code json} (one JSON object a line) or {@code text} (for people); null: as
+   * the process was started ({@code KOFU_LOG_FORMAT}, {@code -Dkofu.log.format}; JSON by default).
+   */
+  public record Logging(String format) {}
+
+  private Admin normalizedAdmin(Metrics formerName) {
+    Admin a = admin == null ? new Admin(null, null, null) : admin;
+    if (a.listen() != null && formerName.listen() != null) {
+      throw new ConfigException("admin.listen and metrics.listen: both set (expected: admin.listen only; metrics.listen is its former name)");
+    }
+    String listen = a.listen() != null ? a.listen() : formerName.listen();
+    if (listen != null) {
+      HostPort.parse(a.listen() != null ? "admin.listen" : "metrics.listen", listen);
+    }
+    return new Admin(
+        listen,
+        positive("admin.readiness-interval", a.readinessInterval() == null ? Duration.ofSeconds(2) : a.readinessInterval()),
+        positive("admin.readiness-timeout", a.readinessTimeout() == null ? Duration.ofSeconds(2) : a.readinessTimeout()));
+  }
+
+  private Shutdown normalizedShutdown() {
+    Shutdown sd = shutdown == null ? new Shutdown(null, null) : shutdown;
+    Duration quiet = sd.quietPeriod() == null ? Duration.ZERO : sd.quietPeriod();
+    if (quiet.isNegative()) {
+      throw new ConfigException("shutdown.quiet-period: " + quiet + " (expected: 0s or more)");
+    }
+    return new Shutdown(quiet, positive("shutdown.grace", sd.grace() == null ? Duration.ofSeconds(10) : sd.grace()));
+  }
+
+  private Edge normalizedEdge() {
+    jp.kofu.gateway.edge.EdgeLimits d = jp.kofu.gateway.edge.EdgeLimits.DEFAULTS;
+    Edge e = edge == null ? new Edge(null, null, null, null, null, null, null, null, null) : edge;
+    Edge out =
+        new Edge(
+            positive("edge.max-connection-age", e.maxConnectionAge() == null ? d.maxConnectionAge() : e.maxConnectionAge()),
+            positive("edge.max-connection-age-grace", e.maxConnectionAgeGrace() == null ? d.maxConnectionAgeGrace() : e.maxConnectionAgeGrace()),
+            e.maxConcurrentCallsPerConnection() == null ? d.maxConcurrentCallsPerConnection() : e.maxConcurrentCallsPerConnection(),
+            e.maxRstFramesPerWindow() == null ? d.maxRstFramesPerWindow() : e.maxRstFramesPerWindow(),
+            positive("edge.rst-window", e.rstWindow() == null ? d.rstWindow() : e.rstWindow()),
+            positive("edge.permit-keep-alive-time", e.permitKeepAliveTime() == null ? d.permitKeepAliveTime() : e.permitKeepAliveTime()),
+            positive("edge.max-connection-idle", e.maxConnectionIdle() == null ? d.maxConnectionIdle() : e.maxConnectionIdle()),
+            e.maxInFlightIssuances() == null ? d.maxInFlightIssuances() : e.maxInFlightIssuances(),
+            e.callThreads() == null ? d.callThreads() : e.callThreads());
+    try {
+      out.toLimits();
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException("edge." + ex.getMessage());
+    }
+    return out;
+  }
+
+  private Logging normalizedLogging() {
+    if (logging == null || logging.format() == null) {
+      return new Logging(null);
+    }
+    String f = logging.format().strip().toLowerCase(java.util.Locale.ROOT);
+    if (!f.equals("json") && !f.equals("text")) {
+      throw new ConfigException("logging.format: '" + logging.format() + "' (expected: json or text)");
+    }
+    return new Logging(f);
+  }
+
   /** One issuer adapter: its kind (a factory's), and its settings as strings. */
   public record Adapter(String kind, Map<String, String> settings) {}
 
@@ -216,7 +319,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null, null, null, null)
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null, null)
         .normalized(Path.of("."));
   }
 
@@ -306,9 +409,10 @@ public record GatewayConfig(
       throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
     }
     v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
+    Admin ad = normalizedAdmin(mt);
     return new GatewayConfig(
         l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st,
-        normalizedTls(base), normalizedTrust(base), normalizedSecrets(base));
+        normalizedTls(base), normalizedTrust(base), normalizedSecrets(base), ad, normalizedShutdown(), normalizedEdge(), normalizedLogging());
   }
 
   private Tls normalizedTls(Path base) {
@@ -378,14 +482,14 @@ public record GatewayConfig(
   public GatewayConfig withTrustMaterial(Tls tls, Trust trust, Secrets secrets) {
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, revocation, limits,
-        settlement, tls, trust, secrets);
+        settlement, tls, trust, secrets, admin, shutdown, edge, logging);
   }
 
   /** This configuration with other adapters and card directory. */
   public GatewayConfig withAdapters(List<Adapter> adapters, CardDirectory cardDirectory) {
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, List.copyOf(adapters), plugins, cardDirectory, metrics, verification, revocation,
-        limits, settlement, tls, trust, secrets);
+        limits, settlement, tls, trust, secrets, admin, shutdown, edge, logging);
   }
 
   /** This configuration listening elsewhere (the kiosk gRPC port, the verification page). */
@@ -393,7 +497,7 @@ public record GatewayConfig(
     Verification v = new Verification(verificationListen, verification.publicUrl(), verification.validity(), verification.lookupsPerMinute());
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, v, revocation, limits, settlement, tls,
-        trust, secrets);
+        trust, secrets, admin, shutdown, edge, logging);
   }
 
   /** This configuration with revocation sources filled in where it names none. */
@@ -406,7 +510,7 @@ public record GatewayConfig(
             revocation.timeout(), revocation.ocspCacheSize());
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, r, limits, settlement, tls,
-        trust, secrets);
+        trust, secrets, admin, shutdown, edge, logging);
   }
 
   private static Breaker breaker(Breaker b) {

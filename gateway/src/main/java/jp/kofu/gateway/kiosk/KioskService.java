@@ -15,6 +15,7 @@ import jp.kofu.gateway.issuance.OfferedMunicipality;
 import jp.kofu.gateway.issuance.Order;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.ProtoEnums;
+import jp.kofu.gateway.metrics.IssuanceMetrics;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.AuthenticateResponse;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
@@ -38,10 +39,12 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
 
   private final SessionService sessions;
   private final IssuanceService issuance;
+  private final IssuanceMetrics metrics;
 
-  public KioskService(SessionService sessions, IssuanceService issuance) {
+  public KioskService(SessionService sessions, IssuanceService issuance, IssuanceMetrics metrics) {
     this.sessions = sessions;
     this.issuance = issuance;
+    this.metrics = metrics;
   }
 
   private static TerminalIdentity terminal() {
@@ -103,6 +106,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
   public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
     ServerCallStreamObserver<IssueResponse> out = (ServerCallStreamObserver<IssueResponse>) response;
     Delivery delivery;
+    String type = request.getCertificate().getType().name();
     try {
       SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
       Order order =
@@ -112,12 +116,16 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
               RequestValidation.certificate(request.getCertificate()));
       delivery = issuance.issue(session, order);
     } catch (KofuException e) {
+      metrics.refused(request.getMunicipalityCode(), type, e.reason());
       response.onError(e.toStatusException());
       return;
     } catch (RuntimeException e) {
+      metrics.refused(request.getMunicipalityCode(), type, null);
       response.onError(internal(e));
       return;
     }
+    Integer fee = delivery.issuance().feeYen();
+    metrics.issued(request.getMunicipalityCode(), type, fee == null ? 0 : fee, delivery.replayed());
     DocumentStreamer.stream(out, ProtoMapping.header(delivery.issuance(), delivery.replayed()), delivery.pdf());
   }
 
@@ -146,6 +154,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
             throw KofuException.invalidField("failure", "no failure with DELIVERY_OUTCOME_PRINTED");
           }
           IssuanceJournal.Settlement s = issuance.confirm(session, id, printed, failure);
+          metrics.delivered(printed, s.refundedYen());
           return ConfirmDeliveryResponse.newBuilder()
               .setState(ProtoEnums.toProto(jp.kofu.proto.kiosk.v1.IssuanceState.class, s.state()))
               .setRefundedYen(s.refundedYen())

@@ -85,6 +85,25 @@ final class CrlStore {
     return h.crl().getRevokedCertificate(serial);
   }
 
+  /**
+   * The freshness of what is held for {@code issuer}: the age of its newest CRL and whether it may
+   * be used now (held, younger than max-staleness, not past nextUpdate). For readiness and metrics;
+   * fetches nothing.
+   */
+  Freshness freshness(X509Certificate issuer) {
+    Instant now = clock.instant();
+    Held h = held.get(X509.keyId(issuer));
+    if (h == null) {
+      return new Freshness(null, false);
+    }
+    Duration age = Duration.between(h.thisUpdate(), now);
+    boolean usable = age.compareTo(maxStaleness) <= 0 && (h.nextUpdate() == null || !now.isAfter(h.nextUpdate()));
+    return new Freshness(age, usable);
+  }
+
+  /** How old a CA's newest CRL is (null: none held) and whether checks may use it. */
+  record Freshness(Duration age, boolean usable) {}
+
   void refreshIfDue(Instant now) {
     Instant last = lastAttempt;
     if (last != null && now.isBefore(last.plus(refresh)) && !now.isBefore(last)) {

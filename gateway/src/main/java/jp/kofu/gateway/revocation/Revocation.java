@@ -3,6 +3,7 @@ package jp.kofu.gateway.revocation;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class Revocation implements AutoCloseable {
   private final CrlStore crls;
   private final OcspClient ocsp;
   private final ScheduledExecutorService refresher;
+  private final List<X509Certificate> requiredCrls;
+  private final List<X509Certificate> crlIssuers;
 
   private Revocation(RevocationSettings settings, List<X509Certificate> cardIssuers, List<X509Certificate> terminalCas, Clock clock) {
     this.settings = settings;
@@ -35,6 +38,12 @@ public final class Revocation implements AutoCloseable {
     // is not an error; only CRL mode reads them.
     List<X509Certificate> crlIssuers = new ArrayList<>(terminalCas);
     crlIssuers.addAll(cardIssuers);
+    this.crlIssuers = List.copyOf(crlIssuers);
+    List<X509Certificate> required = new ArrayList<>(terminalCas);
+    if (settings.cards() == RevocationSettings.Mode.CRL) {
+      required.addAll(cardIssuers);
+    }
+    this.requiredCrls = List.copyOf(required);
     this.crls = new CrlStore(crlIssuers, settings.crls(), settings.crlRefresh(), settings.maxStaleness(), clock, fetcher);
     this.ocsp =
         settings.cards() == RevocationSettings.Mode.OCSP
@@ -104,6 +113,31 @@ public final class Revocation implements AutoCloseable {
     if (entry != null) {
       throw revoked(Reason.TERMINAL_REVOKED, "terminal certificate", terminal, entry.getRevocationDate().toInstant().toString(), reason(entry), "the terminal CA's CRL");
     }
+  }
+
+  /**
+   * What makes checks fail closed right now, or an empty list: each CA whose CRL checks need (the
+   * terminal CAs', and the card CAs' in CRL mode) but which is missing, older than max-staleness or
+   * past its nextUpdate. OCSP answers are per card and are not covered. Fetches nothing.
+   */
+  public List<String> staleCrls() {
+    List<String> stale = new ArrayList<>();
+    for (X509Certificate ca : requiredCrls) {
+      CrlStore.Freshness f = crls.freshness(ca);
+      if (!f.usable()) {
+        stale.add(ca.getSubjectX500Principal().getName() + (f.age() == null ? ": no CRL" : ": CRL " + f.age().toSeconds() + " s old"));
+      }
+    }
+    return stale;
+  }
+
+  /** Each CA whose CRL the gateway holds or wants, by subject name, and its CRL's age (null: none). */
+  public Map<String, Duration> crlAges() {
+    Map<String, Duration> ages = new java.util.LinkedHashMap<>();
+    for (X509Certificate ca : crlIssuers) {
+      ages.put(ca.getSubjectX500Principal().getName(), crls.freshness(ca).age());
+    }
+    return ages;
   }
 
   /** Fetches every CRL now (operators, tests). */

@@ -35,12 +35,34 @@ public final class Verifications {
   private final Clock clock;
   private final Duration validity;
   private final LookupLimiter limiter;
+  private volatile io.micrometer.core.instrument.MeterRegistry meters;
 
   public Verifications(IssuanceJournal journal, Clock clock, Duration validity, int lookupsPerMinute) {
     this.journal = Objects.requireNonNull(journal, "journal");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.validity = Objects.requireNonNull(validity, "validity");
     this.limiter = new LookupLimiter(clock, lookupsPerMinute);
+  }
+
+  /**
+   * Counts lookups by result in {@code meters} ({@code kofu_verification_lookups_total}: genuine,
+   * voided, expired, digest_mismatch, unknown, invalid, rate_limited, error) and rate-limit refusals
+   * ({@code kofu_rate_limit_refusals_total{limit="verification"}}).
+   */
+  public Verifications meters(io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = meters;
+    return this;
+  }
+
+  private void count(String result) {
+    io.micrometer.core.instrument.MeterRegistry m = meters;
+    if (m == null) {
+      return;
+    }
+    m.counter("kofu.verification.lookups", "result", result).increment();
+    if (result.equals("rate_limited")) {
+      m.counter("kofu.rate.limit.refusals", "limit", "verification").increment();
+    }
   }
 
   public Duration validity() {
@@ -54,6 +76,25 @@ public final class Verifications {
    * @throws KofuException RATE_LIMITED, FIELD_INVALID, VERIFICATION_CODE_UNKNOWN, JOURNAL_UNAVAILABLE
    */
   public Verification verify(String typedCode, byte[] sha256, InetAddress client) {
+    try {
+      Verification v = lookUp(typedCode, sha256, client);
+      count(v.status().name().toLowerCase(java.util.Locale.ROOT));
+      return v;
+    } catch (KofuException e) {
+      count(switch (e.reason()) {
+        case RATE_LIMITED -> "rate_limited";
+        case VERIFICATION_CODE_UNKNOWN -> "unknown";
+        case FIELD_INVALID -> "invalid";
+        default -> "error";
+      });
+      throw e;
+    } catch (RuntimeException e) {
+      count("error");
+      throw e;
+    }
+  }
+
+  private Verification lookUp(String typedCode, byte[] sha256, InetAddress client) {
     long wait = limiter.acquire(client);
     if (wait > 0) {
       throw new KofuException(
