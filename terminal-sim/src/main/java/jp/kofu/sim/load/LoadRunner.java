@@ -170,9 +170,9 @@ public final class LoadRunner {
       Reason reason = KofuErrors.reasonOf(e);
       Failure kind = Failure.of(e);
       if (kind == Failure.TRANSPORT) {
-        metrics.outcome("gave up: no answer from any gateway for " + plan.retryFor().toSeconds() + " s (" + Failure.label(e) + ")");
+        metrics.outcome("gave up: no answer from any gateway for " + plan.retryFor().toMillis() + " ms (" + Failure.label(e) + ")");
       } else if (kind == Failure.RETRY_LATER) {
-        metrics.outcome("gave up: still " + Failure.label(e) + " after " + plan.retryFor().toSeconds() + " s");
+        metrics.outcome("gave up: still " + Failure.label(e) + " after " + plan.retryFor().toMillis() + " ms");
       } else if (reason == Reason.CARD_NOT_REGISTERED) {
         // Cards work from the day after issuance: this one was issued today.
         metrics.outcome("ok: card not usable yet (issued today), retired from the run");
