@@ -217,6 +217,9 @@ public final class EmbeddedWorld implements AutoCloseable {
                 config.verification().validity(),
                 config.verification().lookupsPerMinute(),
                 o.config != null ? resolved(HostPort.parse("verification.listen", config.verification().listen())) : new InetSocketAddress("127.0.0.1", o.verificationPort))
+            .verificationListeners(
+                o.config != null ? resolved(HostPort.parse("verification.grpc-listen", config.verification().grpcListen())) : new InetSocketAddress("127.0.0.1", 0),
+                config.verification().trustedProxies())
             .clock(o.clock);
     int n = 0;
     for (GatewayConfig.Adapter a : config.adapters()) {

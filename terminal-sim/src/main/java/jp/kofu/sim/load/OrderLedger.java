@@ -18,6 +18,7 @@ public final class OrderLedger {
     private final String orderId;
     private final String municipalityCode;
     private final boolean print;
+    private final long placedNanos = System.nanoTime();
     private volatile String issuanceId;
     private volatile String sha256Hex;
     private volatile int feeYen;
@@ -42,6 +43,11 @@ public final class OrderLedger {
     /** Whether the copier meant to print it (false: it confirms a print failure). */
     public boolean print() {
       return print;
+    }
+
+    /** When the order was placed (System.nanoTime). */
+    public long placedNanos() {
+      return placedNanos;
     }
 
     /** The issuance whose document header reached the copier, or null. */
