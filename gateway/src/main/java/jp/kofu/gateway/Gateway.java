@@ -148,9 +148,12 @@ public final class Gateway implements AutoCloseable {
                 SslContextBuilder.forServer(
                     b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .trustManager(terminalTrust)
-            // The kiosk listener is for copiers only: no handshake without a terminal certificate
-            // (the public verification service has a listener of its own, TLS without one).
-            .clientAuth(ClientAuth.REQUIRE)
+            // The kiosk listener serves copiers only: every kiosk call without a terminal
+            // certificate is refused with the precise TERMINAL_UNTRUSTED (TerminalAuthInterceptor)
+            // rather than a failed handshake; only health and reflection answer without one. The
+            // public verification service has a listener of its own (TLS without client
+            // certificates), so this port can stay on the closed store network.
+            .clientAuth(ClientAuth.OPTIONAL)
             .build();
     Server started;
     try {

@@ -86,6 +86,12 @@ class ClusterNodeLossTest {
     Files.writeString(seedConfig, "listen: 127.0.0.1:0\ndata: " + world + "\nverification: {listen: 127.0.0.1:0}\n");
     EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(seedConfig)).clock(TestTime.runningInServiceHours())).close();
 
+    // One clock for the whole cluster, in service hours: the journal's times are compared across
+    // gateways (attempt timeouts, reconciliation).
+    long real = System.currentTimeMillis();
+    Duration offset = Duration.ofMillis(TestTime.lastBusinessMorning(Instant.ofEpochMilli(real)).toEpochMilli() - real);
+    Files.writeString(world.resolve(GatewayProcess.CLOCK_ORIGIN), real + " " + (real + offset.toMillis()));
+
     Database pg = Databases.fresh(Databases.Kind.POSTGRESQL, IssuanceJournal.MIGRATIONS);
     String url = ((HikariDataSource) pg.dataSource()).getJdbcUrl();
     int pgPort = Integer.parseInt(url.replaceFirst("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1"));
@@ -122,10 +128,10 @@ class ClusterNodeLossTest {
         up.add(pool.submit(() -> KillNineDurabilityTest.Child.start(configs.get(i), dir, starts.getAndIncrement())));
       }
       for (int n = 0; n < 3; n++) {
-        children[n] = up.get(n).get(120, TimeUnit.SECONDS);
+        children[n] = up.get(n).get(300, TimeUnit.SECONDS);
       }
 
-      TrustWorld pki = TrustWorld.openOrCreate(world.resolve("pki"), TestTime.runningInServiceHours());
+      TrustWorld pki = TrustWorld.openOrCreate(world.resolve("pki"), java.time.Clock.offset(java.time.Clock.systemUTC(), offset));
       CardWallet wallet = CardWallet.open(world.resolve("wallet"), pki).withKeyPool(4);
       ScenarioMix mix =
           new ScenarioMix(Map.of(Scenario.ISSUE, 70, Scenario.PRINT_FAILURE, 10, Scenario.RETRY, 8, Scenario.CANCEL, 4, Scenario.REFUSED_RESIDENT, 8));
@@ -215,7 +221,7 @@ class ClusterNodeLossTest {
     try (Database db = JournalDatabases.open(url, "postgres", "postgres")) {
       IssuanceJournal journal = new IssuanceJournal(db, IssuanceJournal.chainKey(secret));
       // What no copier will settle, reconciliation does once its timeout has passed.
-      Instant later = TestTime.runningInServiceHours().instant().plus(Duration.ofMinutes(31));
+      Instant later = Instant.now().plus(offset).plus(Duration.ofMinutes(31));
       Reconciler.Result reconciled = new Reconciler(journal, new MutableClock(later), Duration.ofMinutes(30)).run();
 
       int acknowledged = 0;

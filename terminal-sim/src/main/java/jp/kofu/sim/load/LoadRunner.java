@@ -325,7 +325,7 @@ public final class LoadRunner {
         return null;
       });
     } catch (StatusRuntimeException e) {
-      metrics.transportFailure("CloseSession not answered: " + Failure.label(e));
+      metrics.retryLater("CloseSession given up (the session expires by itself): " + Failure.label(e));
     }
   }
 
