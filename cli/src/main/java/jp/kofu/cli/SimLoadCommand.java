@@ -3,6 +3,8 @@ package jp.kofu.cli;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.issuer.seed.Seeder;
@@ -27,10 +29,15 @@ import picocli.CommandLine.Option;
       "from each request's intended start (no coordinated omission). Every document received is",
       "checked (signature, municipality, binding to its card and order): a misissuance fails the",
       "run with exit status 3. Writes summary.txt, report.json and report.html to --report.",
-      "Against --gateway HOST:PORT (its world in --data), or an embedded world started in-process",
-      "(seeded in --data on first use)."
+      "Against --gateway HOST:PORT (its world in --data; repeat it for each gateway of a cluster:",
+      "every copier connects to all of them and fails over), or an embedded world started",
+      "in-process (seeded in --data on first use). A call that gets no answer is made again on the",
+      "next gateway with the same order id, for up to --retry-for; transport failures are counted",
+      "apart from refusals."
     })
 final class SimLoadCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--terminals", defaultValue = "100", description = "Simulated copiers. Default: ${DEFAULT-VALUE}.")
   int terminals;
 
@@ -49,8 +56,11 @@ final class SimLoadCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "DIR", defaultValue = "out/load", description = "Default: ${DEFAULT-VALUE}.")
   Path report;
 
-  @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "A running gateway. Default: start one in-process.")
-  InetSocketAddress gateway;
+  @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "A running gateway; repeatable (the gateways of one cluster). Default: start one in-process.")
+  List<InetSocketAddress> gateways = new ArrayList<>();
+
+  @Option(names = "--retry-for", defaultValue = "45s", description = "How long a copier retries a call that got no answer (on the next gateway) or a 'not now' answer, same order id. Default: ${DEFAULT-VALUE}.")
+  Duration retryFor;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "var/load", description = "The world (in-process: created and seeded here on first use). Default: ${DEFAULT-VALUE}.")
   Path data;
@@ -67,7 +77,6 @@ final class SimLoadCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7", description = "Makes scenario and card choices reproducible. Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** {@code 50/s} or {@code 50}: arrivals per second. */
   static final class Rate implements picocli.CommandLine.ITypeConverter<Double> {
@@ -85,14 +94,14 @@ final class SimLoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LoadPlan plan;
     try {
-      plan = new LoadPlan(terminals, rate, duration, warmup, mix == null ? ScenarioMix.defaults() : ScenarioMix.parse(mix), poisson, seed);
+      plan = new LoadPlan(terminals, rate, duration, warmup, mix == null ? ScenarioMix.defaults() : ScenarioMix.parse(mix), poisson, seed, retryFor);
     } catch (IllegalArgumentException e) {
       throw Errors.usage(spec.commandLine(), e.getMessage());
     }
     EmbeddedWorld world = null;
     try {
       LoadTarget target;
-      if (gateway == null) {
+      if (gateways.isEmpty()) {
         System.err.println("starting an in-process world in " + data.toAbsolutePath() + " ...");
         DemoClock clock = new DemoClock(java.time.Clock.systemUTC());
         if (clock.shifted()) {
@@ -108,7 +117,7 @@ final class SimLoadCommand implements Callable<Integer> {
         target = new LoadTarget(world.address(), world.pki(), CardWallet.open(world.walletDir(), world.pki()).withKeyPool(16), true);
       } else {
         TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"));
-        target = new LoadTarget(gateway, pki, CardWallet.open(data.resolve("wallet"), pki).withKeyPool(16), false);
+        target = new LoadTarget(List.copyOf(gateways), pki, CardWallet.open(data.resolve("wallet"), pki).withKeyPool(16), false);
       }
       LoadReport r = new LoadRunner(plan, target).run(System.err::println);
       r.writeTo(report);

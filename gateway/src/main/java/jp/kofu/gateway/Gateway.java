@@ -60,6 +60,7 @@ import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.reference.LocalGovernmentCodes;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.HeldCertificate;
+import jp.kofu.gateway.verify.ClientAddresses;
 import jp.kofu.gateway.verify.VerificationGrpcService;
 import jp.kofu.gateway.verify.VerificationHttpServer;
 import jp.kofu.gateway.verify.Verifications;
@@ -106,6 +107,7 @@ public final class Gateway implements AutoCloseable {
   private final Duration quietPeriod;
   private final Verifications verifications;
   private final VerificationHttpServer verificationPage;
+  private final Server verificationServer;
   private final Revocation revocation;
 
   /**
@@ -197,8 +199,11 @@ public final class Gateway implements AutoCloseable {
                 SslContextBuilder.forServer(
                     b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .trustManager(terminalTrust)
-            // OPTIONAL: health checks and reflection need no client certificate; every kiosk call
-            // is refused without one (TerminalAuthInterceptor).
+            // The kiosk listener serves copiers only: every kiosk call without a terminal
+            // certificate is refused with the precise TERMINAL_UNTRUSTED (TerminalAuthInterceptor)
+            // rather than a failed handshake; only health and reflection answer without one. The
+            // public verification service has a listener of its own (TLS without client
+            // certificates), so this port can stay on the closed store network.
             .clientAuth(ClientAuth.OPTIONAL)
             .build();
     Server started;
@@ -233,7 +238,6 @@ public final class Gateway implements AutoCloseable {
                           CallLog.terminalTagger(),
                           new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
                           new TerminalAuthInterceptor(terminalTrust, revocation))))
-              .addService(VerificationGrpcService.definition(verifications))
               .addService(health.getHealthService())
               .addService(ProtoReflectionServiceV1.newInstance())
               .build()
@@ -272,15 +276,25 @@ public final class Gateway implements AutoCloseable {
         b.adminListen == null
             ? null
             : AdminEndpoint.start(b.adminListen, readiness, meters instanceof PrometheusMeterRegistry prometheus ? prometheus : null);
+    health.setStatus(VerificationServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+    Server publicServer = null;
     VerificationHttpServer page = null;
-    if (b.verificationListen != null) {
-      try {
-        page = VerificationHttpServer.start(verifications, b.verificationListen);
-      } catch (RuntimeException e) {
-        server.shutdownNow();
-        throw e;
+    try {
+      if (b.verificationGrpcListen != null) {
+        publicServer = verificationServer(b, verifications, executor, health);
       }
+      if (b.verificationListen != null) {
+        page = VerificationHttpServer.start(verifications, b.verificationListen, ClientAddresses.trusting(b.verificationTrustedProxies));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (publicServer != null) {
+        publicServer.shutdownNow();
+      }
+      server.shutdownNow();
+      revocation.close();
+      throw e;
     }
+    this.verificationServer = publicServer;
     this.verificationPage = page;
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
     housekeeping.scheduleWithFixedDelay(
@@ -346,6 +360,36 @@ public final class Gateway implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * The public verification listener: kofu.verify.v1 (and health) over TLS with the gateway's
+   * certificate and no client certificate, apart from the copiers' mutual-TLS listener so that
+   * the kiosk port can stay on the closed store network.
+   */
+  private static Server verificationServer(Builder b, Verifications verifications, ExecutorService executor, HealthStatusManager health)
+      throws IOException {
+    SslContext tls =
+        GrpcSslContexts.configure(
+                SslContextBuilder.forServer(b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
+            .clientAuth(ClientAuth.NONE)
+            .build();
+    return NettyServerBuilder.forAddress(b.verificationGrpcListen)
+        .sslContext(tls)
+        .executor(executor)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
+        .permitKeepAliveTime(20, TimeUnit.SECONDS)
+        .maxConnectionIdle(5, TimeUnit.MINUTES)
+        .addService(VerificationGrpcService.definition(verifications))
+        .addService(health.getHealthService())
+        .build()
+        .start();
+  }
+
+  /** Where kofu.verify.v1 listens (TLS, no client certificate), or null when it was not started. */
+  public InetSocketAddress verificationGrpcAddress() {
+    return verificationServer == null ? null : (InetSocketAddress) verificationServer.getListenSockets().get(0);
+  }
+
   public InetSocketAddress address() {
     return (InetSocketAddress) server.getListenSockets().get(0);
   }
@@ -405,6 +449,15 @@ public final class Gateway implements AutoCloseable {
     drain();
     jp.kofu.grpc.GracefulStop.stop(server, health, shutdownGrace, log);
     readiness.close();
+    if (verificationServer != null) {
+      verificationServer.shutdown();
+      try {
+        verificationServer.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      verificationServer.shutdownNow();
+    }
     if (verificationPage != null) {
       verificationPage.close();
     }
@@ -489,6 +542,19 @@ public final class Gateway implements AutoCloseable {
     private Duration verificationValidity = Duration.ofDays(90);
     private int verificationLookupsPerMinute = 30;
     private InetSocketAddress verificationListen;
+    private InetSocketAddress verificationGrpcListen;
+    private List<String> verificationTrustedProxies = List.of();
+
+    /**
+     * The public verification listeners' own settings: where kofu.verify.v1 listens (TLS, no
+     * client certificate; null: not served), and the reverse proxies whose forwarded client
+     * address the HTTP page believes for rate limiting (addresses or CIDR blocks).
+     */
+    public Builder verificationListeners(InetSocketAddress grpcListen, List<String> trustedProxies) {
+      this.verificationGrpcListen = grpcListen;
+      this.verificationTrustedProxies = List.copyOf(trustedProxies);
+      return this;
+    }
 
     /**
      * Verification by code: how long after issuance a code is answered, how many lookups a

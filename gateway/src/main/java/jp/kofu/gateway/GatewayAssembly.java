@@ -149,6 +149,7 @@ public final class GatewayAssembly implements AutoCloseable {
     }
     InetSocketAddress listen = free("listen", config.listen());
     InetSocketAddress verificationListen = free("verification.listen", config.verification().listen());
+    InetSocketAddress verificationGrpcListen = free("verification.grpc-listen", config.verification().grpcListen());
     InetSocketAddress adminListen = config.admin().listen() == null ? null : free("admin.listen", config.admin().listen());
 
     // 2. Opened in order, closed in reverse if a later step fails.
@@ -201,6 +202,7 @@ public final class GatewayAssembly implements AutoCloseable {
               .drain(config.shutdown().quietPeriod(), config.shutdown().grace())
               .edge(config.edge().toLimits())
               .verification(config.verification().validity(), config.verification().lookupsPerMinute(), verificationListen)
+              .verificationListeners(verificationGrpcListen, config.verification().trustedProxies())
               .clock(clock);
       adapters.forEach(b::adapter);
       extras.adapters.forEach(b::adapter);

@@ -28,7 +28,11 @@ import org.junit.jupiter.api.Test;
 /** Health, reflection, the mTLS requirement of kiosk calls, and graceful shutdown, over real TLS. */
 class GatewayServicesOverTlsTest {
   static ManagedChannel withoutClientCertificate(EmbeddedWorld world) throws Exception {
-    return NettyChannelBuilder.forAddress(world.address())
+    return withoutClientCertificate(world, world.address());
+  }
+
+  static ManagedChannel withoutClientCertificate(EmbeddedWorld world, java.net.InetSocketAddress address) throws Exception {
+    return NettyChannelBuilder.forAddress(address)
         .sslContext(GrpcSslContexts.forClient().trustManager(world.pki().serviceCa().certificate()).build())
         .build();
   }
@@ -65,7 +69,8 @@ class GatewayServicesOverTlsTest {
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         requests.onCompleted();
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(services).contains(KioskServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health");
+        assertThat(services).contains(KioskServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health")
+            .doesNotContain(jp.kofu.proto.verify.v1.VerificationServiceGrpc.SERVICE_NAME);
 
         assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.getDefaultInstance()))
             .isInstanceOfSatisfying(
@@ -76,6 +81,31 @@ class GatewayServicesOverTlsTest {
                 });
       } finally {
         channel.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void verificationHasAListenerOfItsOwnWithTlsAndNoClientCertificateAndNothingOfTheKiosk() throws Exception {
+    try (EmbeddedWorld world = EmbeddedWorld.startTemporary()) {
+      assertThat(world.gateway().verificationGrpcAddress().getPort()).isNotEqualTo(world.address().getPort());
+      ManagedChannel pub = withoutClientCertificate(world, world.gateway().verificationGrpcAddress());
+      ManagedChannel kiosk = withoutClientCertificate(world);
+      try {
+        String verify = jp.kofu.proto.verify.v1.VerificationServiceGrpc.SERVICE_NAME;
+        assertThat(HealthGrpc.newBlockingStub(pub).check(HealthCheckRequest.newBuilder().setService(verify).build()).getStatus())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        jp.kofu.proto.verify.v1.VerifyRequest unknown = jp.kofu.proto.verify.v1.VerifyRequest.newBuilder().setCode("ABCD-EFGH-JKMN").build();
+        assertThatThrownBy(() -> jp.kofu.proto.verify.v1.VerificationServiceGrpc.newBlockingStub(pub).verify(unknown))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(jp.kofu.proto.KofuErrors.reasonOf(e)).isEqualTo(Reason.VERIFICATION_CODE_UNKNOWN));
+        // Neither service on the other's listener.
+        assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(pub).openSession(OpenSessionRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+        assertThatThrownBy(() -> jp.kofu.proto.verify.v1.VerificationServiceGrpc.newBlockingStub(kiosk).verify(unknown))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+      } finally {
+        pub.shutdownNow();
+        kiosk.shutdownNow();
       }
     }
   }

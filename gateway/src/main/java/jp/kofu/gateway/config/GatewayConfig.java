@@ -48,8 +48,10 @@ import jp.kofu.gateway.revocation.RevocationSettings;
  *   settings: {files: var/issuer/card-directory.csv}
  * metrics:                       # default: off
  *   listen: 127.0.0.1:9464       # Prometheus text format at http://127.0.0.1:9464/metrics
- * verification:                  # the public verification page and JSON API (kofu.verify.v1 is
- *   listen: 127.0.0.1:8480       #   also served on the gRPC port); plain HTTP: put TLS in front
+ * verification:                  # the public verification page and JSON API; plain HTTP: put TLS in front
+ *   listen: 127.0.0.1:8480
+ *   grpc-listen: 127.0.0.1:8444  # kofu.verify.v1, TLS without client certificates (default: listen's host, 8444)
+ *   trusted-proxies: [10.0.0.0/8] # whose X-Forwarded-For / Forwarded client address is rate-limited (default: none)
  *   public-url: https://verify.example.jp   # what the documents' QR codes point to
  *   validity: 90d                # how long after issuance a code is answered
  *   lookups-per-minute: 30       # per client address, gRPC and HTTP together
@@ -146,7 +148,12 @@ public record GatewayConfig(
       String listen,
       @JsonProperty("public-url") String publicUrl,
       Duration validity,
-      @JsonProperty("lookups-per-minute") Integer lookupsPerMinute) {}
+      @JsonProperty("lookups-per-minute") Integer lookupsPerMinute,
+      @JsonProperty("grpc-listen") String grpcListen,
+      @JsonProperty("trusted-proxies") List<String> trustedProxies) {
+    /** The gRPC listener's default port (TLS, no client certificate). */
+    public static final int GRPC_PORT = 8444;
+  }
 
   /**
    * The journal database (null url means the embedded default) and its timeouts: after
@@ -397,7 +404,7 @@ public record GatewayConfig(
       HostPort.parse("metrics.listen", mt.listen());
     }
 
-    Verification v = verification == null ? new Verification(null, null, null, null) : verification;
+    Verification v = verification == null ? new Verification(null, null, null, null, null, null) : verification;
     String vListen = v.listen() == null ? "127.0.0.1:8480" : v.listen();
     HostPort.parse("verification.listen", vListen);
     String publicUrl = v.publicUrl() == null ? "http://" + vListen : v.publicUrl();
@@ -408,7 +415,9 @@ public record GatewayConfig(
     if (lookups < 1 || lookups > 100_000) {
       throw new ConfigException("verification.lookups-per-minute: " + lookups + " (expected: 1..100000)");
     }
-    v = new Verification(vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups);
+    v = new Verification(
+        vListen, publicUrl, positive("verification.validity", v.validity() == null ? Duration.ofDays(90) : v.validity()), lookups,
+        verificationGrpcListen(v.grpcListen(), vListen), trustedProxies(v.trustedProxies()));
     Admin ad = normalizedAdmin(mt);
     return new GatewayConfig(
         l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st,
@@ -494,7 +503,11 @@ public record GatewayConfig(
 
   /** This configuration listening elsewhere (the kiosk gRPC port, the verification page). */
   public GatewayConfig withListen(String listen, String verificationListen) {
-    Verification v = new Verification(verificationListen, verification.publicUrl(), verification.validity(), verification.lookupsPerMinute());
+    Verification v =
+        new Verification(
+            verificationListen, verification.publicUrl(), verification.validity(), verification.lookupsPerMinute(),
+            verificationListen.endsWith(":0") ? verificationListen.substring(0, verificationListen.lastIndexOf(':')) + ":0" : verification.grpcListen(),
+            verification.trustedProxies());
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, v, revocation, limits, settlement, tls,
         trust, secrets, admin, shutdown, edge, logging);
@@ -511,6 +524,31 @@ public record GatewayConfig(
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, r, limits, settlement, tls,
         trust, secrets, admin, shutdown, edge, logging);
+  }
+
+  /**
+   * verification.grpc-listen, by default the HTTP page's host on port 8444 — or on any free port
+   * when the page asks for one (port 0, as tests do).
+   */
+  private static String verificationGrpcListen(String grpcListen, String httpListen) {
+    String g = grpcListen;
+    if (g == null) {
+      int colon = httpListen.lastIndexOf(':');
+      String host = httpListen.substring(0, colon);
+      g = host + ":" + (httpListen.endsWith(":0") ? 0 : Verification.GRPC_PORT);
+    }
+    HostPort.parse("verification.grpc-listen", g);
+    return g;
+  }
+
+  private static List<String> trustedProxies(List<String> proxies) {
+    List<String> out = proxies == null ? List.of() : List.copyOf(proxies);
+    try {
+      jp.kofu.gateway.verify.ClientAddresses.trusting(out);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("verification.trusted-proxies: " + e.getMessage());
+    }
+    return out;
   }
 
   private static Breaker breaker(Breaker b) {

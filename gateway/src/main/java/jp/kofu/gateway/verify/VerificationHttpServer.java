@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -25,6 +26,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,6 +38,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -65,14 +70,18 @@ public final class VerificationHttpServer implements AutoCloseable {
   private static final DateTimeFormatter JST =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'JST'").withZone(ZoneId.of("Asia/Tokyo"));
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
+  private static final int MAX_LINE_BYTES = 4096;
+  private static final int MAX_HEADER_BYTES = 8192;
 
   private final Verifications verifications;
+  private final ClientAddresses clients;
   private final EventLoopGroup group;
   private final ExecutorService lookups;
   private final Channel channel;
 
-  private VerificationHttpServer(Verifications verifications, InetSocketAddress listen) throws InterruptedException {
+  private VerificationHttpServer(Verifications verifications, InetSocketAddress listen, ClientAddresses clients) throws InterruptedException {
     this.verifications = verifications;
+    this.clients = clients;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.lookups = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("verify-http-", 0).factory());
     try {
@@ -86,7 +95,7 @@ public final class VerificationHttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                       ch.pipeline()
                           .addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS))
-                          .addLast(new HttpServerCodec(4096, 8192, 8192))
+                          .addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, 8192))
                           .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                           .addLast(new Handler());
                     }
@@ -104,8 +113,13 @@ public final class VerificationHttpServer implements AutoCloseable {
   }
 
   public static VerificationHttpServer start(Verifications verifications, InetSocketAddress listen) {
+    return start(verifications, listen, ClientAddresses.direct());
+  }
+
+  /** The same, the client's address taken from the forwarding headers of {@code clients}' trusted proxies. */
+  public static VerificationHttpServer start(Verifications verifications, InetSocketAddress listen, ClientAddresses clients) {
     try {
-      return new VerificationHttpServer(verifications, listen);
+      return new VerificationHttpServer(verifications, listen, clients);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while binding " + listen, e);
@@ -123,19 +137,43 @@ public final class VerificationHttpServer implements AutoCloseable {
     lookups.shutdownNow();
   }
 
+  /**
+   * One connection. Requests may be pipelined (sent before the previous answer): each is looked
+   * up on a virtual thread as it arrives, but answers are written strictly in the order the
+   * requests came, each after the one before. A request the codec could not parse is answered
+   * 414 (request line too long), 431 (headers too large), 413 (body too large) or 400, and the
+   * connection is then closed, since the codec cannot find where the next request starts.
+   */
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Completes when the previous answer on this connection has been written. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+    private boolean closing;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
-      HttpMethod method = request.method();
-      QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
-      InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-      if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-        send(ctx, plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n"), keepAlive);
-        return;
+      if (closing) {
+        return; // after an answer that closes the connection, nothing more is read
       }
-      String path = uri.path();
-      lookups.execute(() -> send(ctx, respond(path, uri.parameters(), client), keepAlive));
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      CompletableFuture<FullHttpResponse> answer;
+      if (request.decoderResult().isFailure()) {
+        keepAlive = false;
+        answer = CompletableFuture.completedFuture(malformed(request.decoderResult().cause()));
+      } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+        answer = CompletableFuture.completedFuture(plain(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n"));
+      } else {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+        InetAddress client = clients.of(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), request.headers());
+        String path = uri.path();
+        Map<String, List<String>> query = uri.parameters();
+        answer = CompletableFuture.supplyAsync(() -> respond(path, query, client), lookups);
+      }
+      boolean head = request.method().equals(HttpMethod.HEAD);
+      boolean keep = keepAlive;
+      closing = !keepAlive;
+      previous =
+          previous.thenCombine(answer, (done, response) -> response)
+              .thenCompose(response -> write(ctx, response, keep, head));
     }
 
     @Override
@@ -143,6 +181,20 @@ public final class VerificationHttpServer implements AutoCloseable {
       log.debug("verification connection closed: {}", cause.getClass().getSimpleName());
       ctx.close();
     }
+  }
+
+  /** The answer to a request the HTTP codec could not decode. */
+  static FullHttpResponse malformed(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return plain(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long (at most " + MAX_LINE_BYTES + " bytes)\n");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return plain(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large (at most " + MAX_HEADER_BYTES + " bytes)\n");
+    }
+    if (cause instanceof TooLongFrameException) {
+      return plain(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large (at most " + MAX_REQUEST_BYTES + " bytes)\n");
+    }
+    return plain(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
   }
 
   private FullHttpResponse respond(String path, Map<String, List<String>> query, InetAddress client) {
@@ -315,12 +367,18 @@ public final class VerificationHttpServer implements AutoCloseable {
     return r;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-    if (keepAlive) {
-      HttpUtil.setKeepAlive(response, true);
-      ctx.writeAndFlush(response);
-    } else {
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  /** Writes one answer (headers only for HEAD); completes when it is written. */
+  private static CompletableFuture<Void> write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, boolean head) {
+    if (head) {
+      response.content().clear();
     }
+    HttpUtil.setKeepAlive(response, keepAlive);
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    ChannelFuture f = ctx.writeAndFlush(response);
+    if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+    f.addListener(done -> written.complete(null));
+    return written;
   }
 }

@@ -63,7 +63,8 @@ class VerificationOverTlsTest {
   static void start() throws Exception {
     world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(20));
     channel =
-        NettyChannelBuilder.forAddress(world.world.address())
+        // The public verification listener: TLS, no client certificate.
+        NettyChannelBuilder.forAddress(world.world.gateway().verificationGrpcAddress())
             .sslContext(GrpcSslContexts.forClient().trustManager(world.world.pki().serviceCa().certificate()).build())
             .build();
     verify = VerificationServiceGrpc.newBlockingStub(channel);

@@ -102,7 +102,16 @@ public final class Copier implements AutoCloseable {
 
   /** Issues and receives the whole stream, checking its framing (offsets, sizes, digests). */
   public ReceivedDocument issue(ByteString token, String orderId, String municipalityCode, CertificateRequest request) {
-    return issue(token, orderId, municipalityCode, request, false);
+    return issue(token, orderId, municipalityCode, request, false, h -> {});
+  }
+
+  /**
+   * The same, telling {@code onHeader} as soon as the header arrives: from then on the gateway owes
+   * this copier that document, even if the stream breaks before its end.
+   */
+  public ReceivedDocument issue(
+      ByteString token, String orderId, String municipalityCode, CertificateRequest request, java.util.function.Consumer<IssueHeader> onHeader) {
+    return issue(token, orderId, municipalityCode, request, false, onHeader);
   }
 
   /**
@@ -112,7 +121,7 @@ public final class Copier implements AutoCloseable {
   public IssueHeader issueAndCancel(ByteString token, String orderId, String municipalityCode, CertificateRequest request) {
     io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
     try {
-      return context.call(() -> issue(token, orderId, municipalityCode, request, true).header());
+      return context.call(() -> issue(token, orderId, municipalityCode, request, true, h -> {}).header());
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -123,7 +132,8 @@ public final class Copier implements AutoCloseable {
   }
 
   private ReceivedDocument issue(
-      ByteString token, String orderId, String municipalityCode, CertificateRequest request, boolean headerOnly) {
+      ByteString token, String orderId, String municipalityCode, CertificateRequest request, boolean headerOnly,
+      java.util.function.Consumer<IssueHeader> onHeader) {
     long called = System.nanoTime();
     long headerAt = 0;
     Iterator<IssueResponse> stream =
@@ -148,6 +158,7 @@ public final class Copier implements AutoCloseable {
           }
           header = r.getHeader();
           headerAt = System.nanoTime();
+          onHeader.accept(header);
           if (headerOnly) {
             return new ReceivedDocument(header, new byte[0], 0, called, headerAt, 0);
           }

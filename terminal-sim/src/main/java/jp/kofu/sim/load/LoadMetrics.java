@@ -27,6 +27,9 @@ public final class LoadMetrics {
   private final LongAdder completions = new LongAdder();
   private final LongAdder feesCharged = new LongAdder();
   private final LongAdder feesRefunded = new LongAdder();
+  private final Map<String, LongAdder> transportFailures = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
+  private final LongAdder failovers = new LongAdder();
   private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<Interval> timeline = new ArrayList<>();
   private long lastArrivals;
@@ -67,6 +70,21 @@ public final class LoadMetrics {
 
   void refunded(int yen) {
     feesRefunded.add(yen);
+  }
+
+  /** A call that failed without an answer from a gateway (by gRPC code). */
+  void transportFailure(String label) {
+    transportFailures.computeIfAbsent(label, k -> new LongAdder()).increment();
+  }
+
+  /** A terminal moved to the next gateway after a transport failure. */
+  void failover() {
+    failovers.increment();
+  }
+
+  /** A "not now" answer (journal unavailable, order in progress, ...) that the copier retried. */
+  void retryLater(String label) {
+    retries.computeIfAbsent(label, k -> new LongAdder()).increment();
   }
 
   void violation(String description) {
@@ -125,6 +143,26 @@ public final class LoadMetrics {
   public Map<String, Long> outcomes() {
     Map<String, Long> out = new TreeMap<>();
     outcomes.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** Calls that failed without an answer, by gRPC code: never counted as refusals. */
+  public Map<String, Long> transportFailures() {
+    return sums(transportFailures);
+  }
+
+  /** "Not now" answers that were retried, by code and reason. */
+  public Map<String, Long> retries() {
+    return sums(retries);
+  }
+
+  public long failovers() {
+    return failovers.sum();
+  }
+
+  private static Map<String, Long> sums(Map<String, LongAdder> adders) {
+    Map<String, Long> out = new TreeMap<>();
+    adders.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
 

@@ -11,10 +11,22 @@ import java.time.Duration;
  * @param warmup arrivals at the same rate before, not measured (JIT, pools, caches)
  * @param poisson exponential inter-arrival times instead of a constant rate
  * @param seed makes the scenario and card choices reproducible
+ * @param retryFor how long one visit keeps retrying a call that got no answer (on the next
+ *     gateway) or a "not now" answer, with the same order id, before it gives up
  */
 public record LoadPlan(
-    int terminals, double ratePerSecond, Duration duration, Duration warmup, ScenarioMix mix, boolean poisson, long seed) {
+    int terminals, double ratePerSecond, Duration duration, Duration warmup, ScenarioMix mix, boolean poisson, long seed, Duration retryFor) {
+  /** Retries for {@link #DEFAULT_RETRY_FOR}: longer than a gateway's default attempt timeout (30 s). */
+  public LoadPlan(int terminals, double ratePerSecond, Duration duration, Duration warmup, ScenarioMix mix, boolean poisson, long seed) {
+    this(terminals, ratePerSecond, duration, warmup, mix, poisson, seed, DEFAULT_RETRY_FOR);
+  }
+
+  public static final Duration DEFAULT_RETRY_FOR = Duration.ofSeconds(45);
+
   public LoadPlan {
+    if (retryFor.isNegative()) {
+      throw new IllegalArgumentException("retry-for: " + retryFor + " (expected: >= 0)");
+    }
     if (terminals < 1) {
       throw new IllegalArgumentException("terminals: " + terminals + " (expected: >= 1)");
     }

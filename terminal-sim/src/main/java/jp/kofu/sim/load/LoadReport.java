@@ -70,6 +70,11 @@ public final class LoadReport {
     }
     s.append("\noutcomes\n");
     metrics.outcomes().forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %7d  %s%n", v, k)));
+    s.append(String.format(Locale.ROOT, "%ntransport failures (no answer from a gateway; retried on another, never counted as refusals): %d, failovers %d%n",
+        metrics.transportFailures().values().stream().mapToLong(Long::longValue).sum(), metrics.failovers()));
+    metrics.transportFailures().forEach((k, n) -> s.append(String.format(Locale.ROOT, "  %7d  %s%n", n, k)));
+    s.append("retried \"not now\" answers\n");
+    metrics.retries().forEach((k, n) -> s.append(String.format(Locale.ROOT, "  %7d  %s%n", n, k)));
     List<String> v = metrics.violations();
     s.append(v.isEmpty() ? "\nmisissuance detector: every document was signed by the municipality asked and bound to its card and order\n"
         : "\nMISISSUANCE DETECTED (" + v.size() + "):\n  " + String.join("\n  ", v.subList(0, Math.min(20, v.size()))) + "\n");
@@ -110,6 +115,11 @@ public final class LoadReport {
     metrics.municipalities().forEach((k, h) -> byMunicipality.set(k, histogram(json, h)));
     ObjectNode outcomes = root.putObject("outcomes");
     metrics.outcomes().forEach(outcomes::put);
+    ObjectNode transport = root.putObject("transport_failures");
+    metrics.transportFailures().forEach(transport::put);
+    root.put("failovers", metrics.failovers());
+    ObjectNode retried = root.putObject("retried");
+    metrics.retries().forEach(retried::put);
     ArrayNode violations = root.putArray("misissuance");
     metrics.violations().forEach(violations::add);
     ArrayNode timeline = root.putArray("timeline");

@@ -31,11 +31,21 @@ import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.MisissuanceException;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.proto.kiosk.v1.IssueHeader;
+import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
- * Runs a {@link LoadPlan} against a {@link LoadTarget}: builds the copiers, schedules arrivals on
- * an open model (one scheduler thread paces intended start times; each arrival runs on its own
- * virtual thread, however many are still running), and records everything in {@link LoadMetrics}.
+ * Runs a {@link LoadPlan} against a {@link LoadTarget}: builds the copiers (each connected to
+ * every gateway of the target), schedules arrivals on an open model (one scheduler thread paces
+ * intended start times; each arrival runs on its own virtual thread, however many are still
+ * running), and records everything in {@link LoadMetrics} and every order in the {@link
+ * OrderLedger}.
+ *
+ * <p>A call that gets no answer is made again on the next gateway with the same order id, and a
+ * "not now" answer again after a pause, for up to {@link LoadPlan#retryFor} (see {@link Terminal}):
+ * a ConfirmDelivery lost with its gateway is confirmed on another, so a printed document is never
+ * voided for want of a confirmation.
  */
 public final class LoadRunner {
   private static final String[] CHAINS = {"seven", "lawson", "familymart", "ministop", "aeon"};
@@ -45,7 +55,8 @@ public final class LoadRunner {
   private final LoadPlan plan;
   private final LoadTarget target;
   private volatile LoadMetrics metrics = new LoadMetrics();
-  private final List<Copier> copiers = new ArrayList<>();
+  private final OrderLedger ledger = new OrderLedger();
+  private final List<Terminal> terminals = new ArrayList<>();
   private final ConcurrentLinkedQueue<CardWallet.Entry> idle = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CardWallet.Entry> refusedCards = new ConcurrentLinkedQueue<>();
 
@@ -54,9 +65,15 @@ public final class LoadRunner {
     this.target = target;
   }
 
-  /** Sets up copiers and cards, runs the plan, waits for stragglers (at most 60 s), and reports. */
+  /** Every order placed (warm-up included) and what the gateways told of it. */
+  public OrderLedger ledger() {
+    return ledger;
+  }
+
+  /** Sets up copiers and cards, runs the plan, waits for stragglers, and reports. */
   public LoadReport run(Consumer<String> progress) throws InterruptedException {
-    progress.accept(String.format("preparing %d copiers and %d cards...", plan.terminals(), target.wallet().entries().size()));
+    progress.accept(String.format("preparing %d copiers (each connected to %d gateway(s)) and %d cards...",
+        plan.terminals(), target.gateways().size(), target.wallet().entries().size()));
     List<KeyPair> terminalKeys = new ArrayList<>();
     for (int i = 0; i < Math.min(8, plan.terminals()); i++) {
       terminalKeys.add(X509.newRsaKeyPair());
@@ -64,12 +81,13 @@ public final class LoadRunner {
     for (int i = 0; i < plan.terminals(); i++) {
       String chain = CHAINS[i % CHAINS.length];
       String store = String.format("store-%05d", i / CHAINS.length);
-      copiers.add(
-          new Copier(
-              target.gateway(),
-              target.pki().terminal(chain, store, "copier-1", terminalKeys.get(i % terminalKeys.size())),
-              target.pki().serviceCa().certificate(),
-              List.of(target.pki().municipalCa().certificate())));
+      jp.kofu.pki.HeldCertificate terminal = target.pki().terminal(chain, store, "copier-1", terminalKeys.get(i % terminalKeys.size()));
+      List<Copier> perGateway = new ArrayList<>();
+      for (java.net.InetSocketAddress gateway : target.gateways()) {
+        perGateway.add(
+            new Copier(gateway, terminal, target.pki().serviceCa().certificate(), List.of(target.pki().municipalCa().certificate())));
+      }
+      terminals.add(new Terminal(perGateway, i));
     }
     List<CardWallet.Entry> cards = new ArrayList<>(target.wallet().entries());
     Collections.shuffle(cards, new java.util.Random(plan.seed()));
@@ -93,19 +111,21 @@ public final class LoadRunner {
         () -> {
           LoadMetrics.Interval i = metrics.tick((System.nanoTime() - start) / 1e9);
           progress.accept(String.format(
-              "t=%5.0fs  arrivals %5d/s  done %5d/s  in flight %5d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  misissued %d",
-              i.t(), i.arrivals(), i.completions(), i.inFlight(), i.p50() / 1e3, i.p99() / 1e3, i.max() / 1e3, metrics.violations().size()));
+              "t=%5.0fs  arrivals %5d/s  done %5d/s  in flight %5d  p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  failovers %d  misissued %d",
+              i.t(), i.arrivals(), i.completions(), i.inFlight(), i.p50() / 1e3, i.p99() / 1e3, i.max() / 1e3,
+              metrics.failovers(), metrics.violations().size()));
         },
         1, 1, TimeUnit.SECONDS);
     schedule(visits, random, start, end);
     visits.shutdown();
-    boolean drained = visits.awaitTermination(60, TimeUnit.SECONDS);
+    // A visit may retry each of its calls for retryFor: stragglers get that, and a minute more.
+    boolean drained = visits.awaitTermination(60 + plan.retryFor().toSeconds() * 2, TimeUnit.SECONDS);
     ticker.shutdown();
     ticker.awaitTermination(2, TimeUnit.SECONDS);
     metrics.tick((System.nanoTime() - start) / 1e9);
     long elapsed = System.nanoTime() - start;
     visits.shutdownNow();
-    copiers.forEach(Copier::close);
+    terminals.forEach(Terminal::close);
     return new LoadReport(plan, target.inProcess(), metrics, elapsed, drained);
   }
 
@@ -120,15 +140,22 @@ public final class LoadRunner {
         LockSupport.parkNanos(wait);
       }
       Scenario scenario = plan.mix().pick(random);
-      Copier copier = copiers.get(random.nextInt(copiers.size()));
+      Terminal terminal = terminals.get(random.nextInt(terminals.size()));
       LoadMetrics m = metrics;
       m.arrival();
-      visits.execute(() -> visit(m, scenario, copier, intended));
+      visits.execute(() -> visit(m, scenario, terminal, intended));
       next += plan.poisson() ? -Math.log(1 - random.nextDouble()) * meanGapNanos : meanGapNanos;
     }
   }
 
-  private void visit(LoadMetrics metrics, Scenario scenario, Copier copier, long intended) {
+  /** The card's PIN check failed inside a retried call: carried out of it unchanged. */
+  private static final class PinFailure extends RuntimeException {
+    PinFailure(SimulatedCard.PinException cause) {
+      super(cause);
+    }
+  }
+
+  private void visit(LoadMetrics metrics, Scenario scenario, Terminal terminal, long intended) {
     boolean wantsRefused = scenario == Scenario.REFUSED_RESIDENT;
     CardWallet.Entry entry = wantsRefused ? refusedCards.poll() : idle.poll();
     if (entry == null) {
@@ -138,25 +165,32 @@ public final class LoadRunner {
     boolean returnToIdle = true;
     try {
       SimulatedCard card = target.wallet().card(entry.residentId());
-      returnToIdle = run(metrics, scenario, copier, entry, card, intended);
+      returnToIdle = run(metrics, scenario, terminal, entry, card, intended);
     } catch (StatusRuntimeException e) {
       Reason reason = KofuErrors.reasonOf(e);
-      if (reason == Reason.CARD_NOT_REGISTERED) {
+      Failure kind = Failure.of(e);
+      if (kind == Failure.TRANSPORT) {
+        metrics.outcome("gave up: no answer from any gateway for " + plan.retryFor().toMillis() + " ms (" + Failure.label(e) + ")");
+      } else if (kind == Failure.RETRY_LATER) {
+        metrics.outcome("gave up: still " + Failure.label(e) + " after " + plan.retryFor().toMillis() + " ms");
+      } else if (reason == Reason.CARD_NOT_REGISTERED) {
         // Cards work from the day after issuance: this one was issued today.
         metrics.outcome("ok: card not usable yet (issued today), retired from the run");
         returnToIdle = false;
-      } else if (e.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION && scenario != Scenario.REFUSED_RESIDENT) {
+      } else if (scenario != Scenario.REFUSED_RESIDENT && Eligibility.definiteRefusal(reason)) {
         // A refusal only issuance can find (e.g. DATA_TOO_LONG: the layout cannot print the
-        // address): the municipality's answer, not a failure; the resident joins the refused ones.
+        // address): the municipality's answer about this resident; they join the refused ones.
         metrics.outcome("ok: refused at issuance " + reason + " (learned)");
         refusedCards.add(entry);
         returnToIdle = false;
       } else {
-        metrics.outcome("error " + e.getStatus().getCode() + " " + reason);
+        metrics.outcome("error " + Failure.label(e));
       }
     } catch (MisissuanceException e) {
       metrics.violation(e.getMessage());
       metrics.outcome("MISISSUANCE DETECTED");
+    } catch (PinFailure e) {
+      metrics.outcome("client: card " + e.getCause().getMessage());
     } catch (SimulatedCard.PinException e) {
       metrics.outcome("client: card " + e.getMessage());
     } catch (RuntimeException e) {
@@ -168,12 +202,17 @@ public final class LoadRunner {
     }
   }
 
+  /** A call made until answered, failing over between gateways, within the plan's retry budget. */
+  private <T> T call(LoadMetrics metrics, Terminal terminal, OrderLedger.Order order, Function<Copier, T> call) {
+    return terminal.call(metrics, System.nanoTime() + plan.retryFor().toNanos(), order, call);
+  }
+
   /** One resident at one copier. Returns whether the card can be used again. */
-  private boolean run(LoadMetrics metrics, Scenario scenario, Copier copier, CardWallet.Entry entry, SimulatedCard card, long intended)
+  private boolean run(LoadMetrics metrics, Scenario scenario, Terminal terminal, CardWallet.Entry entry, SimulatedCard card, long intended)
       throws SimulatedCard.PinException, MisissuanceException {
     long t0 = System.nanoTime();
-    OpenSessionResponse session = copier.openSession();
     if (scenario == Scenario.WRONG_PIN || scenario == Scenario.LOCKED_CARD) {
+      OpenSessionResponse session = call(metrics, terminal, null, Copier::openSession);
       String wrong = entry.pin().equals("0000") ? "9999" : "0000";
       int tries = scenario == Scenario.WRONG_PIN ? 1 : SimulatedCard.MAX_TRIES;
       for (int i = 0; i < tries; i++) {
@@ -188,38 +227,54 @@ public final class LoadRunner {
         return false;
       }
     }
-    ByteString token = copier.authenticate(session, card, entry.pin()).getSessionToken();
+    ByteString token =
+        call(metrics, terminal, null, c -> {
+              try {
+                return c.authenticate(c.openSession(), card, entry.pin());
+              } catch (SimulatedCard.PinException e) {
+                throw new PinFailure(e);
+              }
+            })
+            .getSessionToken();
     metrics.record(Phase.AUTHENTICATE, System.nanoTime() - t0);
     try {
       long t1 = System.nanoTime();
-      ListOfferingsResponse offerings = copier.offerings(token);
+      ListOfferingsResponse offerings = call(metrics, terminal, null, c -> c.offerings(token));
       metrics.record(Phase.OFFERINGS, System.nanoTime() - t1);
-      Offering residence = residence(offerings, entry.municipalityCode());
-      boolean eligible = residence != null && residence.getAvailable();
+      String code = entry.municipalityCode();
       if (scenario == Scenario.REFUSED_RESIDENT) {
-        return refused(metrics, copier, token, entry);
+        return refused(metrics, terminal, token, entry, card);
       }
-      if (!eligible) {
-        // Learned: this resident cannot get a certificate here; used for refused-resident visits.
-        refusedCards.add(entry);
-        metrics.outcome("ok: ineligible resident learned (" + (residence == null ? "no offering" : residence.getUnavailableReason()) + ")");
-        return false;
+      Offering residence = residence(offerings, code);
+      if (residence == null || !residence.getAvailable()) {
+        String why = residence != null ? residence.getUnavailableReason() : municipalityReason(offerings, code);
+        if (Eligibility.definiteRefusal(why)) {
+          // Learned: this resident cannot get a certificate here; used for refused-resident visits.
+          refusedCards.add(entry);
+          metrics.outcome("ok: ineligible resident learned (" + why + ")");
+          return false;
+        }
+        // The municipality down, closed or missing: says nothing about the resident.
+        metrics.outcome("not offered now: " + (why.isEmpty() ? "no offering" : why) + " (not learned)");
+        return true;
       }
       String orderId = UUID.randomUUID().toString();
-      String code = entry.municipalityCode();
+      boolean printed = scenario != Scenario.PRINT_FAILURE;
+      OrderLedger.Order order = ledger.place(orderId, code, printed);
       if (scenario == Scenario.CANCEL) {
-        copier.issueAndCancel(token, orderId, code, RESIDENCE);
+        call(metrics, terminal, order, c -> c.issueAndCancel(token, orderId, code, RESIDENCE));
       }
-      ReceivedDocument doc = copier.issue(token, orderId, code, RESIDENCE);
+      ReceivedDocument doc = issue(metrics, terminal, order, token);
       metrics.record(Phase.FIRST_BYTE, doc.headerNanos() - doc.calledNanos());
       metrics.record(Phase.ISSUE, doc.trailerNanos() - doc.calledNanos());
-      copier.accept(doc, card, orderId, code);
+      terminal.copier().accept(doc, card, orderId, code);
       long complete = System.nanoTime() - intended;
       metrics.record(Phase.COMPLETE, complete);
       metrics.recordMunicipality(code, complete);
+      metrics.charged(doc.header().getFeeYen());
       if (scenario == Scenario.RETRY) {
-        ReceivedDocument again = copier.issue(token, orderId, code, RESIDENCE);
-        copier.accept(again, card, orderId, code);
+        ReceivedDocument again = issue(metrics, terminal, order, token);
+        terminal.copier().accept(again, card, orderId, code);
         if (!again.header().getReplayed() || !java.util.Arrays.equals(again.pdf(), doc.pdf())) {
           metrics.violation("retry of order " + orderId + " returned another document");
         }
@@ -227,30 +282,87 @@ public final class LoadRunner {
       if (scenario == Scenario.CANCEL && !doc.header().getReplayed()) {
         metrics.violation("cancelled order " + orderId + " was issued twice");
       }
-      boolean printed = scenario != Scenario.PRINT_FAILURE;
-      ConfirmDeliveryResponse delivered = copier.confirm(token, doc.header().getIssuanceId(), printed);
-      metrics.charged(doc.header().getFeeYen());
-      metrics.refunded(delivered.getRefundedYen());
-      if (printed ? delivered.getState() != IssuanceState.ISSUANCE_STATE_DELIVERED
-          : delivered.getState() != IssuanceState.ISSUANCE_STATE_VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
-        metrics.violation("delivery of " + doc.header().getIssuanceId() + " settled as " + delivered.getState());
-      }
+      confirm(metrics, terminal, order, token, doc);
       metrics.outcome("ok: " + scenario.key());
       return true;
     } finally {
-      copier.closeSession(token);
+      closeSession(metrics, terminal, token);
     }
   }
 
-  private static boolean refused(LoadMetrics metrics, Copier copier, ByteString token, CardWallet.Entry entry) {
-    try {
-      copier.issue(token, UUID.randomUUID().toString(), entry.municipalityCode(), RESIDENCE);
-      metrics.violation("a resident refused at the copier got a document");
-      metrics.outcome("MISISSUANCE DETECTED");
-    } catch (StatusRuntimeException e) {
-      metrics.outcome("ok: refused " + KofuErrors.reasonOf(e) + " (as expected)");
+  /**
+   * Issue with retries; the header is written to the ledger the moment it arrives, and a retry
+   * of the order must announce the very same issuance and document.
+   */
+  private ReceivedDocument issue(LoadMetrics metrics, Terminal terminal, OrderLedger.Order order, ByteString token) {
+    return call(metrics, terminal, order, c -> c.issue(token, order.orderId(), order.municipalityCode(), RESIDENCE, h -> header(metrics, order, h)));
+  }
+
+  private static void header(LoadMetrics metrics, OrderLedger.Order order, IssueHeader h) {
+    String sha = HexFormat.of().formatHex(h.getSha256().toByteArray());
+    if (order.issuanceId() != null && (!order.issuanceId().equals(h.getIssuanceId()) || !order.sha256Hex().equals(sha))) {
+      metrics.violation("order " + order.orderId() + " was announced two documents: " + order.issuanceId() + " and " + h.getIssuanceId());
     }
-    return true;
+    order.issued(h.getIssuanceId(), sha, h.getFeeYen());
+  }
+
+  /** ConfirmDelivery until answered: a lost confirmation is sent again, to another gateway if need be. */
+  private void confirm(LoadMetrics metrics, Terminal terminal, OrderLedger.Order order, ByteString token, ReceivedDocument doc) {
+    ConfirmDeliveryResponse delivered = call(metrics, terminal, order, c -> c.confirm(token, doc.header().getIssuanceId(), order.print()));
+    order.confirmed(delivered.getState(), delivered.getRefundedYen());
+    metrics.refunded(delivered.getRefundedYen());
+    if (order.print() ? delivered.getState() != IssuanceState.DELIVERED
+        : delivered.getState() != IssuanceState.VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
+      metrics.violation("delivery of " + doc.header().getIssuanceId() + " settled as " + delivered.getState());
+    }
+  }
+
+  /** Best effort, as a copier does: an unclosed session expires by itself. */
+  private void closeSession(LoadMetrics metrics, Terminal terminal, ByteString token) {
+    try {
+      terminal.call(metrics, System.nanoTime() + TimeUnit.SECONDS.toNanos(2), null, c -> {
+        c.closeSession(token);
+        return null;
+      });
+    } catch (StatusRuntimeException e) {
+      metrics.retryLater("CloseSession given up (the session expires by itself): " + Failure.label(e));
+    }
+  }
+
+  /**
+   * A resident learned as refused asks anyway. A refusal is expected; a document that arrives is
+   * judged by the misissuance detector alone: one signed by the municipality and bound to this
+   * card and order is genuine (the municipality issues to this resident now), printed and
+   * confirmed; anything else is a misissuance.
+   */
+  private boolean refused(LoadMetrics metrics, Terminal terminal, ByteString token, CardWallet.Entry entry, SimulatedCard card)
+      throws MisissuanceException {
+    OrderLedger.Order order = ledger.place(UUID.randomUUID().toString(), entry.municipalityCode(), true);
+    ReceivedDocument doc;
+    try {
+      doc = issue(metrics, terminal, order, token);
+    } catch (StatusRuntimeException e) {
+      if (Failure.of(e) != Failure.REFUSAL) {
+        throw e;
+      }
+      metrics.outcome("ok: refused " + KofuErrors.reasonOf(e) + " (as expected)");
+      return true;
+    }
+    terminal.copier().accept(doc, card, order.orderId(), entry.municipalityCode());
+    metrics.charged(doc.header().getFeeYen());
+    confirm(metrics, terminal, order, token, doc);
+    metrics.outcome("ok: a resident learned as refused got a genuine document (learned again as eligible)");
+    idle.add(entry);
+    return false;
+  }
+
+  private static String municipalityReason(ListOfferingsResponse offerings, String code) {
+    for (MunicipalityOfferings m : offerings.getMunicipalitiesList()) {
+      if (m.getMunicipalityCode().equals(code)) {
+        return m.getUnavailableReason();
+      }
+    }
+    return "";
   }
 
   private static Offering residence(ListOfferingsResponse offerings, String code) {
