@@ -170,7 +170,7 @@ class IssuanceServiceJournalTest {
           .isInstanceOfSatisfying(KofuException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OUT_OF_SERVICE_HOURS));
       assertThat(w.journal.events(released.issuanceId()))
           .extracting(JournalEvent::kind)
-          .containsExactly(EventKind.ORDERED, EventKind.CLAIMED, EventKind.REFUSED);
+          .containsExactly(EventKind.ORDERED, EventKind.REFUSED);
       assertThat(new JournalAudit(w.journal).verify(null).findings()).isEmpty();
     }
   }

@@ -277,6 +277,53 @@ class IssuanceJournalTest {
 
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
+  void retriesOfAReleasedOrderDoNotGrowTheChain(Databases.Kind kind) {
+    try (Journals j = new Journals(kind)) {
+      NewOrder order = Journals.order();
+      String attempt = Journals.attempt();
+      j.journal.begin(order, attempt, T0);
+      // The municipality is down: every retry takes the order up and gives it back.
+      for (int retry = 1; retry <= 85; retry++) {
+        j.journal.release(order.issuanceId(), attempt);
+        attempt = Journals.attempt();
+        assertThat(j.journal.claim(order.issuanceId(), null, attempt, T0.plusSeconds(retry))).isTrue();
+      }
+      assertThat(j.journal.find(order.issuanceId()).orElseThrow().attemptId()).isEqualTo(attempt);
+      byte[] pdf = Journals.pdf();
+      assertThat(j.journal.markIssued(order.issuanceId(), attempt, Journals.facts(300, 1, pdf), pdf, T0.plusSeconds(90))).isTrue();
+      assertThat(j.journal.events(order.issuanceId()))
+          .extracting(JournalEvent::kind)
+          .containsExactly(EventKind.ORDERED, EventKind.BINDING_CHECKED, EventKind.ISSUED);
+      assertThat(j.audit().findings()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Kind.class)
+  void aRefusedOrderTakenUpAgainIsAChainedClaim(Databases.Kind kind) {
+    try (Journals j = new Journals(kind)) {
+      NewOrder order = Journals.order();
+      String attempt = Journals.attempt();
+      j.journal.begin(order, attempt, T0);
+      assertThat(j.journal.markRefused(order.issuanceId(), attempt, "OUT_OF_SERVICE_HOURS", T0.plusSeconds(1))).isTrue();
+      String retry = Journals.attempt();
+      assertThat(j.journal.claim(order.issuanceId(), null, retry, T0.plusSeconds(2))).isTrue();
+      assertThat(j.journal.find(order.issuanceId()).orElseThrow().state()).isEqualTo(IssuanceState.ORDERED);
+      assertThat(j.journal.events(order.issuanceId()))
+          .extracting(JournalEvent::kind)
+          .containsExactly(EventKind.ORDERED, EventKind.REFUSED, EventKind.CLAIMED);
+      assertThat(j.audit().findings()).isEmpty();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void thePostgresqlOfTheTestsSyncsEveryCommitAsProductionDoes() {
+    assertThat(Databases.postgresSetting("synchronous_commit")).isEqualTo("on");
+    assertThat(Databases.postgresSetting("fsync")).isEqualTo("on");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Kind.class)
   void aRefusedOrderCanBeRetriedAndARefusalKeepsItsTrueReason(Databases.Kind kind) {
     try (Journals j = new Journals(kind)) {
       NewOrder order = Journals.order();
