@@ -67,6 +67,7 @@ public final class CopierProcess {
           case "issue" -> {
             int n = Integer.parseInt(w[1]);
             AtomicInteger left = new AtomicInteger(n);
+            AtomicInteger failed = new AtomicInteger();
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < copiers.size(); i++) {
               int c = i;
@@ -75,7 +76,16 @@ public final class CopierProcess {
                       () -> {
                         while (left.getAndDecrement() > 0) {
                           CardWallet.Entry e = entries.get(c);
-                          copiers.get(c).issueOnce(cards.get(c), e.pin(), e.municipalityCode(), BenchWorld.RESIDENCE);
+                          try {
+                            copiers.get(c).issueOnce(cards.get(c), e.pin(), e.municipalityCode(), BenchWorld.RESIDENCE);
+                          } catch (io.grpc.StatusRuntimeException ex) {
+                            // A transient failure on a busy machine: do it again, and say so.
+                            if (failed.incrementAndGet() > Math.max(10, n / 20)) {
+                              throw ex;
+                            }
+                            left.incrementAndGet();
+                            System.err.println("copiers: retrying an issuance after " + ex.getStatus().getCode());
+                          }
                         }
                         return null;
                       }));
@@ -83,7 +93,7 @@ public final class CopierProcess {
             for (Future<?> f : running) {
               f.get();
             }
-            System.out.println("ok " + n);
+            System.out.println("ok " + n + " retried " + failed.get());
           }
           case "stream" -> {
             Copier to = streamers.computeIfAbsent(w[1] + " " + w[2], a -> new Copier(address(w[1]), pki.terminal("bench", "store-1", w[2]),

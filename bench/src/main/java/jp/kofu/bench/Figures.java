@@ -191,18 +191,21 @@ public final class Figures {
     }
   }
 
-  /** Warms up for the given seconds, then measures as long again, on this thread alone. */
+  /**
+   * Warms up for the given seconds and at least 200 operations, then measures as long again (and
+   * at least 200 operations), on this thread alone.
+   */
   private static Cost onThisThread(Supplier<Object> op, double seconds) {
     long until = System.nanoTime() + (long) (seconds * 1e9);
     Object sink = null;
-    while (System.nanoTime() < until) {
+    for (int i = 0; i < 200 || System.nanoTime() < until; i++) {
       sink = op.get();
     }
     long cpu0 = THREADS.getCurrentThreadCpuTime();
     long bytes0 = THREADS.getCurrentThreadAllocatedBytes();
     until = System.nanoTime() + (long) (seconds * 1e9);
     int n = 0;
-    while (System.nanoTime() < until) {
+    while (n < 200 || System.nanoTime() < until) {
       sink = op.get();
       n++;
     }
