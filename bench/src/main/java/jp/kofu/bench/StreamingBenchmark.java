@@ -93,7 +93,7 @@ public class StreamingBenchmark {
     return toBare.issue(token, orderId, municipality, BenchWorld.RESIDENCE);
   }
 
-  private static Server bareServer(TrustWorld pki, IssueHeader header, byte[] pdf) throws Exception {
+  static Server bareServer(TrustWorld pki, IssueHeader header, byte[] pdf) throws Exception {
     HeldCertificate cert = pki.gatewayServer();
     ByteString bytes = ByteString.copyFrom(pdf);
     ByteString sha = ByteString.copyFrom(X509.sha256(pdf));

@@ -26,6 +26,10 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
  * closed after saving. The pool parses lazily and never holds more than {@code maxParsed}
  * instances (each takes about 25 MB of heap); a renderer beyond that waits for a lease. Rendering is
  * CPU-bound and short, so more instances than cores would only cost memory.
+ *
+ * <p>Glyph substitution (the font's GSUB table) is off: kofu sets text horizontally, where
+ * BIZ UDMincho substitutes nothing, and PDFBox's substitution pass costs more than the rest of the
+ * text drawing.
  */
 public final class CertificateFonts {
   private static final String MINCHO = "/jp/kofu/issuer/fonts/BIZUDMincho-Regular.ttf";
@@ -34,9 +38,15 @@ public final class CertificateFonts {
   private final Semaphore leases;
   private final ConcurrentLinkedQueue<TrueTypeFont> idle = new ConcurrentLinkedQueue<>();
   private final AtomicInteger parsed = new AtomicInteger();
+  private final boolean glyphSubstitution;
 
   private CertificateFonts(byte[] fontFile, int maxParsed) {
+    this(fontFile, maxParsed, false);
+  }
+
+  private CertificateFonts(byte[] fontFile, int maxParsed, boolean glyphSubstitution) {
     this.fontFile = fontFile;
+    this.glyphSubstitution = glyphSubstitution;
     this.leases = new Semaphore(maxParsed, true);
     // Fail at startup, not at the first resident's request, if the font is unusable.
     idle.add(parse());
@@ -53,6 +63,15 @@ public final class CertificateFonts {
       throw new IllegalArgumentException("maxParsed: " + maxParsed + " (expected: >= 1)");
     }
     return new CertificateFonts(readMincho(), maxParsed);
+  }
+
+  /**
+   * A pool whose fonts apply the font's GSUB table when text is shown, as PDFBox does by default:
+   * only to prove, in a test, that turning it off ({@link #mincho}, {@link #shared}) changes no
+   * content stream.
+   */
+  static CertificateFonts minchoWithGlyphSubstitution(int maxParsed) {
+    return new CertificateFonts(readMincho(), maxParsed, true);
   }
 
   /** How many parsed instances exist now (informational). */
@@ -100,6 +119,10 @@ public final class CertificateFonts {
   private TrueTypeFont parse() {
     try {
       TrueTypeFont ttf = new TTFParser().parse(new RandomAccessReadBuffer(fontFile));
+      // Horizontal Japanese text needs no substitution, but PDFBox would run its GSUB worker over
+      // every string shown (about 1 ms and 40 % of a page's allocation). Off, the content streams
+      // are byte for byte the same (CertificateFontsTest).
+      ttf.setEnableGsub(glyphSubstitution);
       parsed.incrementAndGet();
       return ttf;
     } catch (IOException e) {

@@ -2,13 +2,16 @@ package jp.kofu.issuer.document;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
-import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -23,11 +26,13 @@ import org.apache.pdfbox.pdmodel.graphics.color.PDOutputIntent;
  * device. The rest of PDF/A-2b is kept by the layout itself: every font embedded, no encryption,
  * no external content.
  *
- * <p>The output profile is the Java runtime's own sRGB profile, read once per process.
+ * <p>The output profile is the Java runtime's own sRGB profile, read and compressed once per
+ * process: each document gets the same compressed bytes (PDFBox's {@code PDOutputIntent(document,
+ * InputStream)} would parse the profile and deflate it again for every document).
  */
 final class PdfA {
   static final String OUTPUT_CONDITION = "sRGB IEC61966-2.1";
-  private static final byte[] SRGB = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
+  private static final byte[] SRGB_DEFLATED = deflated(ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData());
   private static final DateTimeFormatter XMP_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
   private PdfA() {}
@@ -36,7 +41,17 @@ final class PdfA {
   static void apply(PDDocument document, String title, String author, String creator, String producer, ZonedDateTime created) {
     PDDocumentCatalog catalog = document.getDocumentCatalog();
     try {
-      PDOutputIntent intent = new PDOutputIntent(document, new ByteArrayInputStream(SRGB));
+      COSStream profile = document.getDocument().createCOSStream();
+      try (OutputStream out = profile.createRawOutputStream()) {
+        out.write(SRGB_DEFLATED);
+      }
+      profile.setItem(COSName.FILTER, COSName.FLATE_DECODE);
+      profile.setInt(COSName.N, 3);
+      COSDictionary dictionary = new COSDictionary();
+      dictionary.setItem(COSName.TYPE, COSName.OUTPUT_INTENT);
+      dictionary.setItem(COSName.S, COSName.GTS_PDFA1);
+      dictionary.setItem(COSName.DEST_OUTPUT_PROFILE, profile);
+      PDOutputIntent intent = new PDOutputIntent(dictionary);
       intent.setInfo(OUTPUT_CONDITION);
       intent.setOutputCondition(OUTPUT_CONDITION);
       intent.setOutputConditionIdentifier(OUTPUT_CONDITION);
@@ -55,6 +70,16 @@ final class PdfA {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static byte[] deflated(byte[] data) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length);
+    try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, new Deflater(Deflater.BEST_COMPRESSION))) {
+      out.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   private static String xmp(String title, String author, String creator, String producer, ZonedDateTime created) {

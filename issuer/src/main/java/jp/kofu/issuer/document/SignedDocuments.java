@@ -336,7 +336,49 @@ public final class SignedDocuments {
     }
   }
 
+  /**
+   * Certificate paths already built, per (certificate, the certificates offered beside it, trust
+   * anchors, UTC day): every document of a municipality carries the same chain, so PKIX builds it
+   * once a day instead of twice per document (signer and timestamp). A hit still checks that every
+   * certificate of the path is valid at the time asked, so a certificate that expires during the
+   * day fails from that instant on. Only successes are kept; bounded by clearing.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<TrustKey, List<X509Certificate>> TRUSTED_PATHS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_TRUSTED_PATHS = 1024;
+
+  private record TrustKey(X509Certificate certificate, List<X509Certificate> offered, Set<X509Certificate> anchors, long day) {}
+
   static void checkTrust(
+      X509Certificate signer, List<X509Certificate> embedded, Collection<X509Certificate> trustAnchors, Instant at)
+      throws DocumentVerificationException {
+    TrustKey key = new TrustKey(signer, List.copyOf(embedded), Set.copyOf(trustAnchors), Math.floorDiv(at.getEpochSecond(), 86_400));
+    List<X509Certificate> known = TRUSTED_PATHS.get(key);
+    if (known != null && validAt(known, at)) {
+      return;
+    }
+    List<X509Certificate> path = buildPath(signer, embedded, trustAnchors, at);
+    if (TRUSTED_PATHS.size() >= MAX_TRUSTED_PATHS) {
+      TRUSTED_PATHS.clear();
+    }
+    TRUSTED_PATHS.put(key, path);
+  }
+
+  private static boolean validAt(List<X509Certificate> path, Instant at) {
+    Date when = Date.from(at);
+    for (X509Certificate c : path) {
+      try {
+        c.checkValidity(when);
+      } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Builds the path with PKIX; returns its certificates and its anchor's. */
+  private static List<X509Certificate> buildPath(
       X509Certificate signer, List<X509Certificate> embedded, Collection<X509Certificate> trustAnchors, Instant at)
       throws DocumentVerificationException {
     Set<TrustAnchor> anchors = new HashSet<>();
@@ -350,7 +392,13 @@ public final class SignedDocuments {
       parameters.setRevocationEnabled(false);
       parameters.setDate(Date.from(at));
       parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(embedded)));
-      CertPathBuilder.getInstance("PKIX").build(parameters);
+      var result = (java.security.cert.PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(parameters);
+      List<X509Certificate> path = new java.util.ArrayList<>();
+      for (var c : result.getCertPath().getCertificates()) {
+        path.add((X509Certificate) c);
+      }
+      path.add(result.getTrustAnchor().getTrustedCert());
+      return path;
     } catch (CertPathBuilderException e) {
       throw new DocumentVerificationException(
           UNTRUSTED, "signer certificate does not chain to a trust anchor: " + e.getMessage(), e);

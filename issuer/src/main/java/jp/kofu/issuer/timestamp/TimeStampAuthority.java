@@ -36,15 +36,22 @@ import org.bouncycastle.tsp.TimeStampTokenGenerator;
  * second, a random serial, and the unit's certificate chain, so a verifier needs only the trust
  * anchor.
  *
- * <p>Thread-safe: a token generator holds a signature engine, which is not, so each thread keeps
- * its own (building one costs more than the RSA signature it makes).
+ * <p>Thread-safe: a token generator holds a signature engine, which is not, so built generators
+ * are kept in a pool and lent to one call at a time (building one costs more than the RSA
+ * signature it makes).
  */
 public final class TimeStampAuthority implements TimeStampSource {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HeldCertificate unit;
   private final Clock clock;
-  private final ThreadLocal<TimeStampTokenGenerator> generators = ThreadLocal.withInitial(this::newGenerator);
+  /**
+   * Built generators, lent to one call at a time (a generator's signer is not thread-safe). Not a
+   * ThreadLocal: calls run on virtual threads, each new, so a ThreadLocal never hit.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<TimeStampTokenGenerator> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private static final int MAX_IDLE = 16;
 
   public TimeStampAuthority(HeldCertificate unit, Clock clock) {
     this.unit = Objects.requireNonNull(unit, "unit");
@@ -114,8 +121,13 @@ public final class TimeStampAuthority implements TimeStampSource {
 
   private TimeStampResponse respondTo(TimeStampRequest request) {
     try {
-      TimeStampResponseGenerator responses = new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED);
-      return responses.generateGrantedResponse(request, X509.newSerial(), Date.from(clock.instant()));
+      TimeStampTokenGenerator tokens = borrow();
+      try {
+        return new TimeStampResponseGenerator(tokens, TSPAlgorithms.ALLOWED)
+            .generateGrantedResponse(request, X509.newSerial(), Date.from(clock.instant()));
+      } finally {
+        giveBack(tokens);
+      }
     } catch (TSPException e) {
       // BouncyCastle refuses an unknown digest algorithm, policy or extension this way.
       return rejection(PKIFailureInfo.badAlg | PKIFailureInfo.badRequest, "request not served: " + e.getMessage());
@@ -124,10 +136,26 @@ public final class TimeStampAuthority implements TimeStampSource {
 
   private TimeStampResponse rejection(int failure, String why) {
     try {
-      return new TimeStampResponseGenerator(generators.get(), TSPAlgorithms.ALLOWED)
-          .generateFailResponse(PKIStatus.REJECTION, failure, why);
+      TimeStampTokenGenerator tokens = borrow();
+      try {
+        return new TimeStampResponseGenerator(tokens, TSPAlgorithms.ALLOWED).generateFailResponse(PKIStatus.REJECTION, failure, why);
+      } finally {
+        giveBack(tokens);
+      }
     } catch (TSPException e) {
       throw new TimeStampException("cannot build a rejection", e);
+    }
+  }
+
+  private TimeStampTokenGenerator borrow() {
+    TimeStampTokenGenerator tokens = idle.poll();
+    return tokens != null ? tokens : newGenerator();
+  }
+
+  private void giveBack(TimeStampTokenGenerator tokens) {
+    // An approximate bound (size() walks the queue, but it is short): beyond it, let it go.
+    if (idle.size() < MAX_IDLE) {
+      idle.add(tokens);
     }
   }
 

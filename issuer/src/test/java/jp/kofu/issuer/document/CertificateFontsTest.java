@@ -53,6 +53,47 @@ class CertificateFontsTest {
     }
   }
 
+  /**
+   * Glyph substitution is off (it costs more than the rest of the text drawing); this proves it
+   * changes nothing: with PDFBox's GSUB pass on, every type's pages show the same glyphs.
+   */
+  @Test
+  void glyphSubstitutionOffGivesTheSameContentStreamsForEveryType() throws IOException {
+    CertificateRenderer off = new CertificateRenderer(CertificateFonts.mincho(1), VerificationLink.defaults());
+    CertificateRenderer on = new CertificateRenderer(CertificateFonts.minchoWithGlyphSubstitution(1), VerificationLink.defaults());
+    DocumentMeta meta = SampleCertificates.meta("KF-20261126-000001");
+    for (var sample : SampleCertificates.all().entrySet()) {
+      List<String> without = pages(off.render(sample.getValue(), meta));
+      List<String> with = pages(on.render(sample.getValue(), meta));
+      assertThat(without).as(sample.getKey().name()).isNotEmpty().isEqualTo(with);
+    }
+  }
+
+  /** Per page: the decoded content streams, and the widths and glyph map of each font used. */
+  private static List<String> pages(byte[] pdf) throws IOException {
+    List<String> pages = new ArrayList<>();
+    try (PDDocument document = Loader.loadPDF(pdf)) {
+      for (PDPage page : document.getPages()) {
+        StringBuilder b = new StringBuilder();
+        try (InputStream in = page.getContents()) {
+          b.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        for (COSName name : page.getResources().getFontNames()) {
+          PDType0Font font = (PDType0Font) page.getResources().getFont(name);
+          var descendant = font.getDescendantFont().getCOSObject();
+          b.append('\n').append(name.getName()).append(' ').append(descendant.getDictionaryObject(COSName.W));
+          try (InputStream in = font.getDescendantFont().getFontDescriptor().getFontFile2().createInputStream()) {
+            b.append(' ').append(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())));
+          } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        pages.add(b.toString());
+      }
+    }
+    return pages;
+  }
+
   @Test
   void concurrentDocumentsShareABoundedPoolOfParsedFonts() throws Exception {
     CertificateFonts fonts = CertificateFonts.mincho(2);

@@ -159,6 +159,19 @@ class SignedDocumentsTest {
             e -> assertThat(e.problem()).isEqualTo(Problem.INCOMPLETE_COVERAGE));
   }
 
+  /** Paths are cached per day; a certificate that expires during that day fails from then on. */
+  @Test
+  void aCachedCertificatePathStillExpiresOnTime() throws Exception {
+    byte[] pdf = signedCertificate(1);
+    Instant notAfter = CHIYODA_SIGNER.certificate().getNotAfter().toInstant();
+
+    assertThat(SignedDocuments.verify(pdf, ANCHORS, notAfter.minusSeconds(1)).municipalityCode()).isEqualTo("131016");
+    assertThat(SignedDocuments.verify(pdf, ANCHORS, notAfter.minusSeconds(1)).municipalityCode()).isEqualTo("131016");
+    assertThatThrownBy(() -> SignedDocuments.verify(pdf, ANCHORS, notAfter.plusSeconds(1)))
+        .isInstanceOfSatisfying(DocumentVerificationException.class,
+            e -> assertThat(e.problem()).isEqualTo(Problem.UNTRUSTED));
+  }
+
   @Test
   void aSignerFromAnotherTrustWorldIsUntrusted() {
     HeldCertificate impostor = TrustWorld.generate().municipalSigner("131016", "千代田区");

@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import org.HdrHistogram.Recorder;
 
 /** Everything a run measures. Thread-safe for recording; {@link #tick} is called once a second. */
@@ -32,17 +36,40 @@ public final class LoadMetrics {
   private final LongAdder failovers = new LongAdder();
   private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<Interval> timeline = new ArrayList<>();
+  /** Per phase, the interval histograms as an HdrHistogram log (.hlog), encoded as they come. */
+  private final Map<Phase, ByteArrayOutputStream> logs = new EnumMap<>(Phase.class);
+  private final Map<Phase, HistogramLogWriter> logWriters = new EnumMap<>(Phase.class);
   private long lastArrivals;
   private long lastCompletions;
 
-  /** One second of the run. */
+  /**
+   * One second of the run. {@code samples} is how many documents completed end to end in it: with
+   * none, the percentiles (zero) mean nothing and are not plotted.
+   */
   public record Interval(
-      double t, long arrivals, long completions, long inFlight, long p50, long p90, long p99, long max, long heapUsedBytes, long heapAfterGcBytes) {}
+      double t, long arrivals, long completions, long inFlight, long samples, long p50, long p90, long p99, long max,
+      long heapUsedBytes, long heapAfterGcBytes) {}
+
+  private final long logBaseMillis;
 
   LoadMetrics() {
+    long now = System.currentTimeMillis();
+    logBaseMillis = now;
     for (Phase p : Phase.values()) {
-      recorders.put(p, new Recorder(HIGHEST_MICROS, 3));
+      Recorder r = new Recorder(HIGHEST_MICROS, 3);
+      recorders.put(p, r);
       totals.put(p, new Histogram(HIGHEST_MICROS, 3));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      HistogramLogWriter w = new HistogramLogWriter(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+      w.outputComment("kofu sim load: " + p.label() + ", values in microseconds");
+      w.outputLogFormatVersion();
+      w.setBaseTime(now);
+      w.outputBaseTime(now);
+      w.outputStartTime(now);
+      w.outputLegend();
+      logs.put(p, bytes);
+      logWriters.put(p, w);
+      r.getIntervalHistogram(); // starts the first interval now, as the log says
     }
   }
 
@@ -97,6 +124,9 @@ public final class LoadMetrics {
     for (Phase p : Phase.values()) {
       Histogram h = recorders.get(p).getIntervalHistogram();
       totals.get(p).add(h);
+      // Max values in the log in milliseconds, as HdrHistogram's tools expect.
+      logWriters.get(p).outputIntervalHistogram(
+          (h.getStartTimeStamp() - logBaseMillis) / 1e3, (h.getEndTimeStamp() - logBaseMillis) / 1e3, h, 1e3);
       if (p == Phase.COMPLETE) {
         complete = h;
       }
@@ -107,7 +137,7 @@ public final class LoadMetrics {
     long c = completions.sum();
     Interval i =
         new Interval(
-            t, a - lastArrivals, c - lastCompletions, a - c,
+            t, a - lastArrivals, c - lastCompletions, a - c, complete.getTotalCount(),
             complete.getValueAtPercentile(50), complete.getValueAtPercentile(90), complete.getValueAtPercentile(99),
             complete.getMaxValue(), heapUsed(), heapAfterGc());
     lastArrivals = a;
@@ -130,6 +160,14 @@ public final class LoadMetrics {
       }
     }
     return max;
+  }
+
+  /**
+   * The phase's HdrHistogram log so far (one interval per second, values in microseconds, max
+   * in ms), readable by HistogramLogReader, HistogramLogAnalyzer and HdrHistogram's plotter.
+   */
+  public synchronized String hlog(Phase phase) {
+    return logs.get(phase).toString(StandardCharsets.UTF_8);
   }
 
   public Map<Phase, Histogram> totals() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,10 +130,19 @@ public final class LoadReport {
       t.put("arrivals", i.arrivals());
       t.put("completions", i.completions());
       t.put("in_flight", i.inFlight());
-      t.put("p50_ms", i.p50() / 1e3);
-      t.put("p90_ms", i.p90() / 1e3);
-      t.put("p99_ms", i.p99() / 1e3);
-      t.put("max_ms", i.max() / 1e3);
+      t.put("samples", i.samples());
+      if (i.samples() > 0) {
+        t.put("p50_ms", i.p50() / 1e3);
+        t.put("p90_ms", i.p90() / 1e3);
+        t.put("p99_ms", i.p99() / 1e3);
+        t.put("max_ms", i.max() / 1e3);
+      } else {
+        // No document completed in this second: no latency, rather than a false 0 ms.
+        t.putNull("p50_ms");
+        t.putNull("p90_ms");
+        t.putNull("p99_ms");
+        t.putNull("max_ms");
+      }
       t.put("heap_used_mb", i.heapUsedBytes() / 1048576.0);
       t.put("heap_after_gc_mb", i.heapAfterGcBytes() / 1048576.0);
     }
@@ -159,8 +169,10 @@ public final class LoadReport {
         .append("behind a stall is included (no coordinated omission).</p>");
     List<LoadMetrics.Interval> t = metrics.timeline();
     h.append("<h2>End-to-end latency over time (per second)</h2>");
-    h.append(lineChart(t, List.of(new Series("p50", "#1f77b4", i -> i.p50() / 1e3), new Series("p90", "#2ca02c", i -> i.p90() / 1e3),
-        new Series("p99", "#d62728", i -> i.p99() / 1e3), new Series("max", "#999", i -> i.max() / 1e3)), "ms"));
+    h.append("<p>Seconds in which no document completed have no latency: the lines break there instead of ")
+        .append("dropping to 0 ms (a lone second is a dot).</p>");
+    h.append(lineChart(t, List.of(latency("p50", "#1f77b4", i -> i.p50() / 1e3), latency("p90", "#2ca02c", i -> i.p90() / 1e3),
+        latency("p99", "#d62728", i -> i.p99() / 1e3), latency("max", "#999", i -> i.max() / 1e3)), "ms"));
     h.append("<h2>Throughput over time</h2>");
     h.append(lineChart(t, List.of(new Series("arrivals/s", "#1f77b4", i -> i.arrivals()), new Series("completions/s", "#ff7f0e", i -> i.completions()),
         new Series("in flight", "#9467bd", i -> i.inFlight())), "per second"));
@@ -172,32 +184,64 @@ public final class LoadReport {
     return h.toString();
   }
 
-  private record Series(String name, String color, java.util.function.ToDoubleFunction<LoadMetrics.Interval> value) {}
+  /** A line; {@code present} says in which seconds it has a value at all. */
+  private record Series(
+      String name, String color, java.util.function.ToDoubleFunction<LoadMetrics.Interval> value,
+      java.util.function.Predicate<LoadMetrics.Interval> present) {
+    Series(String name, String color, java.util.function.ToDoubleFunction<LoadMetrics.Interval> value) {
+      this(name, color, value, i -> true);
+    }
+  }
+
+  /** A latency line: only the seconds in which something completed. */
+  private static Series latency(String name, String color, java.util.function.ToDoubleFunction<LoadMetrics.Interval> value) {
+    return new Series(name, color, value, i -> i.samples() > 0);
+  }
+
+  // Chart geometry: room on the left for the y tick labels, above the plot for the unit, below
+  // for the x tick labels and the x unit, on the right for the last x tick label.
+  private static final int LEFT = 64;
+  private static final int RIGHT = 28;
+  private static final int TOP = 26;
+  private static final int BOTTOM = 40;
 
   private static String lineChart(List<LoadMetrics.Interval> t, List<Series> series, String unit) {
     int w = 1000;
     int hgt = 300;
-    int left = 60;
-    int bottom = 30;
     double maxX = t.isEmpty() ? 1 : Math.max(1, t.get(t.size() - 1).t());
     double maxY = 1e-9;
     for (Series s : series) {
       for (LoadMetrics.Interval i : t) {
-        maxY = Math.max(maxY, s.value().applyAsDouble(i));
+        if (s.present().test(i)) {
+          maxY = Math.max(maxY, s.value().applyAsDouble(i));
+        }
       }
     }
     maxY = niceCeiling(maxY);
+    double plotW = w - LEFT - RIGHT;
+    double plotH = hgt - TOP - BOTTOM;
     StringBuilder svg = new StringBuilder();
     svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(hgt).append("' viewBox='0 0 ").append(w).append(' ').append(hgt).append("'>");
-    axes(svg, w, hgt, left, bottom, maxX, "s", maxY, unit);
+    axes(svg, w, hgt, maxY, unit);
+    double step = niceStep(maxX / 6);
+    for (double v = 0; v <= maxX + 1e-9; v += step) {
+      double x = LEFT + plotW * v / maxX;
+      svg.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#333'/>", x, hgt - BOTTOM, x, hgt - BOTTOM + 4));
+      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle'>%s</text>", x, hgt - BOTTOM + 16, format(v)));
+    }
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end'>time, s</text>", w - RIGHT, hgt - 6));
     for (Series s : series) {
-      svg.append("<polyline fill='none' stroke='").append(s.color()).append("' stroke-width='1.5' points='");
+      List<String> run = new ArrayList<>();
       for (LoadMetrics.Interval i : t) {
-        double x = left + (w - left - 10) * i.t() / maxX;
-        double y = (hgt - bottom) - (hgt - bottom - 10) * s.value().applyAsDouble(i) / maxY;
-        svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        if (!s.present().test(i)) {
+          segment(svg, s.color(), run);
+          continue;
+        }
+        double x = LEFT + plotW * i.t() / maxX;
+        double y = TOP + plotH - plotH * s.value().applyAsDouble(i) / maxY;
+        run.add(String.format(Locale.ROOT, "%.1f,%.1f", x, y));
       }
-      svg.append("'/>");
+      segment(svg, s.color(), run);
     }
     svg.append("</svg><div class=legend>");
     for (Series s : series) {
@@ -206,12 +250,22 @@ public final class LoadReport {
     return svg.append("</div>").toString();
   }
 
+  /** A run of consecutive points: a line, or a dot when it is one point. Empties the run. */
+  private static void segment(StringBuilder svg, String color, List<String> run) {
+    if (run.size() == 1) {
+      String[] xy = run.get(0).split(",");
+      svg.append("<circle cx='").append(xy[0]).append("' cy='").append(xy[1]).append("' r='2' fill='").append(color).append("'/>");
+    } else if (run.size() > 1) {
+      svg.append("<polyline fill='none' stroke='").append(color).append("' stroke-width='1.5' points='")
+          .append(String.join(" ", run)).append("'/>");
+    }
+    run.clear();
+  }
+
   /** Latency against percentile on the usual log scale (0, 90, 99, 99.9, 99.99 evenly spaced). */
   private String percentileChart() {
     int w = 1000;
     int hgt = 320;
-    int left = 60;
-    int bottom = 30;
     String[] colors = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728"};
     double maxY = 1e-9;
     for (Phase p : Phase.values()) {
@@ -221,12 +275,16 @@ public final class LoadReport {
     double maxX = 5; // log10(1/(1-p)) up to 99.999
     StringBuilder svg = new StringBuilder();
     svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(hgt).append("'>");
-    axes(svg, w, hgt, left, bottom, 0, "", maxY, "ms");
+    axes(svg, w, hgt, maxY, "ms");
+    double plotW = w - LEFT - RIGHT;
+    double plotH = hgt - TOP - BOTTOM;
     String[] ticks = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
     for (int k = 0; k <= 5; k++) {
-      double x = left + (w - left - 40) * k / maxX;
-      svg.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' font-size='11' text-anchor='middle'>%s</text>", x, hgt - 10, ticks[k]));
+      double x = LEFT + plotW * k / maxX;
+      svg.append(String.format(Locale.ROOT, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' stroke='#333'/>", x, hgt - BOTTOM, x, hgt - BOTTOM + 4));
+      svg.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' font-size='11' text-anchor='middle'>%s</text>", x, hgt - BOTTOM + 16, ticks[k]));
     }
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end'>percentile</text>", w - RIGHT, hgt - 6));
     int c = 0;
     StringBuilder legend = new StringBuilder("<div class=legend>");
     for (Phase p : Phase.values()) {
@@ -239,8 +297,8 @@ public final class LoadReport {
       for (int k = 0; k <= 100; k++) {
         double xr = maxX * k / 100.0;
         double pct = 100 * (1 - Math.pow(10, -xr));
-        double x = left + (w - left - 40) * xr / maxX;
-        double y = (hgt - bottom) - (hgt - bottom - 10) * (h.getValueAtPercentile(pct) / 1e3) / maxY;
+        double x = LEFT + plotW * xr / maxX;
+        double y = TOP + plotH - plotH * (h.getValueAtPercentile(pct) / 1e3) / maxY;
         svg.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
       svg.append("'/>");
@@ -250,23 +308,34 @@ public final class LoadReport {
     return svg.append("</svg>").append(legend).append("</div>").toString();
   }
 
-  private static void axes(StringBuilder svg, int w, int hgt, int left, int bottom, double maxX, String xUnit, double maxY, String yUnit) {
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>", left, hgt - bottom, w - 10, hgt - bottom));
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='10' x2='%d' y2='%d' stroke='#333'/>", left, left, hgt - bottom));
+  /** The frame, the y grid with its labels, and the y unit above the labels. */
+  private static void axes(StringBuilder svg, int w, int hgt, double maxY, String yUnit) {
+    double plotH = hgt - TOP - BOTTOM;
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>", LEFT, hgt - BOTTOM, w - RIGHT, hgt - BOTTOM));
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>", LEFT, TOP, LEFT, hgt - BOTTOM));
     for (int k = 0; k <= 4; k++) {
       double v = maxY * k / 4;
-      double y = (hgt - bottom) - (hgt - bottom - 10) * k / 4.0;
-      svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.0f' x2='%d' y2='%.0f' stroke='#eee'/>", left, y, w - 10, y));
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.0f' font-size='11' text-anchor='end'>%s</text>", left - 4, y + 4, format(v)));
+      double y = TOP + plotH - plotH * k / 4.0;
+      if (k > 0) {
+        svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#eee'/>", LEFT + 1, y, w - RIGHT, y));
+      }
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end'>%s</text>", LEFT - 6, y + 4, format(v)));
     }
-    svg.append(String.format(Locale.ROOT, "<text x='4' y='14' font-size='11'>%s</text>", yUnit));
-    if (maxX > 0) {
-      for (int k = 0; k <= 5; k++) {
-        double v = maxX * k / 5;
-        double x = left + (w - left - 10) * k / 5.0;
-        svg.append(String.format(Locale.ROOT, "<text x='%.0f' y='%d' font-size='11' text-anchor='middle'>%s%s</text>", x, hgt - 10, format(v), xUnit));
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='start'>%s</text>", LEFT - 6, TOP - 12, yUnit));
+  }
+
+  /** 1, 2, 5 × a power of ten, at least {@code v}. */
+  private static double niceStep(double v) {
+    if (v <= 0) {
+      return 1;
+    }
+    double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double step : new double[] {1, 2, 5, 10}) {
+      if (step * magnitude >= v) {
+        return step * magnitude;
       }
     }
+    return 10 * magnitude;
   }
 
   private static String format(double v) {
@@ -283,13 +352,24 @@ public final class LoadReport {
     return 10 * magnitude;
   }
 
+  /** The file name of a phase's HdrHistogram log. */
+  public static String hlogName(Phase p) {
+    return (p == Phase.COMPLETE ? "end-to-end" : p.name().toLowerCase(Locale.ROOT).replace('_', '-')) + ".hlog";
+  }
+
   private static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
-  /** Writes summary.txt, report.json and report.html into {@code dir}. */
+  /**
+   * Writes summary.txt, report.json, report.html and, per phase, an HdrHistogram log of its
+   * per-second histograms ({@code end-to-end.hlog}, {@code authenticate.hlog}, ...) into {@code dir}.
+   */
   public void writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
+    for (Phase p : Phase.values()) {
+      Files.writeString(dir.resolve(hlogName(p)), metrics.hlog(p), StandardCharsets.US_ASCII);
+    }
     Files.writeString(dir.resolve("summary.txt"), text(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("report.json"), json(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("report.html"), html(), StandardCharsets.UTF_8);
