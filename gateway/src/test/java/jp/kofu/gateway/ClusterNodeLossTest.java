@@ -245,7 +245,7 @@ class ClusterNodeLossTest {
         }
         if (o.confirmed() != null) {
           assertThat(r.state().name()).as(o.toString()).isEqualTo(o.confirmed().name());
-          if (o.confirmed() == jp.kofu.proto.kiosk.v1.IssuanceState.DELIVERED) {
+          if (o.confirmed() == jp.kofu.proto.kiosk.v1.IssuanceState.ISSUANCE_STATE_DELIVERED) {
             simDelivered++;
             simDeliveredYen += o.feeYen();
             if (o.placedNanos() > outageEndedNanos.get()) {

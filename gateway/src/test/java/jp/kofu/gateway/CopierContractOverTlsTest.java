@@ -62,13 +62,13 @@ class CopierContractOverTlsTest {
 
   static List<HouseholdMember> members(ListOfferingsResponse offerings) {
     Offering residence =
-        offerings.getMunicipalities(0).getOfferingsList().stream().filter(o -> o.getType() == CertificateType.RESIDENCE).findFirst().orElseThrow();
+        offerings.getMunicipalities(0).getOfferingsList().stream().filter(o -> o.getType() == CertificateType.CERTIFICATE_TYPE_RESIDENCE).findFirst().orElseThrow();
     return residence.getHouseholdMembersList();
   }
 
   static CertificateRequest selected(String... handles) {
     return CertificateRequest.newBuilder()
-        .setType(CertificateType.RESIDENCE)
+        .setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE)
         .setScope(HouseholdScope.SELECTED_MEMBERS)
         .addAllMemberHandles(List.of(handles))
         .setCopies(1)

@@ -58,11 +58,11 @@ class MonitoringFilesTest {
       ByteString token = copier.authenticate(copier.openSession(), card, e.pin()).getSessionToken();
       String order = UUID.randomUUID().toString();
       ReceivedDocument doc =
-          copier.issue(token, order, e.municipalityCode(), CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
+          copier.issue(token, order, e.municipalityCode(), CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build());
       copier.confirm(token, doc.header().getIssuanceId(), false);
       // An order for a municipality code that is not one: a refusal, counted by reason.
       try {
-        copier.issue(token, UUID.randomUUID().toString(), "00000X", CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
+        copier.issue(token, UUID.randomUUID().toString(), "00000X", CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build());
         throw new AssertionError("an order for municipality 00000X was accepted");
       } catch (io.grpc.StatusRuntimeException expected) {
         assertThat(KofuException.reasonOf(expected)).isNotNull();

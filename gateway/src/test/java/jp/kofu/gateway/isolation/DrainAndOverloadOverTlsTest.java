@@ -108,7 +108,7 @@ class DrainAndOverloadOverTlsTest {
   record Customer(CardWallet.Entry entry, Copier copier, ByteString token) {
     ReceivedDocument issue(String orderId) {
       return copier.issue(
-          token, orderId, entry.municipalityCode(), CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
+          token, orderId, entry.municipalityCode(), CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build());
     }
   }
 

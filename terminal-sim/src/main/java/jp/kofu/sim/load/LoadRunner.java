@@ -247,7 +247,7 @@ public final class LoadRunner {
       }
       Offering residence = residence(offerings, code);
       if (residence == null || !residence.getAvailable()) {
-        String why = residence != null ? residence.getUnavailableReason() : municipalityReason(offerings, code);
+        Reason why = residence != null ? residence.getUnavailableReason() : municipalityReason(offerings, code);
         if (Eligibility.definiteRefusal(why)) {
           // Learned: this resident cannot get a certificate here; used for refused-resident visits.
           refusedCards.add(entry);
@@ -255,7 +255,7 @@ public final class LoadRunner {
           return false;
         }
         // The municipality down, closed or missing: says nothing about the resident.
-        metrics.outcome("not offered now: " + (why.isEmpty() ? "no offering" : why) + " (not learned)");
+        metrics.outcome("not offered now: " + (why == Reason.REASON_UNSPECIFIED ? "no offering" : why.name()) + " (not learned)");
         return true;
       }
       String orderId = UUID.randomUUID().toString();
@@ -311,8 +311,8 @@ public final class LoadRunner {
     ConfirmDeliveryResponse delivered = call(metrics, terminal, order, c -> c.confirm(token, doc.header().getIssuanceId(), order.print()));
     order.confirmed(delivered.getState(), delivered.getRefundedYen());
     metrics.refunded(delivered.getRefundedYen());
-    if (order.print() ? delivered.getState() != IssuanceState.DELIVERED
-        : delivered.getState() != IssuanceState.VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
+    if (order.print() ? delivered.getState() != IssuanceState.ISSUANCE_STATE_DELIVERED
+        : delivered.getState() != IssuanceState.ISSUANCE_STATE_VOIDED || delivered.getRefundedYen() != doc.header().getFeeYen()) {
       metrics.violation("delivery of " + doc.header().getIssuanceId() + " settled as " + delivered.getState());
     }
   }
@@ -356,13 +356,13 @@ public final class LoadRunner {
     return false;
   }
 
-  private static String municipalityReason(ListOfferingsResponse offerings, String code) {
+  private static Reason municipalityReason(ListOfferingsResponse offerings, String code) {
     for (MunicipalityOfferings m : offerings.getMunicipalitiesList()) {
       if (m.getMunicipalityCode().equals(code)) {
         return m.getUnavailableReason();
       }
     }
-    return "";
+    return Reason.REASON_UNSPECIFIED;
   }
 
   private static Offering residence(ListOfferingsResponse offerings, String code) {
