@@ -30,7 +30,8 @@ import jp.kofu.gateway.auth.CardLockout;
 import jp.kofu.gateway.auth.TerminalRateLimit;
 import jp.kofu.gateway.auth.TerminalTrustManager;
 import jp.kofu.gateway.journal.CardFailures;
-import jp.kofu.gateway.kiosk.StrictRequests;
+import jp.kofu.proto.LocalizedErrors;
+import jp.kofu.proto.StrictRequests;
 import jp.kofu.gateway.revocation.Revocation;
 import jp.kofu.gateway.revocation.RevocationSettings;
 import jp.kofu.gateway.auth.CardTrust;
@@ -232,14 +233,19 @@ public final class Gateway implements AutoCloseable {
               // Requests are decoded strictly (StrictRequests), then the terminal is identified and
               // checked against its CRL, then rate-limited, then served.
               .addService(
-                  StrictRequests.wrap(
-                      ServerInterceptors.intercept(
-                          new KioskService(sessions, issuance, new IssuanceMetrics(meters, served.keySet())),
-                          CallLog.terminalTagger(),
-                          new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
-                          new TerminalAuthInterceptor(terminalTrust, revocation))))
+                  ServerInterceptors.intercept(
+                      StrictRequests.wrap(
+                          ServerInterceptors.intercept(
+                              new KioskService(sessions, issuance, new IssuanceMetrics(meters, served.keySet())),
+                              CallLog.terminalTagger(),
+                              new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
+                              new TerminalAuthInterceptor(terminalTrust, revocation))),
+                      new LocalizedErrors()))
               .addService(health.getHealthService())
+              // Reflection in both versions: v1, and v1alpha for tools that speak only it (grpcui,
+              // older Postman).
               .addService(ProtoReflectionServiceV1.newInstance())
+              .addService(reflectionV1alpha())
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
@@ -379,8 +385,10 @@ public final class Gateway implements AutoCloseable {
         .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(20, TimeUnit.SECONDS)
         .maxConnectionIdle(5, TimeUnit.MINUTES)
-        .addService(VerificationGrpcService.definition(verifications))
+        .addService(ServerInterceptors.intercept(StrictRequests.wrap(VerificationGrpcService.definition(verifications)), new LocalizedErrors()))
         .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(reflectionV1alpha())
         .build()
         .start();
   }
@@ -756,5 +764,11 @@ public final class Gateway implements AutoCloseable {
         throw new UncheckedIOException("cannot listen on " + listen, e);
       }
     }
+  }
+
+  /** The v1alpha reflection service: deprecated by grpc-java in favour of v1, still what some tools speak. */
+  @SuppressWarnings("deprecation")
+  static io.grpc.BindableService reflectionV1alpha() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 }
