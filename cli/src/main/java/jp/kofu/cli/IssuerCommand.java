@@ -134,7 +134,10 @@ final class IssuerCommand implements Runnable {
         "gRPC with mutual TLS, as a municipality's own server or a vendor's shared cloud would: the",
         "server certificate is DATA/pki/service/issuer, and only clients with a certificate of the",
         "service CA named 'kofu gateway client' (the gateway's) may call. Point a gateway at it",
-        "with an adapter of kind 'remote' (see README.md, 'Municipalities')."
+        "with an adapter of kind 'remote' (see README.md, 'Municipalities').",
+        "",
+        "In production, --certificate, --key, --client-ca and --signers name the server's own",
+        "PKI and the municipalities' signing keys instead (docs/OPERATIONS.md)."
       })
   static final class Serve implements Callable<Integer> {
     @Mixin DataDir data;
@@ -148,18 +151,75 @@ final class IssuerCommand implements Runnable {
     @Option(names = "--municipalities", split = ",", paramLabel = "CODE", description = "The codes to serve (comma-separated). Default: every municipality of the catalog.")
     List<String> municipalities;
 
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nProduction (nothing from DATA/pki; no key is generated):%n")
+    Production production;
+
+    /** The server's own PKI, as a municipality or its vendor runs it: no development trust world. */
+    static final class Production {
+      @Option(names = "--certificate", required = true, paramLabel = "PEM", description = "The server's TLS certificate, with its chain.")
+      Path certificate;
+
+      @Option(names = "--key", required = true, paramLabel = "PEM", description = "Its private key (owner-only).")
+      Path key;
+
+      @Option(names = "--client-ca", required = true, paramLabel = "PEM", description = "A CA of the gateways' client certificates; repeatable.")
+      List<Path> clientCas;
+
+      @Option(names = "--client-name", paramLabel = "CN", description = "Subject CN a gateway's client certificate must have; repeatable. Default: kofu gateway client.")
+      List<String> clientNames = List.of("kofu gateway client");
+
+      @Option(names = "--signers", required = true, paramLabel = "DIR", description = "The municipalities' signing keys: CODE/cert.pem and CODE/key.pem each.")
+      Path signers;
+
+      @Option(names = "--catalog", paramLabel = "DIR", description = "The municipality files. Default: DATA/issuer/municipalities.")
+      Path catalog;
+
+      @Option(names = "--tsa-url", paramLabel = "URL", description = "An RFC 3161 time-stamping authority (PAdES B-T). Default: none (B-B).")
+      String tsaUrl;
+
+      @Option(names = "--verification-url", paramLabel = "URL", description = "The public verification page the documents' QR codes point to.")
+      String verificationUrl;
+    }
+
     @Override
     public Integer call() throws Exception {
       InetSocketAddress address = listen;
-      TrustWorld pki = TrustWorld.openOrCreate(data.dir.resolve("pki"));
       Path issuerDir = data.dir.resolve("issuer");
       Map<String, String> settings = registry.settings();
       if (municipalities != null && !municipalities.isEmpty()) {
         settings.put("municipalities", String.join(",", municipalities));
       }
+      TrustWorld pki = null;
+      jp.kofu.pki.HeldCertificate certificate;
+      List<java.security.cert.X509Certificate> clientAnchors = new java.util.ArrayList<>();
+      if (production == null) {
+        pki = TrustWorld.openOrCreate(data.dir.resolve("pki"));
+        certificate = pki.issuerServer();
+        clientAnchors.add(pki.serviceCa().certificate());
+      } else {
+        List<java.security.cert.X509Certificate> chain = jp.kofu.pki.Pem.certificates(production.certificate);
+        if (chain.isEmpty()) {
+          throw new IllegalArgumentException(production.certificate + ": no certificate (expected: PEM, the server's certificate first)");
+        }
+        certificate = new jp.kofu.pki.HeldCertificate(
+            chain.get(0), jp.kofu.pki.Pem.keyPair(production.key, chain.get(0).getPublicKey()), chain.subList(1, chain.size()));
+        for (Path ca : production.clientCas) {
+          clientAnchors.addAll(jp.kofu.pki.Pem.certificates(ca));
+        }
+        settings.put("signers", production.signers.toString());
+        if (production.catalog != null) {
+          settings.put("catalog", production.catalog.toString());
+        }
+        if (production.tsaUrl != null) {
+          settings.put("tsa-url", production.tsaUrl);
+        }
+        if (production.verificationUrl != null) {
+          settings.put("verification-url", production.verificationUrl);
+        }
+      }
       var adapter =
           new EmbeddedIssuerAdapterFactory()
-              .create(new AdapterContext(settings, issuerDir, Clock.systemUTC(), Map.of(TrustWorld.class, pki)));
+              .create(new AdapterContext(settings, issuerDir, Clock.systemUTC(), pki == null ? Map.of() : Map.of(TrustWorld.class, pki)));
       if (adapter.municipalityCodes().isEmpty()) {
         adapter.close();
         System.err.println("kofu issuer serve: no municipalities to serve: seed some first (./kofu issuer seed)");
@@ -168,8 +228,9 @@ final class IssuerCommand implements Runnable {
       IssuerServer server =
           IssuerServer.builder()
               .listen(address)
-              .certificate(pki.issuerServer())
-              .clientAnchors(List.of(pki.serviceCa().certificate()))
+              .certificate(certificate)
+              .clientAnchors(clientAnchors)
+              .allowedClients(production == null ? java.util.Set.of(IssuerServer.DEVELOPMENT_GATEWAY_CLIENT) : java.util.Set.copyOf(production.clientNames))
               .adapter(adapter)
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kofu-issuer-shutdown"));

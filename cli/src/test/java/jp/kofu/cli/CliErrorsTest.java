@@ -71,6 +71,12 @@ class CliErrorsTest {
   }
 
   @Test
+  void theIssuerServersProductionPkiComesWhole() {
+    assertThat(usage("issuer", "serve", "--certificate", "server.pem").err())
+        .contains("Missing required argument(s): --key=PEM, --client-ca=PEM, --signers=DIR");
+  }
+
+  @Test
   void aMalformedDateSaysTheExpectedForm() {
     var r = usage("settle", "--data", dir.toString(), "--date", "2026-13-01");
     assertThat(r.err()).contains("--date': '2026-13-01' (expected: a date YYYY-MM-DD, e.g. 2026-11-26)");
