@@ -33,8 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the journal costs an issuance, and what it costs to audit. {@code issuance}: one whole
  * journaled issuance — ORDERED, then ISSUED with its document and binding check, then DELIVERED:
- * three durable transactions and four chained events — on the embedded H2 file (each commit
- * written before it returns) and on PostgreSQL (embedded server, synchronous commit). Every append
+ * three transactions and four chained events, the ISSUED and DELIVERED ones on disk before they
+ * return — on the embedded H2 file (group-synced: one fsync for every commit made while the one
+ * before ran) and on PostgreSQL (embedded server, synchronous_commit and fsync on). At the end of
+ * each trial it prints the syncs to disk per issuance. Every append
  * queues on the chain head, so run it with several threads ({@code -t 8}) to see what that
  * serialization allows. {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
  *
@@ -61,6 +63,8 @@ public class JournalBenchmark {
   private JournalAudit audit;
   private byte[] pdf;
   private IssuedFacts facts;
+  private final java.util.concurrent.atomic.AtomicLong issuances = new java.util.concurrent.atomic.AtomicLong();
+  private long syncsBefore;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
@@ -80,10 +84,32 @@ public class JournalBenchmark {
       issuance();
     }
     audit = new JournalAudit(journal);
+    issuances.set(0);
+    syncsBefore = syncs();
+  }
+
+  /**
+   * Times the journal's data reached the disk: H2's forced file syncs, or PostgreSQL's WAL
+   * syncs (pg_stat_wal.wal_sync, PostgreSQL 14 and later).
+   */
+  private long syncs() throws java.sql.SQLException {
+    if (postgres == null) {
+      return journal.syncs();
+    }
+    try (var c = db.connection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT wal_sync FROM pg_stat_wal")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @TearDown(Level.Trial)
   public void close() throws Exception {
+    long n = issuances.get();
+    long synced = syncs() - syncsBefore;
+    if (n > 0) {
+      System.out.printf(
+          "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance%n", database, n, synced, (double) synced / n);
+    }
     db.close();
     if (postgres != null) {
       postgres.close();
@@ -107,7 +133,9 @@ public class JournalBenchmark {
             "RESIDENCE", 1, hex(32));
     journal.begin(order, attempt, now);
     journal.markIssued(order.issuanceId(), attempt, facts, pdf, now);
-    return journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
+    IssuanceJournal.Settlement s = journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
+    issuances.incrementAndGet();
+    return s;
   }
 
   /** Verifies the whole journal of 2,000 issuances made in setup (JMH forks a JVM per benchmark). */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one journal growing with other copiers' issuances, each round closing and opening it four times.
  */
 class GracefulRestartTest {
-  private static final int ROUNDS = 15;
+  private static final int ROUNDS = 10;
   private static final int BUSY = 4;
   private static final java.util.Random RANDOM = new java.util.Random();
 
