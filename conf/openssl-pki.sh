@@ -5,7 +5,8 @@
 #
 # Makes, under DIR: five CAs (card root and the card-issuing CA under it, municipal signing CA,
 # store-terminal CA, service CA), the gateway's server and client certificates, one signing
-# certificate per municipality code, one copier certificate, the CRLs of the terminal and card
+# certificate per municipality code, a time-stamping unit's certificate (for an RFC 3161 TSA),
+# one copier certificate, the CRLs of the terminal and card
 # CAs, and the gateway's two secrets. Keys are created owner-only (umask 077).
 # KOFU_PKI_START (YYYYMMDDHHMMSSZ, default now) back-dates every certificate's start.
 # KOFU_PKI_CRL_START (same format, default now) dates the CRLs.
@@ -42,6 +43,7 @@ countryName = optional
 organizationName = optional
 organizationalUnitName = optional
 commonName = supplied
+serialNumber = optional
 [v3_ca]
 basicConstraints = critical,CA:TRUE
 keyUsage = critical,keyCertSign,cRLSign
@@ -65,6 +67,10 @@ certificatePolicies = $ENV::KOFU_ARC.1.4
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,nonRepudiation
 certificatePolicies = $ENV::KOFU_ARC.1.3
+[v3_tsa]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = critical,timeStamping
 [v3_card]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -116,8 +122,9 @@ leaf service-ca gateway "/C=JP/O=kofu center/CN=$host" v3_server
 leaf service-ca gateway-client "/C=JP/O=kofu center/CN=kofu gateway client" v3_client
 leaf terminal-ca copier "/C=JP/O=example-chain/OU=store-0001/CN=copier-01" v3_terminal
 for code in "$@"; do
-  leaf municipal-ca "signers/$code" "/C=JP/O=Municipality $code/CN=Mayor of $code" v3_signer
+  leaf municipal-ca "signers/$code" "/C=JP/O=Municipality $code/serialNumber=$code/CN=Mayor of $code" v3_signer
 done
+leaf municipal-ca tsa "/C=JP/O=Municipal PKI/CN=Time-Stamping Unit" v3_tsa
 mkdir -p secrets
 openssl rand -base64 48 > secrets/session-1
 openssl rand -base64 48 > secrets/journal-1

@@ -37,28 +37,52 @@ final class DevCommand {
     @Option(names = "--verify-port", defaultValue = "8480", description = "Port of the verification page. Default: ${DEFAULT-VALUE}.")
     int verifyPort;
 
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "A kofu-gateway.yaml; the world fills in what it does not name (tls, trust, secrets, revocation).")
+    Path config;
+
     @Mixin AsOfOption asOf;
 
     @Override
     public Integer call() throws Exception {
+      if (config != null) {
+        if (asOf.set()) {
+          System.err.println("kofu dev gateway: --as-of: not with --config (expected: one of them)");
+          return 2;
+        }
+        EmbeddedWorld.Options options;
+        try {
+          options = EmbeddedWorld.options().config(jp.kofu.gateway.config.GatewayConfig.load(config));
+        } catch (ConfigException e) {
+          System.err.println("kofu dev gateway: " + e.getMessage());
+          return 1;
+        }
+        return run(options, config.toString());
+      }
       return runDevelopmentGateway(data.dir, port, verifyPort, asOf);
     }
   }
 
   static int runDevelopmentGateway(Path dir, int port, int verifyPort, AsOfOption asOf) throws InterruptedException {
-    System.out.println("kofu: DEVELOPMENT WORLD in " + dir + ": generated CA keys, seeded residents, stand-in OCSP/CRL service.");
+    EmbeddedWorld.Options options = EmbeddedWorld.options().dataDir(dir).port(port).verificationPort(verifyPort);
+    if (asOf != null && asOf.set()) {
+      try {
+        options.clock(asOf.clock(dir, java.time.Clock.systemUTC(), c -> EmbeddedWorld.options().clock(c)));
+      } catch (IllegalArgumentException e) {
+        System.err.println("kofu gateway: " + e.getMessage());
+        return 2;
+      }
+    }
+    return run(options, dir.toString());
+  }
+
+  static int run(EmbeddedWorld.Options options, String where) throws InterruptedException {
+    System.out.println("kofu: DEVELOPMENT WORLD (" + where + "): generated CA keys, seeded residents, stand-in OCSP/CRL service.");
     System.out.println("kofu: not for production; for that: kofu gateway --config FILE (docs/OPERATIONS.md)");
     EmbeddedWorld world;
     try {
-      EmbeddedWorld.Options options = EmbeddedWorld.options().dataDir(dir).port(port).verificationPort(verifyPort);
-      if (asOf != null && asOf.set()) {
-        try {
-          options.clock(asOf.clock(dir, java.time.Clock.systemUTC(), c -> EmbeddedWorld.options().clock(c)));
-        } catch (IllegalArgumentException e) {
-          System.err.println("kofu gateway: " + e.getMessage());
-          return 2;
-        }
-      }
       world = EmbeddedWorld.start(options);
     } catch (ConfigException e) {
       System.err.println("kofu gateway: " + e.getMessage());
