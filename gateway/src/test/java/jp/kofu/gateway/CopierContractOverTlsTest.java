@@ -69,7 +69,7 @@ class CopierContractOverTlsTest {
   static CertificateRequest selected(String... handles) {
     return CertificateRequest.newBuilder()
         .setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE)
-        .setScope(HouseholdScope.SELECTED_MEMBERS)
+        .setScope(CertificateRequest.HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS)
         .addAllMemberHandles(List.of(handles))
         .setCopies(1)
         .build();

@@ -112,7 +112,7 @@ class OpensslPkiOverTlsTest {
                 HeldCertificate.readFrom(pki.resolve("copier")),
                 Pem.certificate(pki.resolve("service-ca/cert.pem")),
                 List.of(Pem.certificate(pki.resolve("municipal-ca/cert.pem"))))) {
-      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build();
+      CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
       List<String> refused = new ArrayList<>();
       Copier.Outcome outcome = null;
       for (String[] c : cards) {
