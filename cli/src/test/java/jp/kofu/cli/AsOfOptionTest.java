@@ -86,7 +86,7 @@ class AsOfOptionTest {
       CardWallet.Entry entry = wallet.entries().stream().filter(e -> e.municipalityCode().equals(jp.kofu.issuer.seed.Seeder.DEMO_MUNICIPALITY)).findFirst().orElseThrow();
       Copier.Outcome outcome =
           copier.issueOnce(wallet.card(entry.residentId()), entry.pin(), entry.municipalityCode(),
-              CertificateRequest.newBuilder().setType(CertificateType.RESIDENCE).setCopies(1).build());
+              CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build());
       // Issued, and signed at the world's time, not the wall clock's.
       assertThat(Duration.between(at, outcome.verified().signingTime()).abs()).isLessThan(Duration.ofMinutes(5));
     }

@@ -17,7 +17,6 @@ import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.HouseholdMember;
-import jp.kofu.proto.type.v1.HouseholdScope;
 import jp.kofu.proto.type.v1.Offering;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
@@ -62,14 +61,14 @@ class CopierContractOverTlsTest {
 
   static List<HouseholdMember> members(ListOfferingsResponse offerings) {
     Offering residence =
-        offerings.getMunicipalities(0).getOfferingsList().stream().filter(o -> o.getType() == CertificateType.RESIDENCE).findFirst().orElseThrow();
+        offerings.getMunicipalities(0).getOfferingsList().stream().filter(o -> o.getType() == CertificateType.CERTIFICATE_TYPE_RESIDENCE).findFirst().orElseThrow();
     return residence.getHouseholdMembersList();
   }
 
   static CertificateRequest selected(String... handles) {
     return CertificateRequest.newBuilder()
-        .setType(CertificateType.RESIDENCE)
-        .setScope(HouseholdScope.SELECTED_MEMBERS)
+        .setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE)
+        .setScope(CertificateRequest.HouseholdScope.HOUSEHOLD_SCOPE_SELECTED_MEMBERS)
         .addAllMemberHandles(List.of(handles))
         .setCopies(1)
         .build();
