@@ -30,7 +30,8 @@ import jp.kofu.gateway.auth.CardLockout;
 import jp.kofu.gateway.auth.TerminalRateLimit;
 import jp.kofu.gateway.auth.TerminalTrustManager;
 import jp.kofu.gateway.journal.CardFailures;
-import jp.kofu.gateway.kiosk.StrictRequests;
+import jp.kofu.proto.LocalizedErrors;
+import jp.kofu.proto.StrictRequests;
 import jp.kofu.gateway.revocation.Revocation;
 import jp.kofu.gateway.revocation.RevocationSettings;
 import jp.kofu.gateway.auth.CardTrust;
@@ -163,14 +164,19 @@ public final class Gateway implements AutoCloseable {
               // Requests are decoded strictly (StrictRequests), then the terminal is identified and
               // checked against its CRL, then rate-limited, then served.
               .addService(
-                  StrictRequests.wrap(
-                      ServerInterceptors.intercept(
-                          new KioskService(sessions, issuance),
-                          new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
-                          new TerminalAuthInterceptor(terminalTrust, revocation))))
-              .addService(VerificationGrpcService.definition(verifications))
+                  ServerInterceptors.intercept(
+                      StrictRequests.wrap(
+                          ServerInterceptors.intercept(
+                              new KioskService(sessions, issuance),
+                              new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
+                              new TerminalAuthInterceptor(terminalTrust, revocation))),
+                      new LocalizedErrors()))
+              .addService(ServerInterceptors.intercept(StrictRequests.wrap(VerificationGrpcService.definition(verifications)), new LocalizedErrors()))
               .addService(health.getHealthService())
+              // Reflection in both versions: v1, and v1alpha for tools that speak only it (grpcui,
+              // older Postman).
               .addService(ProtoReflectionServiceV1.newInstance())
+              .addService(reflectionV1alpha())
               .build()
               .start();
     } catch (IOException | RuntimeException e) {
@@ -490,5 +496,11 @@ public final class Gateway implements AutoCloseable {
         throw new UncheckedIOException("cannot listen on " + listen, e);
       }
     }
+  }
+
+  /** The v1alpha reflection service: deprecated by grpc-java in favour of v1, still what some tools speak. */
+  @SuppressWarnings("deprecation")
+  static io.grpc.BindableService reflectionV1alpha() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 }

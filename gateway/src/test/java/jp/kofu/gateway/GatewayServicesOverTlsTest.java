@@ -66,6 +66,14 @@ class GatewayServicesOverTlsTest {
         requests.onCompleted();
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(services).contains(KioskServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health");
+        // Tools that speak only v1alpha (grpcui, older Postman) list the same services.
+        assertThat(ReflectionListing.v1alpha(channel))
+            .contains(
+                KioskServiceGrpc.SERVICE_NAME,
+                jp.kofu.proto.verify.v1.VerificationServiceGrpc.SERVICE_NAME,
+                "grpc.reflection.v1.ServerReflection",
+                "grpc.reflection.v1alpha.ServerReflection")
+            .containsExactlyInAnyOrderElementsOf(ReflectionListing.v1(channel));
 
         assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.getDefaultInstance()))
             .isInstanceOfSatisfying(
@@ -73,7 +81,20 @@ class GatewayServicesOverTlsTest {
                 e -> {
                   assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
                   assertThat(jp.kofu.proto.KofuErrors.reasonOf(e)).isEqualTo(Reason.TERMINAL_UNTRUSTED);
+                  assertThat(jp.kofu.proto.KofuErrors.detail(e, com.google.rpc.LocalizedMessage.class).getMessage())
+                      .isEqualTo("この端末は現在ご利用いただけません。");
                 });
+        // The copier chooses the language of the display text with accept-language.
+        io.grpc.Metadata english = new io.grpc.Metadata();
+        english.put(io.grpc.Metadata.Key.of("accept-language", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "en-US,ja;q=0.5");
+        assertThatThrownBy(
+                () -> KioskServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(english))
+                    .openSession(OpenSessionRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> assertThat(jp.kofu.proto.KofuErrors.detail(e, com.google.rpc.LocalizedMessage.class))
+                    .isEqualTo(com.google.rpc.LocalizedMessage.newBuilder().setLocale("en").setMessage("This machine is out of service.").build()));
       } finally {
         channel.shutdownNow();
       }

@@ -324,6 +324,8 @@ class RejectedInputsTest {
         () -> RawCalls.call(channel, "OpenSession", new byte[] {0x0a, 0x05, 0x01}));
     expect("any", "a field with an invalid wire type", Status.Code.INVALID_ARGUMENT, Reason.MESSAGE_MALFORMED,
         () -> RawCalls.call(channel, "Authenticate", new byte[] {0x0f, 0x01}));
+    expect("any", "a defined field with the wrong wire type (challenge as a varint)", Status.Code.INVALID_ARGUMENT, Reason.MESSAGE_MALFORMED,
+        () -> RawCalls.call(channel, "Authenticate", new byte[] {0x08, 0x01}));
     expect("any", "a string field that is not UTF-8", Status.Code.INVALID_ARGUMENT, Reason.MESSAGE_MALFORMED,
         () -> RawCalls.call(channel, "OpenSession", new byte[] {0x0a, 0x02, (byte) 0xff, (byte) 0xfe}));
     expect("any", "an unknown field (number 99)", Status.Code.INVALID_ARGUMENT, Reason.FIELD_UNKNOWN,
@@ -427,6 +429,23 @@ class RejectedInputsTest {
     assertThat(e.getStatus().getCode()).as(rpc + ": " + input + " (" + e.getStatus() + ")").isIn(codes);
     assertThat(e.getStatus().getCode()).as(rpc + ": " + input).isNotIn(Status.Code.UNKNOWN);
     assertThat(KofuException.reasonOf(e)).as(rpc + ": " + input + " (" + e.getStatus() + ")").isEqualTo(reason);
+    if (reason != null) {
+      // Every refusal carries the copier's display text (Japanese without accept-language), every
+      // invalid field a BadRequest naming it, every retryable refusal a RetryInfo.
+      assertThat(jp.kofu.proto.KofuErrors.detail(e, com.google.rpc.LocalizedMessage.class))
+          .as(rpc + ": " + input + ": LocalizedMessage")
+          .isEqualTo(
+              com.google.rpc.LocalizedMessage.newBuilder().setLocale("ja-JP").setMessage(jp.kofu.proto.DisplayText.of(reason, "ja-JP")).build());
+      String field = jp.kofu.proto.KofuErrors.metadataOf(e).get("field");
+      if (field != null) {
+        assertThat(jp.kofu.proto.KofuErrors.detail(e, com.google.rpc.BadRequest.class).getFieldViolationsList())
+            .as(rpc + ": " + input + ": BadRequest")
+            .anySatisfy(v -> assertThat(v.getField()).isEqualTo(field));
+      }
+      assertThat(jp.kofu.proto.KofuErrors.detail(e, com.google.rpc.RetryInfo.class) != null)
+          .as(rpc + ": " + input + ": RetryInfo exactly when retryable")
+          .isEqualTo(jp.kofu.proto.KofuErrors.RETRYABLE.contains(reason));
+    }
     String status = codes.stream().map(Enum::name).reduce((a, b) -> a + " or " + b).orElseThrow();
     rows.add("| " + rpc + " | " + input + " | " + status + " | " + (reason == null ? "— (no ErrorInfo: refused below gRPC)" : reason.name()) + " |");
   }

@@ -23,6 +23,7 @@ import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.issuer.spi.HouseholdScope;
 import jp.kofu.pki.TrustWorld;
+import jp.kofu.proto.StrictRequests;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.type.v1.CertificateRequest;

@@ -107,6 +107,57 @@ class VerificationOverTlsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Verify with the request as raw bytes, as a broken or hostile client sends it. */
+  static io.grpc.StatusRuntimeException rawVerify(byte[] request) {
+    var bytes = new io.grpc.MethodDescriptor.Marshaller<byte[]>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    var method = VerificationServiceGrpc.getVerifyMethod().toBuilder(bytes, bytes).build();
+    try {
+      io.grpc.stub.ClientCalls.blockingUnaryCall(channel, method, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
+      return null;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e;
+    }
+  }
+
+  @Test
+  void requestsThatAreNotTheContractsAreRefusedPreciselyNotAsUnknown() {
+    // Garbage (a truncated length-delimited field), a defined field with the wrong wire type (code
+    // as a varint), and a field the contract does not define (number 99).
+    byte[] unknown =
+        VerifyRequest.newBuilder()
+            .setCode(delivered.code())
+            .setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder()
+                    .addField(99, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                    .build())
+            .build()
+            .toByteArray();
+    for (var c : java.util.List.of(
+        java.util.Map.entry(new byte[] {0x0a, 0x05, 0x01}, Reason.MESSAGE_MALFORMED),
+        java.util.Map.entry(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}, Reason.MESSAGE_MALFORMED),
+        java.util.Map.entry(new byte[] {0x08, 0x01}, Reason.MESSAGE_MALFORMED),
+        java.util.Map.entry(unknown, Reason.FIELD_UNKNOWN))) {
+      io.grpc.StatusRuntimeException e = rawVerify(c.getKey());
+      assertThat(e).as(java.util.HexFormat.of().formatHex(c.getKey())).isNotNull();
+      assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+      assertThat(jp.kofu.proto.KofuErrors.reasonOf(e)).isEqualTo(c.getValue());
+    }
+  }
+
   @Test
   void byCodeOverGrpcAGenuineDocumentAndATamperedFile() {
     VerifyResponse genuine = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build());

@@ -84,8 +84,11 @@ public final class IssuerServer implements AutoCloseable {
             .executor(executor)
             .maxInboundMessageSize(1024 * 1024)
             .permitKeepAliveTime(20, TimeUnit.SECONDS)
-            .addService(ServerInterceptors.intercept(new IssuerServiceImpl(byCode), new GatewayOnly(b.allowedClients)))
+            .addService(jp.kofu.proto.StrictRequests.wrap(ServerInterceptors.intercept(new IssuerServiceImpl(byCode), new GatewayOnly(b.allowedClients))))
             .addService(health.getHealthService())
+            // Reflection in both versions (v1alpha for tools that speak only it), behind the same mTLS.
+            .addService(io.grpc.protobuf.services.ProtoReflectionServiceV1.newInstance())
+            .addService(reflectionV1alpha())
             .build()
             .start();
     health.setStatus(IssuerServiceGrpc.SERVICE_NAME, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
@@ -208,5 +211,11 @@ public final class IssuerServer implements AutoCloseable {
         throw new UncheckedIOException("cannot listen on " + listen, e);
       }
     }
+  }
+
+  /** The v1alpha reflection service: deprecated by grpc-java in favour of v1, still what some tools speak. */
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService reflectionV1alpha() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 }

@@ -185,6 +185,27 @@ class IssuerServerTest {
   }
 
   @Test
+  void reflectionListsTheIssuerServiceInV1AndV1alpha() throws Exception {
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+            .sslContext(
+                io.grpc.netty.GrpcSslContexts.forClient()
+                    .keyManager(pki.gatewayClient().privateKey(), pki.gatewayClient().chain().toArray(java.security.cert.X509Certificate[]::new))
+                    .trustManager(pki.serviceCa().certificate())
+                    .build())
+            .build();
+    try {
+      assertThat(ReflectionListing.v1(channel))
+          .contains(jp.kofu.proto.issuer.v1.IssuerServiceGrpc.SERVICE_NAME, "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection");
+      assertThat(ReflectionListing.v1alpha(channel))
+          .containsExactlyInAnyOrderElementsOf(ReflectionListing.v1(channel))
+          .contains(jp.kofu.proto.issuer.v1.IssuerServiceGrpc.SERVICE_NAME);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void onlyAGatewaysCertificateMayCall() throws Exception {
     Path notAGateway = Files.createTempDirectory("kofu-not-gateway-");
     pki.gatewayServer().writeTo(notAGateway);

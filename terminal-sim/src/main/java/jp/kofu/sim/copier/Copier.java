@@ -50,7 +50,7 @@ public final class Copier implements AutoCloseable {
   public Copier(InetSocketAddress gateway, HeldCertificate terminal, X509Certificate serviceCa, List<X509Certificate> municipalAnchors) {
     try {
       this.channel =
-          NettyChannelBuilder.forAddress(gateway)
+          ServiceConfig.apply(NettyChannelBuilder.forAddress(gateway))
               .sslContext(
                   GrpcSslContexts.forClient()
                       .keyManager(terminal.privateKey(), terminal.chain().toArray(X509Certificate[]::new))

@@ -1,4 +1,4 @@
-package jp.kofu.gateway.kiosk;
+package jp.kofu.proto;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -19,14 +19,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.type.v1.Reason;
 
 /**
  * Decodes requests ourselves, so that hostile bytes get a precise answer: gRPC's own protobuf
  * marshaller turns unparseable bytes into INTERNAL, and protobuf keeps unknown fields silently.
  * Here a request that is not valid protobuf is MESSAGE_MALFORMED, one carrying a field the
- * contract does not define is FIELD_UNKNOWN (both INVALID_ARGUMENT), and the service only ever
+ * contract does not define is FIELD_UNKNOWN, one carrying a defined field with the wrong wire type
+ * is MESSAGE_MALFORMED (all INVALID_ARGUMENT), and the service only ever
  * sees well-formed messages. Sizes are bounded before this by the transport.
  */
 public final class StrictRequests {
@@ -75,16 +75,23 @@ public final class StrictRequests {
         try {
           message = parser.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-          call.refuse(new KofuException(Reason.MESSAGE_MALFORMED, "request: not a valid " + typed.getBareMethodName() + " request (protobuf)"));
+          call.refuse(Reason.MESSAGE_MALFORMED, "request: not a valid " + typed.getBareMethodName() + " request (protobuf)", Map.of());
+          return;
+        }
+        String wrongType = wrongWireType((Message) message, "");
+        if (wrongType != null) {
+          call.refuse(
+              Reason.MESSAGE_MALFORMED,
+              "request: field " + wrongType + " has the wrong wire type (expected: the type the contract defines)",
+              Map.of("field", wrongType));
           return;
         }
         String unknown = unknownField((Message) message, "");
         if (unknown != null) {
           call.refuse(
-              new KofuException(
-                  Reason.FIELD_UNKNOWN,
-                  "request: field " + unknown + " is not part of kofu.kiosk.v1 (expected: only the fields the contract defines)",
-                  Map.of("field", unknown)));
+              Reason.FIELD_UNKNOWN,
+              "request: field " + unknown + " is not part of " + typed.getServiceName() + " (expected: only the fields the contract defines)",
+              Map.of("field", unknown));
           return;
         }
         delegate.onMessage(message);
@@ -114,11 +121,29 @@ public final class StrictRequests {
     };
   }
 
+  /**
+   * The path and number of the first field whose number the contract defines but that came with
+   * another wire type, or null. protobuf keeps such a field among the unknown ones.
+   */
+  public static String wrongWireType(Message m, String path) {
+    for (Integer number : m.getUnknownFields().asMap().keySet()) {
+      FieldDescriptor known = m.getDescriptorForType().findFieldByNumber(number);
+      if (known != null) {
+        return path + known.getName() + "#" + number;
+      }
+    }
+    return walk(m, path, StrictRequests::wrongWireType);
+  }
+
   /** The path and number of the first unknown field, depth first, or null. */
-  static String unknownField(Message m, String path) {
+  public static String unknownField(Message m, String path) {
     if (!m.getUnknownFields().asMap().isEmpty()) {
       return path + "#" + m.getUnknownFields().asMap().keySet().iterator().next();
     }
+    return walk(m, path, StrictRequests::unknownField);
+  }
+
+  private static String walk(Message m, String path, java.util.function.BiFunction<Message, String, String> check) {
     for (Map.Entry<FieldDescriptor, Object> f : m.getAllFields().entrySet()) {
       if (f.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
         continue;
@@ -127,13 +152,13 @@ public final class StrictRequests {
       if (f.getKey().isRepeated()) {
         List<?> items = (List<?>) f.getValue();
         for (int i = 0; i < items.size(); i++) {
-          String u = unknownField((Message) items.get(i), child + "[" + i + "].");
+          String u = check.apply((Message) items.get(i), child + "[" + i + "].");
           if (u != null) {
             return u;
           }
         }
       } else {
-        String u = unknownField((Message) f.getValue(), child + ".");
+        String u = check.apply((Message) f.getValue(), child + ".");
         if (u != null) {
           return u;
         }
@@ -157,8 +182,8 @@ public final class StrictRequests {
       return closed;
     }
 
-    void refuse(KofuException e) {
-      var status = e.toStatusException();
+    void refuse(Reason reason, String message, Map<String, String> metadata) {
+      var status = KofuErrors.status(Status.Code.INVALID_ARGUMENT, reason, message, metadata);
       close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
     }
 
