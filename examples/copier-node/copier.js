@@ -23,6 +23,8 @@ const protoLoader = require('@grpc/proto-loader');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const PROTO_DIR = path.join(REPO, 'proto', 'src', 'main', 'proto');
+// google/api/field_behavior.proto, which the contract's annotations import.
+const THIRD_PARTY = path.join(REPO, 'proto', 'third_party');
 const SERVICE_CONFIG = path.join(REPO, 'proto', 'service-config.json');
 const VECTORS = path.join(REPO, 'proto', 'testdata', 'binding-vectors.json');
 
@@ -141,7 +143,7 @@ function infoEntry(texts, key) {
 
 function loadKiosk() {
   const def = protoLoader.loadSync(['kofu/kiosk/v1/kiosk.proto'], {
-    includeDirs: [PROTO_DIR],
+    includeDirs: [PROTO_DIR, THIRD_PARTY],
     keepCase: true,
     enums: String,
     longs: String,
