@@ -13,11 +13,13 @@ import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentStatus;
+import jp.kofu.proto.kiosk.v1.GetIssuanceRequest;
+import jp.kofu.proto.kiosk.v1.GetIssuanceResponse;
+import jp.kofu.proto.kiosk.v1.IssuanceState;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.HouseholdMember;
-import jp.kofu.proto.type.v1.HouseholdScope;
 import jp.kofu.proto.type.v1.Offering;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * handles that live one session, delivery confirmed by the receiving copier only, the issuance
  * state for crash recovery, refund semantics, opening times and the order id in the header.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CopierContractOverTlsTest {
   static final MutableClock clock = MutableClock.inServiceHours();
   static TestWorld world;
@@ -114,6 +117,123 @@ class CopierContractOverTlsTest {
     // Retried in its session, the order is the same order.
     assertThat(copier.issue(second, order, entry.municipalityCode(), selected(same.getMemberHandle())).header().getReplayed()).isTrue();
     copier.confirm(second, doc.header().getIssuanceId(), true);
+  }
+
+  static CertificateRequest residence() {
+    return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
+  }
+
+  static GetIssuanceResponse get(Copier copier, String orderId) {
+    return copier.stub().getIssuance(GetIssuanceRequest.newBuilder().setOrderId(orderId).build());
+  }
+
+  @Test
+  void onlyTheCopierThatReceivedTheDocumentConfirmsIt() throws Exception {
+    CardWallet.Entry entry = world.eligibleCards(3).get(2);
+    SimulatedCard card = world.wallet.card(entry.residentId());
+    Copier here = world.copier("printed-here");
+    Copier elsewhere = world.copier("elsewhere");
+    ByteString token = here.authenticate(here.openSession(), card, entry.pin()).getSessionToken();
+    String order = UUID.randomUUID().toString();
+    ReceivedDocument doc = here.issue(token, order, entry.municipalityCode(), residence());
+    // The header names the order it answers.
+    assertThat(doc.header().getOrderId()).isEqualTo(order);
+
+    // The same card signs in at another copier: it can neither void this document nor get it.
+    ByteString other = elsewhere.authenticate(elsewhere.openSession(), card, entry.pin()).getSessionToken();
+    StatusRuntimeException refused = refusal(() -> elsewhere.confirm(other, doc.header().getIssuanceId(), false));
+    assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+    assertThat(KofuException.reasonOf(refused)).isEqualTo(Reason.ISSUANCE_NOT_FOUND);
+    assertThat(KofuException.reasonOf(refusal(() -> elsewhere.issue(other, order, entry.municipalityCode(), residence()))))
+        .isEqualTo(Reason.ORDER_CONFLICT);
+    assertThat(get(here, order).getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_ISSUED);
+
+    // The copier that printed it confirms it.
+    assertThat(here.confirm(token, doc.header().getIssuanceId(), true).getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_DELIVERED);
+  }
+
+  @Test
+  void theCopierThatPlacedAnOrderReadsWhereItStandsAfterACrash() throws Exception {
+    CardWallet.Entry entry = world.eligibleCards(4).get(3);
+    SimulatedCard card = world.wallet.card(entry.residentId());
+    Copier copier = world.copier("crashed");
+    ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
+    String order = UUID.randomUUID().toString();
+    // The copier walks away after the header, as when it loses power mid-stream.
+    var header = copier.issueAndCancel(token, order, entry.municipalityCode(), residence());
+
+    // Restarted, with no session (the resident left): it asks by its own order id.
+    Copier restarted = world.copier("crashed");
+    GetIssuanceResponse state = get(restarted, order);
+    assertThat(state.getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_ISSUED);
+    assertThat(state.getIssuanceId()).isEqualTo(header.getIssuanceId());
+    assertThat(state.getOrderId()).isEqualTo(order);
+    assertThat(state.getFeeYen()).isEqualTo(header.getFeeYen());
+    assertThat(state.getSha256()).isEqualTo(header.getSha256());
+    assertThat(state.getCertificateType()).isEqualTo(CertificateType.CERTIFICATE_TYPE_RESIDENCE);
+    assertThat(state.hasIssueTime()).isTrue();
+    assertThat(state.hasSettleTime()).isFalse();
+
+    // Another copier, and an order id never used, get nothing.
+    for (String[] ask : new String[][] {{"nosy", order}, {"crashed", UUID.randomUUID().toString()}}) {
+      StatusRuntimeException e = refusal(() -> get(world.copier(ask[0]), ask[1]));
+      assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.ISSUANCE_NOT_FOUND);
+    }
+    assertThat(KofuException.reasonOf(refusal(() -> get(restarted, "short")))).isEqualTo(Reason.FIELD_INVALID);
+
+    // FAILED refunds the whole fee; a repeated FAILED answers the same total, never more.
+    var first = restarted.confirm(token, header.getIssuanceId(), false);
+    var again = restarted.confirm(token, header.getIssuanceId(), false);
+    assertThat(first.getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_VOIDED);
+    assertThat(first.getRefundedYen()).isEqualTo(header.getFeeYen()).isPositive();
+    assertThat(again.getRefundedYen()).isEqualTo(first.getRefundedYen());
+    GetIssuanceResponse voided = get(restarted, order);
+    assertThat(voided.getState()).isEqualTo(IssuanceState.ISSUANCE_STATE_VOIDED);
+    assertThat(voided.getRefundedYen()).isEqualTo(header.getFeeYen());
+    assertThat(voided.hasSettleTime()).isTrue();
+    long refunds =
+        world.world.gateway().journal().events(header.getIssuanceId()).stream().filter(ev -> ev.kind().name().equals("VOIDED")).count();
+    assertThat(refunds).isEqualTo(1);
+  }
+
+  // Last: it moves the clock to the night, and a clock never goes back (the trust world's
+  // certificates made at night would not be valid yet in the morning).
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void aClosedMunicipalityListsWhenItOpens() throws Exception {
+    CardWallet.Entry entry = world.eligibleCards(5).get(4);
+    SimulatedCard card = world.wallet.card(entry.residentId());
+    Copier copier = world.copier("night");
+    // 23:30 in Japan: closed until 6:30 the next morning (not in the new-year closure).
+    java.time.Instant night = JapanTimeAt.lateEvening(clock.instant());
+    clock.set(night);
+    {
+      ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
+      Offering residence =
+          copier.offerings(token).getMunicipalities(0).getOfferingsList().stream()
+              .filter(o -> o.getType() == CertificateType.CERTIFICATE_TYPE_RESIDENCE).findFirst().orElseThrow();
+      assertThat(residence.getAvailable()).isFalse();
+      assertThat(residence.getUnavailableReason()).isEqualTo(Reason.OUT_OF_SERVICE_HOURS);
+      assertThat(residence.hasNextOpenTime()).isTrue();
+      java.time.Instant opens = java.time.Instant.ofEpochSecond(residence.getNextOpenTime().getSeconds(), residence.getNextOpenTime().getNanos());
+      assertThat(opens.atZone(jp.kofu.issuer.JapanTime.ZONE).toLocalTime()).isEqualTo(java.time.LocalTime.of(6, 30));
+      assertThat(opens).isAfter(night);
+      // The same instant as the refused Issue's next_open.
+      StatusRuntimeException refused = refusal(() -> copier.issue(token, UUID.randomUUID().toString(), entry.municipalityCode(), residence()));
+      assertThat(KofuException.reasonOf(refused)).isEqualTo(Reason.OUT_OF_SERVICE_HOURS);
+      assertThat(java.time.OffsetDateTime.parse(jp.kofu.proto.KofuErrors.metadataOf(refused).get("next_open")).toInstant()).isEqualTo(opens);
+    }
+  }
+
+  /** A late evening in Japan after {@code from}, on a day whose next morning opens. */
+  static final class JapanTimeAt {
+    static java.time.Instant lateEvening(java.time.Instant from) {
+      java.time.LocalDate day = jp.kofu.issuer.JapanTime.date(from);
+      while (day.getMonthValue() == 12 && day.getDayOfMonth() >= 28 || day.getMonthValue() == 1 && day.getDayOfMonth() <= 3) {
+        day = day.plusDays(1);
+      }
+      return day.atTime(23, 30).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
+    }
   }
 
   static StatusRuntimeException refusal(Runnable call) {

@@ -153,6 +153,10 @@ public final class IssuanceService {
       if (!row.orderDigest().equals(digest)) {
         throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used for another order", Map.of("field", "order_id"));
       }
+      if (!placedBy(row, session.terminal())) {
+        // Only the copier that placed an order receives its document, and confirms its delivery.
+        throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used at another copier", Map.of("field", "order_id"));
+      }
       Optional<Delivery> replay = replayOrClaim(row, session.sessionId(), attempt, now);
       if (replay.isPresent()) {
         return replay.get();
@@ -317,9 +321,32 @@ public final class IssuanceService {
     return new Delivery(journal.find(row.issuanceId()).orElseThrow(), pdf, false);
   }
 
-  /** Settles a delivery: printed, or failed (voided and refunded). */
+  /**
+   * Settles a delivery: printed, or failed (voided and refunded). Only by the copier that received
+   * the document: for any other terminal the issuance does not exist (ISSUANCE_NOT_FOUND), even in
+   * a session of the same card, so another copier cannot void and refund a document printed here.
+   * The terminal of an issuance never changes, so reading it before the settlement is enough.
+   */
   public IssuanceJournal.Settlement confirm(SessionClaims session, String issuanceId, boolean printed, String failure) {
+    Optional<Issuance> row = journal.find(issuanceId);
+    if (row.isEmpty() || !placedBy(row.get(), session.terminal())) {
+      throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card at this copier has this id");
+    }
     return journal.settle(issuanceId, cardKey(session.card()), printed, failure, clock.instant());
+  }
+
+  /**
+   * Where one of this copier's orders stands (GetIssuance): read-only, for the terminal that
+   * placed it; ISSUANCE_NOT_FOUND for any other, as for an order id never seen.
+   */
+  public Issuance issuanceOf(jp.kofu.gateway.auth.TerminalIdentity terminal, String orderId) {
+    return journal.findByOrder(orderId)
+        .filter(row -> placedBy(row, terminal))
+        .orElseThrow(() -> new KofuException(Reason.ISSUANCE_NOT_FOUND, "order_id: no order of this copier has this id"));
+  }
+
+  private static boolean placedBy(Issuance row, jp.kofu.gateway.auth.TerminalIdentity terminal) {
+    return row.storeChain().equals(terminal.storeChain()) && row.store().equals(terminal.store()) && row.terminal().equals(terminal.terminal());
   }
 
   private static String newAttemptId() {

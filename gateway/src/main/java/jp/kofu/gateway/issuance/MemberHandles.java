@@ -44,7 +44,7 @@ final class MemberHandles {
       for (Offering.HouseholdMember m : o.householdMembers()) {
         members.add(new Offering.HouseholdMember(forSession(sessionId, municipalityCode, m.memberHandle()), m.displayName(), m.cardHolder()));
       }
-      out.add(new Offering(o.type(), o.options(), o.feeYen(), o.maxCopies(), o.unavailableReason(), members));
+      out.add(new Offering(o.type(), o.options(), o.feeYen(), o.maxCopies(), o.unavailableReason(), members, o.nextOpen()));
     }
     return out;
   }

@@ -173,6 +173,12 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
         });
   }
 
+  @Override
+  public void getIssuance(
+      jp.kofu.proto.kiosk.v1.GetIssuanceRequest request, StreamObserver<jp.kofu.proto.kiosk.v1.GetIssuanceResponse> response) {
+    unary(response, () -> ProtoMapping.issuance(issuance.issuanceOf(terminal(), RequestValidation.orderId(request.getOrderId()))));
+  }
+
   private static <T> void unary(StreamObserver<T> response, Supplier<T> work) {
     T result;
     try {

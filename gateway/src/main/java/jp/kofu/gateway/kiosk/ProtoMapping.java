@@ -49,6 +49,9 @@ final class ProtoMapping {
         // Only what a copier may see crosses to it (a support measure is NOT_ISSUABLE).
         ob.setUnavailableReason(jp.kofu.proto.type.v1.Reason.valueOf(o.unavailableReason().shownToCopier().name()));
       }
+      if (o.nextOpen() != null) {
+        ob.setNextOpenTime(timestamp(o.nextOpen()));
+      }
       for (Offering.HouseholdMember member : o.householdMembers()) {
         ob.addHouseholdMembers(
             HouseholdMember.newBuilder()
@@ -76,10 +79,43 @@ final class ProtoMapping {
             .setCopies(i.copies())
             .setMunicipalityCode(i.municipalityCode())
             .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.certificateType()))
-            .setReplayed(replayed);
+            .setReplayed(replayed)
+            .setOrderId(i.orderId());
     if (i.verificationCode() != null) {
       h.setVerificationCode(i.verificationCode());
     }
     return h.build();
+  }
+
+  /** An issuance as GetIssuance answers it: where it stands, no personal data. */
+  static jp.kofu.proto.kiosk.v1.GetIssuanceResponse issuance(Issuance i) {
+    jp.kofu.proto.kiosk.v1.GetIssuanceResponse.Builder b =
+        jp.kofu.proto.kiosk.v1.GetIssuanceResponse.newBuilder()
+            .setIssuanceId(i.issuanceId())
+            .setOrderId(i.orderId())
+            .setState(ProtoEnums.toProto(jp.kofu.proto.kiosk.v1.IssuanceState.class, i.state().name()))
+            .setMunicipalityCode(i.municipalityCode())
+            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.certificateType()))
+            .setCopies(i.copies())
+            .setOrderTime(timestamp(i.orderedAt()));
+    if (i.feeYen() != null) {
+      b.setFeeYen(i.feeYen());
+    }
+    if (i.refundedYen() != null) {
+      b.setRefundedYen(i.refundedYen());
+    }
+    if (i.documentSha256() != null) {
+      b.setSha256(ByteString.copyFrom(HexFormat.of().parseHex(i.documentSha256())));
+    }
+    if (i.verificationCode() != null) {
+      b.setVerificationCode(i.verificationCode());
+    }
+    if (i.issuedAt() != null) {
+      b.setIssueTime(timestamp(i.issuedAt()));
+    }
+    if (i.settledAt() != null) {
+      b.setSettleTime(timestamp(i.settledAt()));
+    }
+    return b.build();
   }
 }

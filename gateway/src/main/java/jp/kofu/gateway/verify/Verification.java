@@ -27,7 +27,12 @@ public record Verification(
     GENUINE,
     VOIDED,
     EXPIRED,
-    DIGEST_MISMATCH
+    DIGEST_MISMATCH,
+    DOCUMENT_NUMBER_MISMATCH
+  }
+
+  Verification withStatus(Status s) {
+    return new Verification(s, municipalityCode, municipalityName, certificateType, documentNumber, issuedAt, sha256Hex, pageCount, validUntil);
   }
 
   static Verification expired() {
@@ -41,6 +46,9 @@ public record Verification(
       case VOIDED -> "この証明書は交付が取り消されました（印刷失敗・返金）。 This issuance was voided: the paper is not a valid certificate.";
       case EXPIRED -> "照合期間が過ぎています。 This code's verification period has ended.";
       case DIGEST_MISMATCH -> "ファイルが交付時のものと一致しません。 The file you hold differs from the document issued: it was altered.";
+      case DOCUMENT_NUMBER_MISMATCH ->
+          "照合番号と証明書番号が一致しません。この用紙は照合番号の証明書ではありません。 The code belongs to another document number:"
+              + " this paper is not the certificate issued with it.";
     };
   }
 }

@@ -48,7 +48,7 @@ public final class VerificationGrpcService extends VerificationServiceGrpc.Verif
     VerifyResponse answer;
     try {
       byte[] sha256 = request.getSha256().isEmpty() ? null : request.getSha256().toByteArray();
-      answer = toProto(verifications.verify(request.getCode(), sha256, CLIENT.get()));
+      answer = toProto(verifications.verify(request.getCode(), sha256, request.getDocumentNumber(), CLIENT.get()));
     } catch (KofuException e) {
       response.onError(e.toStatusException());
       return;

@@ -53,10 +53,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /} a form to type a code;
- *   <li>{@code GET /v/CODE} (what a certificate's QR code opens) and {@code GET /v?code=CODE}: the
- *       answer as a page for people;
+ *   <li>{@code GET /v/CODE?d=DOCUMENT_NUMBER} (what a certificate's QR code opens) and {@code GET
+ *       /v?code=CODE}: the answer as a page for people; a {@code d} that is not the number of the
+ *       document issued with the code is DOCUMENT_NUMBER_MISMATCH, never GENUINE;
  *   <li>{@code GET /api/v1/verify/CODE} the same as JSON; with {@code ?sha256=HEX} (of the file you
- *       hold) it also says whether the file is the one issued.
+ *       hold) it also says whether the file is the one issued, with {@code ?d=} (or {@code
+ *       document_number=}) whether the code is that document's.
  * </ul>
  *
  * JSON errors are {@code {"error": {"reason", "message", "metadata"}}} with the HTTP status of the
@@ -204,11 +206,11 @@ public final class VerificationHttpServer implements AutoCloseable {
       }
       if (path.startsWith("/api/v1/verify/")) {
         String code = path.substring("/api/v1/verify/".length());
-        return json(verifications.verify(code, sha256(query), client));
+        return json(verifications.verify(code, sha256(query), documentNumber(query), client));
       }
       if (path.startsWith("/v/") || path.equals("/v")) {
         String code = path.equals("/v") ? first(query, "code") : path.substring(3);
-        Verification v = verifications.verify(code, sha256(query), client);
+        Verification v = verifications.verify(code, sha256(query), documentNumber(query), client);
         return html(HttpResponseStatus.OK, page(null, v));
       }
       return plain(HttpResponseStatus.NOT_FOUND, "not found\n");
@@ -229,6 +231,12 @@ public final class VerificationHttpServer implements AutoCloseable {
       throw KofuException.invalidField("sha256", "64 hex digits");
     }
     return HexFormat.of().parseHex(hex.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** The document number the link or the verifier gives: {@code d} (the QR code's) or {@code document_number}. */
+  private static String documentNumber(Map<String, List<String>> query) {
+    String d = first(query, "d");
+    return d != null ? d : first(query, "document_number");
   }
 
   private static String first(Map<String, List<String>> query, String name) {

@@ -76,8 +76,19 @@ public final class Verifications {
    * @throws KofuException RATE_LIMITED, FIELD_INVALID, VERIFICATION_CODE_UNKNOWN, JOURNAL_UNAVAILABLE
    */
   public Verification verify(String typedCode, byte[] sha256, InetAddress client) {
+    return verify(typedCode, sha256, null, client);
+  }
+
+  /**
+   * Verifies a code as typed by {@code client}, and that it belongs to the document numbered
+   * {@code documentNumber} (as printed on the paper, or the {@code d} of the QR code's link): a
+   * code copied onto another paper is DOCUMENT_NUMBER_MISMATCH, never GENUINE.
+   *
+   * @param documentNumber null or empty when not given
+   */
+  public Verification verify(String typedCode, byte[] sha256, String documentNumber, InetAddress client) {
     try {
-      Verification v = lookUp(typedCode, sha256, client);
+      Verification v = lookUp(typedCode, sha256, documentNumber, client);
       count(v.status().name().toLowerCase(java.util.Locale.ROOT));
       return v;
     } catch (KofuException e) {
@@ -94,7 +105,10 @@ public final class Verifications {
     }
   }
 
-  private Verification lookUp(String typedCode, byte[] sha256, InetAddress client) {
+  private Verification lookUp(String typedCode, byte[] sha256, String documentNumber, InetAddress client) {
+    if (documentNumber != null && !documentNumber.isEmpty() && !documentNumber.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw KofuException.invalidField("document_number", "empty, or the document number as printed: 1..64 of [A-Za-z0-9._-]");
+    }
     long wait = limiter.acquire(client);
     if (wait > 0) {
       throw new KofuException(
@@ -107,7 +121,12 @@ public final class Verifications {
     Issuance issuance =
         journal.findByVerificationCode(code)
             .orElseThrow(() -> new KofuException(Reason.VERIFICATION_CODE_UNKNOWN, "no certificate was issued with this code"));
-    return answer(issuance, sha256);
+    Verification v = answer(issuance, sha256);
+    if (documentNumber != null && !documentNumber.isEmpty() && v.status() != Verification.Status.EXPIRED
+        && !documentNumber.equals(v.documentNumber())) {
+      return v.withStatus(Verification.Status.DOCUMENT_NUMBER_MISMATCH);
+    }
+    return v;
   }
 
   /** The code in its printed form, or FIELD_INVALID. */

@@ -256,6 +256,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
         continue;
       }
       RefusalReason reason = null;
+      java.time.Instant nextOpen = null;
       if (holder.isEmpty()) {
         reason = RefusalReason.CARD_NOT_REGISTERED;
       } else {
@@ -263,6 +264,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
           check(profile, holder.get(), terms.type(), 0, query.at());
         } catch (IssuanceRefusedException e) {
           reason = e.reason();
+          if (reason == RefusalReason.OUT_OF_SERVICE_HOURS) {
+            nextOpen = profile.hours().nextOpen(terms.type(), query.at());
+          }
         }
       }
       List<Offering.HouseholdMember> members = List.of();
@@ -272,7 +276,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       offerings.add(
           new Offering(
               terms.type(), terms.options(), terms.feeYen(), terms.maxCopies(),
-              reason == null ? null : reason.shownToCopier(), members));
+              reason == null ? null : reason.shownToCopier(), members, nextOpen));
     }
     return new MunicipalityOfferings(profile.identity().fullName(), offerings);
   }

@@ -124,6 +124,10 @@ public final class IssuerProtos {
         // Only what a copier may see crosses the network.
         ob.setUnavailableReason(jp.kofu.proto.type.v1.Reason.valueOf(offering.unavailableReason().shownToCopier().name()));
       }
+      if (offering.nextOpen() != null) {
+        ob.setNextOpenTime(
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(offering.nextOpen().getEpochSecond()).setNanos(offering.nextOpen().getNano()));
+      }
       for (Offering.HouseholdMember m : offering.householdMembers()) {
         ob.addHouseholdMembers(
             HouseholdMember.newBuilder().setMemberHandle(m.memberHandle()).setDisplayName(m.displayName()).setCardHolder(m.cardHolder()));
@@ -145,7 +149,9 @@ public final class IssuerProtos {
         members.add(new Offering.HouseholdMember(m.getMemberHandle(), m.getDisplayName(), m.getCardHolder()));
       }
       RefusalReason unavailable = o.getAvailable() ? null : refusal(o.getUnavailableReason());
-      offerings.add(new Offering(type(o.getType()), options, o.getFeeYen(), o.getMaxCopies(), unavailable, members));
+      java.time.Instant nextOpen =
+          o.hasNextOpenTime() ? java.time.Instant.ofEpochSecond(o.getNextOpenTime().getSeconds(), o.getNextOpenTime().getNanos()) : null;
+      offerings.add(new Offering(type(o.getType()), options, o.getFeeYen(), o.getMaxCopies(), unavailable, members, nextOpen));
     }
     return new MunicipalityOfferings(r.getMunicipalityName(), offerings);
   }

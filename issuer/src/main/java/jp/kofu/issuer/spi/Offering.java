@@ -1,5 +1,6 @@
 package jp.kofu.issuer.spi;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -9,6 +10,8 @@ import java.util.Set;
  *
  * @param unavailableReason null when available; otherwise why not
  * @param householdMembers residence certificates: who may be chosen, the card holder first
+ * @param nextOpen with {@link RefusalReason#OUT_OF_SERVICE_HOURS}: when the type can next be
+ *     issued; null otherwise (or when the adapter does not say)
  */
 public record Offering(
     CertificateType type,
@@ -16,11 +19,23 @@ public record Offering(
     int feeYen,
     int maxCopies,
     RefusalReason unavailableReason,
-    List<HouseholdMember> householdMembers) {
+    List<HouseholdMember> householdMembers,
+    Instant nextOpen) {
   public Offering {
     Objects.requireNonNull(type, "type");
     options = Set.copyOf(options);
     householdMembers = List.copyOf(householdMembers);
+  }
+
+  /** An offering that gives no opening time (adapters written before {@link #nextOpen}). */
+  public Offering(
+      CertificateType type,
+      Set<CertificateOption> options,
+      int feeYen,
+      int maxCopies,
+      RefusalReason unavailableReason,
+      List<HouseholdMember> householdMembers) {
+    this(type, options, feeYen, maxCopies, unavailableReason, householdMembers, null);
   }
 
   public boolean available() {
