@@ -224,7 +224,8 @@ public final class Gateway implements AutoCloseable {
               .maxConnectionAgeGrace(edge.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS)
               .maxConcurrentCallsPerConnection(edge.maxConcurrentCallsPerConnection())
               .maxRstFramesPerWindow(edge.maxRstFramesPerWindow(), (int) Math.max(1, edge.rstWindow().toSeconds()))
-              // Outermost first: metrics and the access log see every call, refusals included.
+              // Server-wide interceptors run in the reverse order of these lines: metrics outermost,
+              // then the access log, then the in-flight bound, so both see its refusals.
               .intercept(
                   new InFlightLimit(
                       java.util.Set.of(KioskServiceGrpc.getIssueMethod().getFullMethodName()), edge.maxInFlightIssuances(), Duration.ofSeconds(1), meters))

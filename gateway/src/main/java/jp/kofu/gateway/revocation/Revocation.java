@@ -30,6 +30,7 @@ public final class Revocation implements AutoCloseable {
   private final ScheduledExecutorService refresher;
   private final List<X509Certificate> requiredCrls;
   private final List<X509Certificate> crlIssuers;
+  private final Clock clock;
 
   private Revocation(RevocationSettings settings, List<X509Certificate> cardIssuers, List<X509Certificate> terminalCas, Clock clock) {
     this.settings = settings;
@@ -39,6 +40,7 @@ public final class Revocation implements AutoCloseable {
     List<X509Certificate> crlIssuers = new ArrayList<>(terminalCas);
     crlIssuers.addAll(cardIssuers);
     this.crlIssuers = List.copyOf(crlIssuers);
+    this.clock = clock;
     List<X509Certificate> required = new ArrayList<>(terminalCas);
     if (settings.cards() == RevocationSettings.Mode.CRL) {
       required.addAll(cardIssuers);
@@ -118,9 +120,11 @@ public final class Revocation implements AutoCloseable {
   /**
    * What makes checks fail closed right now, or an empty list: each CA whose CRL checks need (the
    * terminal CAs', and the card CAs' in CRL mode) but which is missing, older than max-staleness or
-   * past its nextUpdate. OCSP answers are per card and are not covered. Fetches nothing.
+   * past its nextUpdate. OCSP answers are per card and are not covered. Fetches the CRLs first if
+   * they are due, as a check would.
    */
   public List<String> staleCrls() {
+    crls.refreshIfDue(java.time.Instant.now(clock));
     List<String> stale = new ArrayList<>();
     for (X509Certificate ca : requiredCrls) {
       CrlStore.Freshness f = crls.freshness(ca);

@@ -23,7 +23,7 @@ class ExampleConfigurationsTest {
     List<String> all = new ArrayList<>(embedded);
     all.addAll(remote);
     assertThat(all).containsExactlyInAnyOrderElementsOf(Seeder.pickMunicipalities(20, 1));
-    assertThat(config.metrics().listen()).isEqualTo("127.0.0.1:9464");
+    assertThat(config.admin().listen()).isEqualTo("127.0.0.1:9464");
     assertThat(config.isolation().breaker().openFor()).hasSeconds(30);
   }
 }
