@@ -200,17 +200,27 @@ public final class TrustFiles {
     }
   }
 
-  /** Refuses a missing file, or one group or others may read. */
+  /**
+   * Refuses a missing file, or one group or others may read. As PostgreSQL does for its key
+   * files, one exception: a file owned by root may be readable by its group (0640, 0440) when
+   * kofu does not run as root — that is how a Kubernetes Secret reaches a non-root pod (root's
+   * files, the pod's fsGroup). Others may never read it, nobody but the owner write it.
+   */
   public static void ownerOnly(String key, Path file) {
     exists(key, file);
     try {
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        Set<PosixFilePermission> perms = new java.util.HashSet<>(Files.getPosixFilePermissions(file));
+        if (perms.contains(PosixFilePermission.GROUP_READ)
+            && "root".equals(Files.getOwner(file).getName())
+            && !"root".equals(System.getProperty("user.name"))) {
+          perms.remove(PosixFilePermission.GROUP_READ);
+        }
         if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
           throw new ConfigException(
               key,
               file + " is readable by group or others (mode " + java.nio.file.attribute.PosixFilePermissions.toString(perms)
-                  + "; expected: owner only, chmod 600 " + file + ")");
+                  + "; expected: owner only, chmod 600 " + file + "; or 0640 owned by root for a non-root gateway)");
         }
       }
     } catch (IOException e) {

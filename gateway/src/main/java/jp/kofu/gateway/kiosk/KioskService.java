@@ -106,7 +106,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
   public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
     ServerCallStreamObserver<IssueResponse> out = (ServerCallStreamObserver<IssueResponse>) response;
     Delivery delivery;
-    String type = request.getCertificate().getType().name();
+    String type = ProtoEnums.unprefixed(request.getCertificate().getType());
     try {
       SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
       Order order =
