@@ -37,7 +37,8 @@ public final class KofuErrors {
               Reason.MUNICIPALITY_UNAVAILABLE,
               Reason.MUNICIPALITY_TIMEOUT,
               Reason.REVOCATION_UNAVAILABLE,
-              Reason.JOURNAL_UNAVAILABLE));
+              Reason.JOURNAL_UNAVAILABLE,
+              Reason.GATEWAY_BUSY));
 
   /** The retry delay of a retryable refusal that names none (ErrorInfo.metadata "retry_after_ms"). */
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(1);
