@@ -26,14 +26,15 @@ frozen=frozen/kofu-v1.binpb
 case "${1:-check}" in
   freeze)
     mkdir -p frozen
-    "$buf" build -o "$frozen"
+    # Only kofu's own module: third_party (google/api) is not ours to freeze.
+    "$buf" build src/main/proto -o "$frozen"
     echo "buf.sh: wrote proto/$frozen; commit it and tag the commit contract-v1"
     ;;
   check)
     "$buf" lint
     echo "buf.sh: buf lint: clean (STANDARD + COMMENTS, exceptions in proto/buf.yaml)"
     if [ -f "$frozen" ]; then
-      "$buf" breaking --against "$frozen"
+      "$buf" breaking src/main/proto --against "$frozen"
       echo "buf.sh: buf breaking: no change breaks the frozen contract ($frozen, rules in buf.yaml)"
     else
       echo "buf.sh: buf breaking: skipped, the contract is not frozen yet (no proto/$frozen; see docs/CONTRACT.md)"
