@@ -363,7 +363,7 @@ class ClusterNodeLossTest {
             com.google.protobuf.ByteString token = copier.authenticate(copier.openSession(), card, e.pin()).getSessionToken();
             jp.kofu.sim.copier.ReceivedDocument doc = copier.issue(token, order, e.municipalityCode(), ClusterExactlyOnceTest.residence());
             copier.accept(doc, card, order, e.municipalityCode());
-            assertThat(copier.confirm(token, doc.header().getIssuanceId(), true).getState()).isEqualTo(jp.kofu.proto.kiosk.v1.IssuanceState.DELIVERED);
+            assertThat(copier.confirm(token, doc.header().getIssuanceId(), true).getState()).isEqualTo(jp.kofu.proto.kiosk.v1.IssuanceState.ISSUANCE_STATE_DELIVERED);
             return "gateway " + n + ": " + doc.header().getIssuanceId();
           } catch (io.grpc.StatusRuntimeException x) {
             jp.kofu.proto.type.v1.Reason reason = jp.kofu.proto.KofuErrors.reasonOf(x);
