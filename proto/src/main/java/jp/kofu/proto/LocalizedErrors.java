@@ -23,6 +23,9 @@ import jp.kofu.proto.type.v1.Reason;
  */
 public final class LocalizedErrors implements ServerInterceptor {
   private static final Metadata.Key<String> LANGUAGE = Metadata.Key.of(DisplayText.LANGUAGE_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+  /** The longest RetryInfo delay that gRPC's own retry policy is left to wait out. */
+  static final long MAX_TRANSPARENT_WAIT_MS = 5_000;
+
   private static final Metadata.Key<String> PUSHBACK = Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<com.google.rpc.Status> DETAILS =
       Metadata.Key.of("grpc-status-details-bin", ProtoUtils.metadataMarshaller(com.google.rpc.Status.getDefaultInstance()));
@@ -86,8 +89,13 @@ public final class LocalizedErrors implements ServerInterceptor {
       if (d.is(com.google.rpc.RetryInfo.class)) {
         try {
           com.google.protobuf.Duration delay = d.unpack(com.google.rpc.RetryInfo.class).getRetryDelay();
+          long ms = delay.getSeconds() * 1000 + delay.getNanos() / 1_000_000;
           trailers.discardAll(PUSHBACK);
-          trailers.put(PUSHBACK, Long.toString(delay.getSeconds() * 1000 + delay.getNanos() / 1_000_000));
+          // A wait longer than a transparent retry should take (an open circuit, a lockout) is
+          // the copier's to decide with the reason in hand: a negative pushback tells gRPC not to
+          // retry (gRFC A6), so the call ends now with its reason instead of running into its
+          // deadline while gRPC waits.
+          trailers.put(PUSHBACK, ms <= MAX_TRANSPARENT_WAIT_MS ? Long.toString(ms) : "-1");
         } catch (InvalidProtocolBufferException e) {
           // no pushback
         }

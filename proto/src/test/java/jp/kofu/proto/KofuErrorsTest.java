@@ -78,4 +78,20 @@ class KofuErrorsTest {
         .isEqualTo(LocalizedMessage.newBuilder().setLocale("en").setMessage(DisplayText.of(Reason.CARD_REVOKED, "en")).build());
     assertThat(KofuErrors.detail(sent, ErrorInfo.class).getReason()).isEqualTo("CARD_REVOKED");
   }
+
+  @Test
+  void gRpcRetriesWaitOutShortRetryDelaysOnlyLongerOnesEndTheCallWithTheirReason() {
+    Metadata.Key<String> pushback = Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
+    StatusRuntimeException busy =
+        KofuErrors.status(Status.Code.UNAVAILABLE, Reason.JOURNAL_UNAVAILABLE, "down", Map.of("retry_after_ms", "1500"));
+    LocalizedErrors.localize(busy.getStatus(), busy.getTrailers(), "ja-JP");
+    assertThat(busy.getTrailers().get(pushback)).isEqualTo("1500");
+    // An open circuit asks for 30 s: gRPC must not sit on it until the call's deadline.
+    StatusRuntimeException open =
+        KofuErrors.status(Status.Code.UNAVAILABLE, Reason.MUNICIPALITY_UNAVAILABLE, "open", Map.of("retry_after_ms", "30000"));
+    LocalizedErrors.localize(open.getStatus(), open.getTrailers(), "ja-JP");
+    assertThat(open.getTrailers().get(pushback)).isEqualTo("-1");
+    assertThat(KofuErrors.detail(new StatusRuntimeException(open.getStatus(), open.getTrailers()), RetryInfo.class).getRetryDelay().getSeconds())
+        .isEqualTo(30);
+  }
 }

@@ -214,8 +214,9 @@ public final class EmbeddedWorld implements AutoCloseable {
   }
 
   private static boolean usesDevelopmentRegistry(GatewayConfig config, Path issuerDir) {
-    String url = ResidentRegistry.embeddedUrl(issuerDir);
-    return config.adapters().stream().anyMatch(a -> url.equals(a.settings().get("database-url")));
+    // The world's own H2 file, whatever options follow it (AUTO_SERVER for a shared registry).
+    String url = jp.kofu.storage.Database.h2FileUrl(issuerDir.resolve("registry"));
+    return config.adapters().stream().map(a -> a.settings().get("database-url")).anyMatch(u -> u != null && u.startsWith(url));
   }
 
   /** The trust world's files, and the world's one secret, where the configuration names none. */

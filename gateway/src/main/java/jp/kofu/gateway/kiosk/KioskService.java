@@ -15,6 +15,7 @@ import jp.kofu.gateway.issuance.OfferedMunicipality;
 import jp.kofu.gateway.issuance.Order;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.ProtoEnums;
+import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.gateway.metrics.IssuanceMetrics;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.AuthenticateResponse;
@@ -106,7 +107,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
   public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
     ServerCallStreamObserver<IssueResponse> out = (ServerCallStreamObserver<IssueResponse>) response;
     Delivery delivery;
-    String type = ProtoEnums.unprefixed(request.getCertificate().getType());
+    String type = request.getCertificate().getType() == CertificateType.UNRECOGNIZED ? "UNRECOGNIZED" : ProtoEnums.unprefixed(request.getCertificate().getType());
     try {
       SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
       Order order =

@@ -47,7 +47,8 @@ class VerificationDocumentNumberTest {
   static void start() throws Exception {
     world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(20));
     channel =
-        NettyChannelBuilder.forAddress(world.world.address())
+        // The public verification listener: TLS, no client certificate.
+        NettyChannelBuilder.forAddress(world.world.gateway().verificationGrpcAddress())
             .sslContext(sslContext())
             .build();
     verify = VerificationServiceGrpc.newBlockingStub(channel);
