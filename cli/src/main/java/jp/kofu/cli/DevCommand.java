@@ -92,7 +92,11 @@ final class DevCommand {
     System.out.println("kofu gateway listening on " + world.address() + "; Ctrl-C stops it");
     System.out.println("  trust anchor for clients: " + world.pki().directory().resolve("service/ca/cert.pem"));
     var page = world.gateway().verificationAddress();
-    System.out.println("  verification page: http://" + page.getHostString() + ":" + page.getPort() + "/ (kofu.verify.v1 on the gRPC port)");
+    System.out.println("  verification page: http://" + page.getHostString() + ":" + page.getPort() + "/");
+    var verification = world.gateway().verificationGrpcAddress();
+    if (verification != null) {
+      System.out.println("  kofu.verify.v1 (TLS, no client certificate): " + verification.getHostString() + ":" + verification.getPort());
+    }
     world.gateway().awaitTermination();
     return 0;
   }
