@@ -67,8 +67,15 @@ public final class Figures {
 
   private Figures() {}
 
+  /** The run's one clock: what it signs and timestamps, and the time its table is dated. */
+  private final Clock clock;
+
+  Figures(Clock clock) {
+    this.clock = clock;
+  }
+
   public static void main(String[] args) throws Exception {
-    new Figures().run();
+    new Figures(Clock.systemUTC()).run();
   }
 
   /** CPU nanoseconds and bytes allocated, per operation. */
@@ -106,7 +113,7 @@ public final class Figures {
       row("render " + e.getKey() + ", CPU / allocation", c, "");
     }
     byte[] unsigned = renderer.render(SampleCertificates.all().get(CertificateType.RESIDENCE), meta);
-    PadesSigner timestamped = new PadesSigner(Clock.systemUTC(), new TimeStampAuthority(keys.timestampingUnit(), Clock.systemUTC()));
+    PadesSigner timestamped = new PadesSigner(clock, new TimeStampAuthority(keys.timestampingUnit(), clock));
     row("sign PAdES B-T (RESIDENCE), CPU / allocation", onThisThread(() -> timestamped.sign(unsigned, signer), seconds), "two RSA signatures inside");
 
     try (BenchWorld world = new BenchWorld(200, 32)) {
@@ -177,7 +184,7 @@ public final class Figures {
 
   private void print() throws IOException {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%n%s, %s %s, %d cores, JDK %s%n%n", Instant.now(), System.getProperty("os.name"),
+    out.append(String.format(Locale.ROOT, "%n%s, %s %s, %d cores, JDK %s%n%n", clock.instant(), System.getProperty("os.name"),
         System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), Runtime.version()));
     out.append("| figure | CPU per operation | RSA-2048 signatures | allocated per operation | operations | note |\n");
     out.append("|---|---|---|---|---|---|\n");

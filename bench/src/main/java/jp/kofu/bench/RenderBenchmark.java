@@ -92,8 +92,9 @@ public class RenderBenchmark {
       TrustWorld world = TrustWorld.generate();
       signer = world.municipalSigner("131016", "千代田区");
       key = signer.privateKey();
-      basic = new PadesSigner(Clock.systemUTC());
-      timestamped = new PadesSigner(Clock.systemUTC(), new TimeStampAuthority(world.timestampingUnit(), Clock.systemUTC()));
+      Clock clock = Clock.systemUTC(); // the benchmark's one clock: both signers and the time-stamping unit
+      basic = new PadesSigner(clock);
+      timestamped = new PadesSigner(clock, new TimeStampAuthority(world.timestampingUnit(), clock));
       unsigned = new CertificateRenderer()
           .render(SampleCertificates.all().get(CertificateType.RESIDENCE), SampleCertificates.meta("KF-20261126-000001"));
     }

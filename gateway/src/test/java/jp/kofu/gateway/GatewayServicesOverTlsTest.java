@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.issuer.remote.ReflectionListing;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.type.v1.Reason;

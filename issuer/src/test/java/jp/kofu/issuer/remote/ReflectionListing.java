@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Lists a server's services through gRPC reflection, v1 or v1alpha, as a tool would. */
-final class ReflectionListing {
+public final class ReflectionListing {
   private ReflectionListing() {}
 
-  static List<String> v1(Channel channel) throws Exception {
+  public static List<String> v1(Channel channel) throws Exception {
     CompletableFuture<List<String>> result = new CompletableFuture<>();
     List<String> names = new ArrayList<>();
     StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests =
@@ -23,7 +23,7 @@ final class ReflectionListing {
   }
 
   @SuppressWarnings("deprecation")
-  static List<String> v1alpha(Channel channel) throws Exception {
+  public static List<String> v1alpha(Channel channel) throws Exception {
     CompletableFuture<List<String>> result = new CompletableFuture<>();
     List<String> names = new ArrayList<>();
     StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
