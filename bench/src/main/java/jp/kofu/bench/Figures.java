@@ -65,8 +65,6 @@ public final class Figures {
   private final List<String[]> rows = new ArrayList<>();
   private double rsaNanos;
 
-  private Figures() {}
-
   /** The run's one clock: what it signs and timestamps, and the time its table is dated. */
   private final Clock clock;
 
@@ -129,7 +127,7 @@ public final class Figures {
       String order = UUID.randomUUID().toString();
       ReceivedDocument first = local.issue(token, order, holder.entry().municipalityCode(), BenchWorld.RESIDENCE);
       Server bare = StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf());
-      Instant clock = jp.kofu.issuer.TestTime.lastBusinessMorning();
+      Instant copiersAt = jp.kofu.issuer.TestTime.lastBusinessMorning();
       try (Child child =
           new Child(
               List.of(
@@ -141,7 +139,7 @@ public final class Figures {
                   "127.0.0.1:" + world.world.address().getPort(),
                   world.world.pki().directory().toString(),
                   world.world.walletDir().toString(),
-                  clock.toString(),
+                  copiersAt.toString(),
                   String.join(",", terminals),
                   residents))) {
         child.run("issue " + Math.max(200, issuances / 2));
