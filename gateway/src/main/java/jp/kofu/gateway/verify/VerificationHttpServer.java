@@ -149,6 +149,12 @@ public final class VerificationHttpServer implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Completes when the previous answer on this connection has been written. */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+    /**
+     * Completes when the previous lookup on this connection has run: pipelined requests are
+     * looked up one after another, in the order they came (and rate-limited in that order), not
+     * only answered in it.
+     */
+    private CompletableFuture<?> lastLookup = CompletableFuture.completedFuture(null);
     private boolean closing;
 
     @Override
@@ -168,7 +174,8 @@ public final class VerificationHttpServer implements AutoCloseable {
         InetAddress client = clients.of(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress(), request.headers());
         String path = uri.path();
         Map<String, List<String>> query = uri.parameters();
-        answer = CompletableFuture.supplyAsync(() -> respond(path, query, client), lookups);
+        answer = lastLookup.handle((x, e) -> null).thenApplyAsync(ignored -> respond(path, query, client), lookups);
+        lastLookup = answer;
       }
       boolean head = request.method().equals(HttpMethod.HEAD);
       boolean keep = keepAlive;
