@@ -68,7 +68,7 @@ class CardRevocationTest {
 
     // Inside the window the gateway still acts on what it fetched before the move (documented).
     assertThat(authenticate(copier, card)).isNull();
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       StatusRuntimeException e = refusal(copier, card);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -76,7 +76,7 @@ class CardRevocationTest {
       assertThat(e.getStatus().getDescription()).contains("revoked");
       assertThat(authenticate(copier, neighbour)).as("other cards are unaffected").isNull();
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 
@@ -88,11 +88,11 @@ class CardRevocationTest {
     assertThat(authenticate(copier, card)).isNull();
 
     bench.pki.revoke(card.certificate(), CRLReason.affiliationChanged);
-    bench.clock.advance(REFRESH);
+    bench.clock.forward(REFRESH);
     try {
       assertThat(authenticate(copier, card)).isEqualTo(Reason.CARD_REVOKED);
     } finally {
-      bench.clock.advance(REFRESH.negated());
+      bench.clock.back(REFRESH);
     }
   }
 
@@ -112,7 +112,7 @@ class CardRevocationTest {
     assertThat(authenticate(copier, card)).isNull();
 
     doomed.close();
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       StatusRuntimeException e = refusal(copier, card);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -121,7 +121,7 @@ class CardRevocationTest {
           .contains(mode == RevocationSettings.Mode.OCSP ? "OCSP responder" : "User Certification CA")
           .contains("failing closed");
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 
@@ -137,7 +137,7 @@ class CardRevocationTest {
     SimulatedCard card = bench.card();
     assertThat(authenticate(copier, card)).isNull();
 
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       // Nobody re-signed the files: everything the gateway checks by CRL is refused, copiers too.
       StatusRuntimeException e = refusal(copier, card);
@@ -147,11 +147,11 @@ class CardRevocationTest {
       bench.pki.revoke(card.certificate(), CRLReason.affiliationChanged);
       Files.writeString(cardCrl, Pem.encode(bench.pki.cardCa().crl(Duration.ofDays(1))));
       Files.writeString(terminalCrl, Pem.encode(bench.pki.terminalCa().crl(Duration.ofDays(1))));
-      bench.clock.advance(REFRESH);
+      bench.clock.forward(REFRESH);
       assertThat(authenticate(copier, card)).isEqualTo(Reason.CARD_REVOKED);
       assertThat(authenticate(copier, bench.card())).isNull();
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).plus(REFRESH).negated());
+      bench.clock.back(STALENESS.plusSeconds(1).plus(REFRESH));
     }
   }
 
@@ -163,11 +163,11 @@ class CardRevocationTest {
     assertThat(authenticate(copier, phone)).isNull();
 
     bench.pki.revoke(phone.certificate(), CRLReason.superseded);
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       assertThat(authenticate(copier, phone)).isEqualTo(Reason.CARD_REVOKED);
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * is hidden from the copier and kept in the journal; hours follow the injected clock.
  */
 class CertificateRulesOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static TestWorld world;
   static Copier copier;
 

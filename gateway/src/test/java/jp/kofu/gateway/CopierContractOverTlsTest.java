@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CopierContractOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static TestWorld world;
 
   @BeforeAll

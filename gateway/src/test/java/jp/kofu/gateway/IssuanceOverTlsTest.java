@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.Test;
 
 /** End to end over real loopback sockets with TLS: a simulated copier against a whole world. */
 class IssuanceOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static TestWorld world;
 
   @BeforeAll
@@ -150,14 +151,14 @@ class IssuanceOverTlsTest {
     SimulatedCard card = world.wallet.card(entry.residentId());
     Copier copier = world.copier("e2e-4");
     OpenSessionResponse session = copier.openSession();
-    clock.advance(Duration.ofMinutes(3));
+    clock.forward(Duration.ofMinutes(3));
     try {
       StatusRuntimeException e =
           authenticate(copier, session, card.certificateDer(), card.sign(entry.pin(), session.getChallenge().toByteArray()));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.CHALLENGE_EXPIRED);
     } finally {
-      clock.advance(Duration.ofMinutes(-3));
+      clock.back(Duration.ofMinutes(3));
     }
   }
 

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JournalOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static TestWorld world;
   static IssuanceJournal journal;
 
@@ -162,10 +163,10 @@ class JournalOverTlsTest {
     String id = doc.header().getIssuanceId();
     Reconciler reconciler = world.world.gateway().reconciler();
 
-    clock.advance(Duration.ofMinutes(29));
+    clock.forward(Duration.ofMinutes(29));
     assertThat(reconciler.run().unconfirmedVoided()).isZero();
     assertThat(journal.find(id).orElseThrow().state()).isEqualTo(IssuanceState.ISSUED);
-    clock.advance(Duration.ofMinutes(2));
+    clock.forward(Duration.ofMinutes(2));
     assertThat(reconciler.run().unconfirmedVoided()).isEqualTo(1);
 
     Issuance r = journal.find(id).orElseThrow();

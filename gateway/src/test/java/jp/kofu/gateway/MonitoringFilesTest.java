@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +51,7 @@ class MonitoringFilesTest {
     try (TestWorld world =
         TestWorld.start(
             EmbeddedWorld.options()
-                .clock(MutableClock.inServiceHours())
+                .clock(FakeClock.inServiceHours())
                 .gateway((b, ocsp) -> b.adminListen(new InetSocketAddress("127.0.0.1", 0))))) {
       CardWallet.Entry e = world.eligibleCards(1).get(0);
       SimulatedCard card = world.wallet.card(e.residentId());

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,7 +49,7 @@ class ReadinessOverPostgresTest {
     try (TestWorld world =
         TestWorld.start(
             EmbeddedWorld.options()
-                .clock(MutableClock.inServiceHours())
+                .clock(FakeClock.inServiceHours())
                 .gateway(
                     (b, ocsp) ->
                         b.journal(journal)

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -34,9 +35,9 @@ public final class TestWorld implements AutoCloseable {
     this.registry = new ResidentRegistry(registryDb);
   }
 
-  /** A world on a clock in service hours (see {@link MutableClock#inServiceHours}). */
+  /** A world on a clock in service hours (see {@link FakeClock#inServiceHours}). */
   public static TestWorld start() {
-    return start(EmbeddedWorld.options().clock(MutableClock.inServiceHours()));
+    return start(EmbeddedWorld.options().clock(FakeClock.inServiceHours()));
   }
 
   public static TestWorld start(EmbeddedWorld.Options options) {

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.edge.EdgeLimits;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * within the grace, and cancels the others, whose orders are released in the journal.
  */
 class DrainAndOverloadOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   final ExecutorService pool = Executors.newCachedThreadPool();
   FaultyMunicipality slow;
   FaultyMunicipality stuck;

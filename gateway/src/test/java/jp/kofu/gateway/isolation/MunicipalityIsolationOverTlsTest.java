@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * reason, what the journal holds), never on timings.
  */
 class MunicipalityIsolationOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static final Duration DEADLINE = Duration.ofSeconds(2);
   static final Duration OPEN_FOR = Duration.ofSeconds(30);
   static Path dir;
@@ -208,7 +208,7 @@ class MunicipalityIsolationOverTlsTest {
     stalling.mode = FaultyMunicipality.Mode.HEALTHY;
     // Two timeouts of four calls opened the circuit; once it may try again, the same order is
     // issued afresh, bound to its order, and another resident gets their own document.
-    clock.advance(OPEN_FOR.plusSeconds(1));
+    clock.forward(OPEN_FOR.plusSeconds(1));
     ReceivedDocument retried = stuck.get(0).issue(orderA);
     stuck.get(0).copier().accept(retried, stuck.get(0).card(), orderA, stalling.code);
     String next = UUID.randomUUID().toString();
@@ -251,7 +251,7 @@ class MunicipalityIsolationOverTlsTest {
     elsewhere.copier().accept(elsewhere.issue(order), elsewhere.card(), order, healthy);
 
     failing.mode = FaultyMunicipality.Mode.HEALTHY;
-    clock.advance(OPEN_FOR.plusSeconds(1));
+    clock.forward(OPEN_FOR.plusSeconds(1));
     String trial = UUID.randomUUID().toString();
     ReceivedDocument d = people.get(1).issue(trial);
     people.get(1).copier().accept(d, people.get(1).card(), trial, failing.code);

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
@@ -50,7 +50,7 @@ class SimulatorThroughAnOutageTest {
             settings: {municipalities: "%s"}
         """
             .formatted(codes.get(0)));
-    MutableClock clock = MutableClock.inServiceHours();
+    FakeClock clock = FakeClock.inServiceHours();
     FaultyMunicipality down = new FaultyMunicipality(codes.get(1), dir, clock);
     down.mode = FaultyMunicipality.Mode.FAIL;
     java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
@@ -59,7 +59,7 @@ import org.junit.jupiter.api.Test;
  * The clock stands still, so every request of a test happens in the same second.
  */
 class SplitMunicipalitiesOverTlsTest {
-  static final MutableClock frozen = MutableClock.inServiceHours();
+  static final FakeClock frozen = FakeClock.inServiceHours();
   static Path dir;
   static List<String> codes;
   static IssuerServer cloud;

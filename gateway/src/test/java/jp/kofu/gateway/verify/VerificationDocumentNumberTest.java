@@ -13,7 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * code copied onto another paper is never GENUINE, over gRPC, in JSON and on the page.
  */
 class VerificationDocumentNumberTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static TestWorld world;
   static ManagedChannel channel;
   static VerificationServiceGrpc.VerificationServiceBlockingStub verify;
@@ -95,7 +95,7 @@ class VerificationDocumentNumberTest {
 
   @Test
   void onThePageAndInJson() throws Exception {
-    clock.advance(java.time.Duration.ofMinutes(2)); // a fresh lookup allowance
+    clock.forward(java.time.Duration.ofMinutes(2)); // a fresh lookup allowance
     var page = get("/v/" + code + "?d=" + otherNumber());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("DOCUMENT_NUMBER_MISMATCH").doesNotContain("GENUINE");

@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.TestWorld;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * answers VOIDED and EXPIRED, limits lookups per address, and shows no personal data.
  */
 class VerificationOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static final ObjectMapper JSON = new ObjectMapper();
   static TestWorld world;
   static ManagedChannel channel;
@@ -79,7 +79,7 @@ class VerificationOverTlsTest {
 
   @BeforeEach
   void refillTheLookupAllowance() {
-    clock.advance(Duration.ofMinutes(2));
+    clock.forward(Duration.ofMinutes(2));
   }
 
   static Issued issue(CertificateType type, boolean printed) throws Exception {
@@ -213,7 +213,7 @@ class VerificationOverTlsTest {
     assertThat(limited).isNotNull();
     assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(KofuException.reasonOf(limited)).isEqualTo(Reason.RATE_LIMITED);
-    clock.advance(Duration.ofMinutes(1));
+    clock.forward(Duration.ofMinutes(1));
     assertThat(verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build()).getStatus())
         .isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
   }
@@ -267,7 +267,7 @@ class VerificationOverTlsTest {
         .hasMessageContaining("voided");
 
     var saved = clock.instant();
-    clock.advance(Duration.ofDays(91));
+    clock.forward(Duration.ofDays(91));
     try {
       VerifyResponse expired = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build());
       assertThat(expired.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_EXPIRED);
