@@ -80,6 +80,8 @@ class MunicipalityIsolationOverTlsTest {
         data: .
         metrics:
           listen: 127.0.0.1:0
+        verification:
+          listen: 127.0.0.1:0
         adapters:
           - kind: embedded
             settings: {municipalities: "%s,%s"}
@@ -177,7 +179,12 @@ class MunicipalityIsolationOverTlsTest {
     String orderB = UUID.randomUUID().toString();
     Future<StatusRuntimeException> a = pool.submit(() -> failure(() -> stuck.get(0).issue(orderA)));
     Future<StatusRuntimeException> b = pool.submit(() -> failure(() -> stuck.get(1).issue(orderB)));
-    await().atMost(Duration.ofSeconds(30)).until(() -> stalling.hanging.get() == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> stalling.hanging.get() == 2 || a.isDone() || b.isDone());
+    for (Future<StatusRuntimeException> f : List.of(a, b)) {
+      if (f.isDone()) {
+        throw new AssertionError("a call ended before the municipality hung: " + f.get().getStatus(), f.get());
+      }
+    }
 
     assertThat(municipality(stalling.code).inFlight()).isEqualTo(2);
     StatusRuntimeException busy = failure(() -> stuck.get(2).issue(UUID.randomUUID().toString()));
