@@ -5,8 +5,10 @@
  * <p>An adapter ({@link jp.kofu.issuer.spi.IssuerAdapter}) serves one or more municipalities. The
  * gateway asks it to resolve a card to a resident ({@link
  * jp.kofu.issuer.spi.IssuerAdapter#resolveCard}), to list what that resident can get ({@link
- * jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document ({@link
- * jp.kofu.issuer.spi.IssuerAdapter#issue}). A municipality's rule answers with an {@link
+ * jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document for the card's holder
+ * in one call ({@link jp.kofu.issuer.spi.IssuerAdapter#issue(jp.kofu.issuer.spi.CardIssueCommand)},
+ * SPI 1.1; adapters of SPI 1.0 get it by default from resolveCard and {@link
+ * jp.kofu.issuer.spi.IssuerAdapter#issue(jp.kofu.issuer.spi.IssueCommand)}). A municipality's rule answers with an {@link
  * jp.kofu.issuer.spi.IssuanceRefusedException} and its {@link jp.kofu.issuer.spi.RefusalReason};
  * anything else thrown means the municipality is failing.
  *
