@@ -19,9 +19,13 @@
  * jp.kofu.issuer.spi.SpiVersion}.
  *
  * <p>Every value here is immutable and null-hostile unless its Javadoc says otherwise, and none
- * carries personal data in {@code toString} that could end in a log line. This package is
- * everything a plugin must depend on; to render and sign documents a plugin may also use {@code
- * jp.kofu.issuer.document} (its public classes) and {@code jp.kofu.pki.HeldCertificate}. The rest of
- * kofu is internal. See docs/PLUGINS.md.
+ * carries personal data in {@code toString} that could end in a log line.
+ *
+ * <p>This package and {@link jp.kofu.issuer.spi.document} (kofu's layouts and signing, behind a
+ * facade) are kofu's public API, the artifact {@code jp.kofu:kofu-issuer-api}, which depends on
+ * nothing but the JDK. A plugin compiles against it alone, as a {@code provided} dependency. Its
+ * stability promise: within a major version, only additions (see {@link
+ * jp.kofu.issuer.spi.SpiVersion}). The rest of kofu is internal, and the gateway's plugin class
+ * loader does not let a plugin see it. See docs/PLUGINS.md.
  */
 package jp.kofu.issuer.spi;
