@@ -22,6 +22,7 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.catalog.CatalogException;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.seed.Specimen;
 import jp.kofu.proto.ProtoEnums;
@@ -122,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         if (s.reason().equals(Specimen.ISSUABLE)) {
           continue;
         }
-        CertificateRequest.Builder request = CertificateRequest.newBuilder().setType(ProtoEnums.toProto(CertificateType.class, s.type())).setCopies(1);
+        CertificateRequest.Builder request = CertificateRequest.newBuilder().setType(IssuerProtos.toProto(s.type())).setCopies(1);
         String reason;
         switch (s.reason()) {
           case "OUT_OF_SERVICE_HOURS" -> {

@@ -10,9 +10,9 @@ import java.util.concurrent.Callable;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.seed.Seeder;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.pki.TrustWorld;
-import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
@@ -114,7 +114,7 @@ final class SimCommand implements Runnable {
         try {
           CertificateRequest request =
               CertificateRequest.newBuilder()
-                  .setType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, certificateType))
+                  .setType(IssuerProtos.toProto(certificateType))
                   .setScope(scope == Scope.household ? HouseholdScope.HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD : HouseholdScope.HOUSEHOLD_SCOPE_SELF)
                   .addAllOptions(options)
                   .setCopies(copies)

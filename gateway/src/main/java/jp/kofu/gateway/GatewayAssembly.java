@@ -35,8 +35,12 @@ import jp.kofu.gateway.routing.AdapterFactories;
 import jp.kofu.gateway.routing.CardDirectory;
 import jp.kofu.gateway.routing.CardDirectoryFactory;
 import jp.kofu.gateway.routing.Isolation;
+import jp.kofu.issuer.document.PadesSigner;
+import jp.kofu.issuer.document.PluginDocuments;
+import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.issuer.spi.document.CertificateDocuments;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.storage.Database;
 import jp.kofu.time.TimeSource;
@@ -236,6 +240,12 @@ public final class GatewayAssembly implements AutoCloseable {
     List<IssuerAdapter> out = new ArrayList<>();
     Map<String, String> routedBy = new LinkedHashMap<>();
     List<GatewayConfig.Adapter> configured = config.adapters();
+    // Every adapter, plugins included, may lay out and sign with kofu's documents (SPI 1.1), their
+    // QR codes pointing at this gateway's verification page.
+    Map<Class<?>, Object> services = new HashMap<>(extras.services);
+    services.putIfAbsent(
+        CertificateDocuments.class,
+        new PluginDocuments(new PadesSigner(extras.time.clock()), new VerificationLink(java.net.URI.create(config.verification().publicUrl()))));
     for (int i = 0; i < configured.size(); i++) {
       GatewayConfig.Adapter a = configured.get(i);
       String at = "adapters[" + i + "]";
@@ -272,7 +282,7 @@ public final class GatewayAssembly implements AutoCloseable {
       Path dir = a.kind().equals("embedded") ? config.data().resolve("issuer") : config.data().resolve("adapters").resolve(a.kind() + "-" + i);
       IssuerAdapter adapter;
       try {
-        adapter = factories.create(a.kind(), new AdapterContext(settings, dir, extras.time.clock(), extras.services));
+        adapter = factories.create(a.kind(), new AdapterContext(settings, dir, extras.time.clock(), services));
       } catch (ConfigException e) {
         throw e;
       } catch (RuntimeException e) {

@@ -63,7 +63,7 @@ public final class TestWorld implements AutoCloseable {
   public List<Resident> allResidents() {
     List<Resident> out = new ArrayList<>();
     try {
-      long next = registry.nextId("resident");
+      long next = new jp.kofu.issuer.seed.RegistryWriter(registry.database()).nextId("resident");
       for (long id = 1; id < next; id++) {
         registry.resident(id).ifPresent(out::add);
       }

@@ -361,11 +361,11 @@ public record GatewayConfig(
     }
     Journal j = journal == null ? new Journal(null, null, null, null, null) : journal;
     Duration attempt = positive("journal.attempt-timeout", j.attemptTimeout() == null ? Duration.ofSeconds(30) : j.attemptTimeout());
-    // An attempt makes two calls to its municipality (resolve, issue), each up to the deadline:
-    // taking its order over sooner could have the municipality produce the document twice.
-    if (attempt.compareTo(m.deadline().multipliedBy(2)) <= 0) {
+    // An attempt makes one call to its municipality (SPI 1.1: issue resolves the card), up to the
+    // deadline: taking its order over sooner could have the municipality produce the document twice.
+    if (attempt.compareTo(m.deadline()) <= 0) {
       throw new ConfigException(
-          "journal.attempt-timeout: " + Durations.format(attempt) + " (expected: longer than twice municipalities.deadline, "
+          "journal.attempt-timeout: " + Durations.format(attempt) + " (expected: longer than municipalities.deadline, "
               + Durations.format(m.deadline()) + ")");
     }
     Duration unconfirmed =

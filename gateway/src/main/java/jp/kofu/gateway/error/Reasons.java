@@ -1,6 +1,7 @@
 package jp.kofu.gateway.error;
 
 import io.grpc.Status;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.issuer.spi.RefusalReason;
 import jp.kofu.proto.type.v1.Reason;
 
@@ -34,6 +35,6 @@ public final class Reasons {
 
   /** What the copier is told for a municipality's refusal: confidential reasons are hidden. */
   public static Reason forCopier(RefusalReason refusal) {
-    return Reason.valueOf(refusal.shownToCopier().name());
+    return IssuerProtos.reasonForCopier(refusal);
   }
 }

@@ -27,12 +27,12 @@ import jp.kofu.gateway.routing.Municipality;
 import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.document.DocumentBinding;
 import jp.kofu.issuer.document.VerificationLink;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardQuery;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateOption;
 import jp.kofu.issuer.spi.CertificateRequest;
 import jp.kofu.issuer.spi.IssuanceRefusedException;
-import jp.kofu.issuer.spi.IssueCommand;
 import jp.kofu.issuer.spi.IssuedDocument;
 import jp.kofu.issuer.spi.MunicipalityOfferings;
 import jp.kofu.issuer.spi.OfferingsQuery;
@@ -269,15 +269,10 @@ public final class IssuanceService {
     String verificationCode = VerificationLink.newCode();
     IssuedDocument document;
     try {
-      ResidentRef resident = municipality.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
-      document =
-          municipality.call(
-              "issue",
-              a ->
-                  a.issue(
-                      new IssueCommand(
-                          code, resident.residentHandle(), card, relation, order.request(), row.issuanceId(), binding, now,
-                          verificationCode)));
+      // One call per attempt (SPI 1.1): the adapter resolves the card itself, under one deadline.
+      CardIssueCommand command =
+          new CardIssueCommand(code, card, relation, order.request(), row.issuanceId(), binding, now, verificationCode);
+      document = municipality.call("issue", a -> a.issue(command));
     } catch (IssuanceRefusedException e) {
       // The journal keeps the true reason (SUPPORT_MEASURE included); the copier gets the one it
       // may see, with the municipality's detail only when that reason is not confidential.

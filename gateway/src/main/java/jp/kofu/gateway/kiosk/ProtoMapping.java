@@ -6,26 +6,21 @@ import java.time.Instant;
 import java.util.HexFormat;
 import jp.kofu.gateway.issuance.OfferedMunicipality;
 import jp.kofu.gateway.journal.Issuance;
-import jp.kofu.issuer.spi.CertificateOption;
-import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.issuer.spi.Offering;
-import jp.kofu.issuer.spi.Relation;
 import jp.kofu.proto.ProtoEnums;
 import jp.kofu.proto.kiosk.v1.IssueHeader;
 import jp.kofu.proto.kiosk.v1.MunicipalityOfferings;
-import jp.kofu.proto.type.v1.HouseholdMember;
-import jp.kofu.proto.type.v1.MunicipalityRelation;
 
-/** Domain → contract. */
+/**
+ * The gateway's own records → the kiosk contract. SPI values (types, options, offerings, reasons)
+ * are mapped by the one SPI ↔ contract mapping, {@link IssuerProtos}.
+ */
 final class ProtoMapping {
   private ProtoMapping() {}
 
   static Timestamp timestamp(Instant i) {
-    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
-  }
-
-  static jp.kofu.proto.type.v1.CertificateType type(CertificateType t) {
-    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, t);
+    return IssuerProtos.timestamp(i);
   }
 
   static MunicipalityOfferings municipality(OfferedMunicipality m) {
@@ -33,39 +28,14 @@ final class ProtoMapping {
         MunicipalityOfferings.newBuilder()
             .setMunicipalityCode(m.code())
             .setMunicipalityName(m.name())
-            .setRelation(m.relation() == Relation.ADDRESS ? MunicipalityRelation.MUNICIPALITY_RELATION_ADDRESS : MunicipalityRelation.MUNICIPALITY_RELATION_FAMILY_REGISTER);
+            .setRelation(IssuerProtos.toProto(m.relation()));
     if (m.unavailable() != null) {
       b.setUnavailableReason(m.unavailable());
     }
     for (Offering o : m.offerings()) {
-      jp.kofu.proto.type.v1.Offering.Builder ob =
-          jp.kofu.proto.type.v1.Offering.newBuilder()
-              .setType(type(o.type()))
-              .setFeeYen(o.feeYen())
-              .setMaxCopies(o.maxCopies())
-              .setAvailable(o.available());
-      o.options().stream().sorted().map(ProtoMapping::option).forEach(ob::addOptions);
-      if (!o.available()) {
-        // Only what a copier may see crosses to it (a support measure is NOT_ISSUABLE).
-        ob.setUnavailableReason(jp.kofu.proto.type.v1.Reason.valueOf(o.unavailableReason().shownToCopier().name()));
-      }
-      if (o.nextOpen() != null) {
-        ob.setNextOpenTime(timestamp(o.nextOpen()));
-      }
-      for (Offering.HouseholdMember member : o.householdMembers()) {
-        ob.addHouseholdMembers(
-            HouseholdMember.newBuilder()
-                .setMemberHandle(member.memberHandle())
-                .setDisplayName(member.displayName())
-                .setCardHolder(member.cardHolder()));
-      }
-      b.addOfferings(ob);
+      b.addOfferings(IssuerProtos.offering(o));
     }
     return b.build();
-  }
-
-  static jp.kofu.proto.type.v1.CertificateOption option(CertificateOption o) {
-    return ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateOption.class, o);
   }
 
   static IssueHeader header(Issuance i, boolean replayed) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import jp.kofu.gateway.error.KofuException;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateOption;
 import jp.kofu.issuer.spi.CertificateRequest;
@@ -47,37 +48,24 @@ public final class RequestValidation {
   }
 
   public static CardRef.CredentialKind credentialKind(CredentialKind kind) {
-    return switch (kind) {
-      case CREDENTIAL_KIND_CARD -> CardRef.CredentialKind.CARD;
-      case CREDENTIAL_KIND_SMARTPHONE -> CardRef.CredentialKind.SMARTPHONE;
-      default -> throw KofuException.invalidField("credential_kind", "CREDENTIAL_KIND_CARD or CREDENTIAL_KIND_SMARTPHONE");
-    };
+    CardRef.CredentialKind k = IssuerProtos.credentialKind(kind);
+    if (k == null) {
+      throw KofuException.invalidField("credential_kind", "CREDENTIAL_KIND_CARD or CREDENTIAL_KIND_SMARTPHONE");
+    }
+    return k;
   }
 
   public static CertificateRequest certificate(jp.kofu.proto.type.v1.CertificateRequest c) {
-    CertificateType type =
-        switch (c.getType()) {
-          case CERTIFICATE_TYPE_RESIDENCE -> CertificateType.RESIDENCE;
-          case CERTIFICATE_TYPE_RESIDENCE_ITEMS -> CertificateType.RESIDENCE_ITEMS;
-          case CERTIFICATE_TYPE_SEAL_REGISTRATION -> CertificateType.SEAL_REGISTRATION;
-          case CERTIFICATE_TYPE_FAMILY_REGISTER_FULL -> CertificateType.FAMILY_REGISTER_FULL;
-          case CERTIFICATE_TYPE_FAMILY_REGISTER_INDIVIDUAL -> CertificateType.FAMILY_REGISTER_INDIVIDUAL;
-          case CERTIFICATE_TYPE_FAMILY_REGISTER_ANNEX -> CertificateType.FAMILY_REGISTER_ANNEX;
-          case CERTIFICATE_TYPE_INCOME_TAX -> CertificateType.INCOME_TAX;
-          default -> throw KofuException.invalidField("certificate.type", "one of the CertificateType values");
-        };
+    CertificateType type = IssuerProtos.certificateType(c.getType());
+    if (type == null) {
+      throw KofuException.invalidField("certificate.type", "one of the CertificateType values");
+    }
     Set<CertificateOption> options = EnumSet.noneOf(CertificateOption.class);
     for (jp.kofu.proto.type.v1.CertificateOption o : c.getOptionsList()) {
-      CertificateOption option =
-          switch (o) {
-            case CERTIFICATE_OPTION_HEAD_OF_HOUSEHOLD -> CertificateOption.HEAD_OF_HOUSEHOLD;
-            case CERTIFICATE_OPTION_DOMICILE -> CertificateOption.DOMICILE;
-            case CERTIFICATE_OPTION_MY_NUMBER -> CertificateOption.MY_NUMBER;
-            case CERTIFICATE_OPTION_NATIONALITY -> CertificateOption.NATIONALITY;
-            case CERTIFICATE_OPTION_RESIDENCE_STATUS -> CertificateOption.RESIDENCE_STATUS;
-            case CERTIFICATE_OPTION_RESIDENCE_CARD_NUMBER -> CertificateOption.RESIDENCE_CARD_NUMBER;
-            default -> throw KofuException.invalidField("certificate.options", "CertificateOption values");
-          };
+      CertificateOption option = IssuerProtos.certificateOption(o);
+      if (option == null) {
+        throw KofuException.invalidField("certificate.options", "CertificateOption values");
+      }
       if (!options.add(option)) {
         throw KofuException.invalidField("certificate.options", "each option at most once");
       }
@@ -85,13 +73,10 @@ public final class RequestValidation {
     if (!options.isEmpty() && type != CertificateType.RESIDENCE && type != CertificateType.RESIDENCE_ITEMS) {
       throw KofuException.invalidField("certificate.options", "options only with residence certificates");
     }
-    HouseholdScope scope =
-        switch (c.getScope()) {
-          case HOUSEHOLD_SCOPE_UNSPECIFIED, HOUSEHOLD_SCOPE_SELF -> HouseholdScope.SELF;
-          case HOUSEHOLD_SCOPE_WHOLE_HOUSEHOLD -> HouseholdScope.WHOLE_HOUSEHOLD;
-          case HOUSEHOLD_SCOPE_SELECTED_MEMBERS -> HouseholdScope.SELECTED_MEMBERS;
-          default -> throw KofuException.invalidField("certificate.scope", "a HouseholdScope value");
-        };
+    HouseholdScope scope = IssuerProtos.householdScope(c.getScope());
+    if (scope == null) {
+      throw KofuException.invalidField("certificate.scope", "a HouseholdScope value");
+    }
     List<String> members = c.getMemberHandlesList();
     if (scope == HouseholdScope.SELECTED_MEMBERS) {
       if (members.isEmpty() || members.size() > MAX_MEMBERS) {

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In the plugins directory, each {@code *.jar} is one plugin, and each subdirectory is one plugin
  * made of all the jars in it (the adapter and the libraries it brings). Every plugin gets its own
- * {@link URLClassLoader} whose parent is the gateway's loader: a plugin sees the SPI and kofu's
- * public document API, and two plugins can bring different versions of the same library without
+ * {@link URLClassLoader} whose parent is the gateway's loader seen through {@link PublicApiOnly}: of
+ * kofu, a plugin sees the public API alone (the issuer-api artifact, {@code jp.kofu.issuer.spi} and
+ * its subpackages), so a plugin that links against kofu's internals fails when it is loaded, not
+ * after kofu changes them. Two plugins can bring different versions of the same library without
  * meeting. Loaders stay open for the gateway's lifetime ({@link #close}).
  *
  * <p>Checked when loading, not at the first copier: every factory's SPI version ({@link
@@ -69,7 +71,7 @@ public final class AdapterFactories implements AutoCloseable {
       }
       if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
         for (Path plugin : plugins(pluginsDir)) {
-          URLClassLoader pluginLoader = new URLClassLoader("kofu-plugin:" + plugin.getFileName(), urls(plugin), loader);
+          URLClassLoader pluginLoader = new URLClassLoader("kofu-plugin:" + plugin.getFileName(), urls(plugin), new PublicApiOnly(loader));
           loaders.add(pluginLoader);
           List<IssuerAdapterFactory> found = new ArrayList<>();
           // Only the factories this plugin brings: the parent's are already registered.
@@ -93,6 +95,53 @@ public final class AdapterFactories implements AutoCloseable {
       throw e;
     }
     return new AdapterFactories(byKind, loaders);
+  }
+
+  /**
+   * The gateway's class loader as a plugin sees it: kofu's classes only of the public API ({@value
+   * #PUBLIC_API}*), none of kofu's service registrations, everything else (the JDK, libraries)
+   * unchanged.
+   */
+  static final class PublicApiOnly extends ClassLoader {
+    static final String PUBLIC_API = "jp.kofu.issuer.spi.";
+
+    static {
+      registerAsParallelCapable();
+    }
+
+    PublicApiOnly(ClassLoader gateway) {
+      super("kofu-public-api", gateway);
+    }
+
+    static boolean internal(String className) {
+      return className.startsWith("jp.kofu.") && !className.startsWith(PUBLIC_API);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (internal(name)) {
+        throw new ClassNotFoundException(name + " is internal to kofu: a plugin may use " + PUBLIC_API + "* only (kofu-issuer-api)");
+      }
+      return super.loadClass(name, resolve);
+    }
+
+    @Override
+    public java.net.URL getResource(String name) {
+      return hidden(name) ? null : super.getResource(name);
+    }
+
+    @Override
+    public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+      return hidden(name) ? java.util.Collections.emptyEnumeration() : super.getResources(name);
+    }
+
+    /** kofu's own classes as resources, and its ServiceLoader registrations (the built-in adapters). */
+    private static boolean hidden(String name) {
+      if (name.startsWith("META-INF/services/jp.kofu.")) {
+        return true;
+      }
+      return name.endsWith(".class") && internal(name.replace('/', '.'));
+    }
   }
 
   private static List<IssuerAdapterFactory> load(ClassLoader loader, String origin) {

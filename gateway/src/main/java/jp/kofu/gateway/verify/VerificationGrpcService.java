@@ -18,8 +18,8 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.HexFormat;
 import jp.kofu.gateway.error.KofuException;
+import jp.kofu.issuer.remote.IssuerProtos;
 import jp.kofu.proto.ProtoEnums;
-import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
 import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.proto.verify.v1.VerifyRequest;
@@ -68,7 +68,7 @@ public final class VerificationGrpcService extends VerificationServiceGrpc.Verif
     }
     return b.setMunicipalityCode(v.municipalityCode())
         .setMunicipalityName(v.municipalityName())
-        .setCertificateType(ProtoEnums.toProto(CertificateType.class, v.certificateType()))
+        .setCertificateType(IssuerProtos.toProto(v.certificateType()))
         .setDocumentNumber(v.documentNumber())
         .setIssueTime(timestamp(v.issuedAt()))
         .setSha256(ByteString.copyFrom(HexFormat.of().parseHex(v.sha256Hex())))

@@ -104,8 +104,11 @@ class GatewayConfigTest {
     assertThat(c.journal().unconfirmedTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(c.settlement().commissionPerDocumentYen()).isEqualTo(120);
     // A live attempt must never be taken over while the municipality may still be working on it.
-    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\njournal: {attempt-timeout: 20s}\n")))
-        .hasMessageContaining("journal.attempt-timeout: 20s (expected: longer than twice municipalities.deadline, 10s)");
+    assertThatThrownBy(() -> GatewayConfig.load(write("data: var\njournal: {attempt-timeout: 10s}\n")))
+        .hasMessageContaining("journal.attempt-timeout: 10s (expected: longer than municipalities.deadline, 10s)");
+    // One call per attempt (SPI 1.1): longer than one deadline is enough.
+    assertThat(GatewayConfig.load(write("data: var\njournal: {attempt-timeout: 15s}\n")).journal().attemptTimeout())
+        .isEqualTo(Duration.ofSeconds(15));
     // A copier must always be able to confirm before its issuance is voided.
     assertThatThrownBy(() -> GatewayConfig.load(write("data: var\njournal: {unconfirmed-timeout: 10m}\n")))
         .hasMessageContaining("journal.unconfirmed-timeout: 10m (expected: longer than sessions.session-ttl, 15m)");

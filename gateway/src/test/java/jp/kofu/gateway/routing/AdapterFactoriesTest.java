@@ -52,6 +52,24 @@ class AdapterFactoriesTest {
     }
   }
 
+  /** A plugin built against SPI 1.0, before issue(CardIssueCommand) and the document facade. */
+  public static final class FromSpi10 implements IssuerAdapterFactory {
+    @Override
+    public String kind() {
+      return "old";
+    }
+
+    @Override
+    public String spiVersion() {
+      return "1.0";
+    }
+
+    @Override
+    public IssuerAdapter create(AdapterContext context) {
+      throw new AssertionError();
+    }
+  }
+
   public static final class AnotherEmbedded implements IssuerAdapterFactory {
     @Override
     public String kind() {
@@ -84,6 +102,33 @@ class AdapterFactoriesTest {
     assertThatThrownBy(() -> AdapterFactories.discover(loaderListing(NewerMinor.class)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'newer'");
+  }
+
+  @Test
+  void aFactoryOfSpi10IsHosted() throws Exception {
+    AdapterFactories f = AdapterFactories.discover(loaderListing(FromSpi10.class));
+    assertThat(f.kinds()).containsKey("old");
+    assertThat(SpiVersion.CURRENT).isEqualTo(SpiVersion.parse("1.1"));
+  }
+
+  /**
+   * The public API enforced where plugins are loaded: through the plugin's parent, of kofu only
+   * jp.kofu.issuer.spi.. is visible (the same classes as the gateway's), nothing internal, and none
+   * of kofu's own ServiceLoader registrations.
+   */
+  @Test
+  void aPluginSeesKofusPublicApiAndNothingElseOfKofu() throws Exception {
+    try (URLClassLoader plugin = new URLClassLoader(new URL[0], new AdapterFactories.PublicApiOnly(getClass().getClassLoader()))) {
+      assertThat(Class.forName("jp.kofu.issuer.spi.IssuerAdapter", false, plugin)).isSameAs(IssuerAdapter.class);
+      assertThat(Class.forName("jp.kofu.issuer.spi.document.CertificateDocuments", false, plugin))
+          .isSameAs(jp.kofu.issuer.spi.document.CertificateDocuments.class);
+      assertThat(Class.forName("java.util.List", false, plugin)).isSameAs(java.util.List.class);
+      for (String internal : java.util.List.of("jp.kofu.issuer.document.PadesSigner", "jp.kofu.issuer.registry.ResidentRegistry", "jp.kofu.gateway.Gateway", "jp.kofu.pki.HeldCertificate")) {
+        assertThatThrownBy(() -> Class.forName(internal, false, plugin)).as(internal).isInstanceOf(ClassNotFoundException.class);
+      }
+      assertThat(plugin.getResource("jp/kofu/issuer/document/PadesSigner.class")).isNull();
+      assertThat(plugin.getResources("META-INF/services/" + IssuerAdapterFactory.class.getName()).hasMoreElements()).isFalse();
+    }
   }
 
   @Test

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
@@ -14,12 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import jp.kofu.issuer.document.DocumentMeta;
-import jp.kofu.issuer.document.MunicipalityIdentity;
-import jp.kofu.issuer.document.PadesSigner;
-import jp.kofu.issuer.document.ResidenceCertificate;
-import jp.kofu.issuer.document.ResidenceCertificateRenderer;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardQuery;
+import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateRequest;
 import jp.kofu.issuer.spi.CertificateType;
 import jp.kofu.issuer.spi.HouseholdScope;
@@ -33,51 +29,46 @@ import jp.kofu.issuer.spi.OfferingsQuery;
 import jp.kofu.issuer.spi.RefusalReason;
 import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.spi.ResidentRef;
-import jp.kofu.pki.HeldCertificate;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
+import jp.kofu.issuer.spi.document.CertificateDocuments;
+import jp.kofu.issuer.spi.document.DocumentSigner;
+import jp.kofu.issuer.spi.document.IssuingMunicipality;
+import jp.kofu.issuer.spi.document.ResidenceEntry;
 
 /**
  * One municipality whose registry is a CSV export. Thread-safe: its fields are immutable (the
- * signing key, the renderer and signer, which are thread-safe), and each call reads the export
+ * signing key and kofu's document facade, which is thread-safe), and each call reads the export
  * afresh, so nothing of one call can reach another.
  */
 final class CsvRegistryAdapter implements IssuerAdapter {
   private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
   private static final int MINIMUM_AGE = 15;
 
-  private final MunicipalityIdentity identity;
+  private final IssuingMunicipality municipality;
   private final int feeYen;
   private final int maxCopies;
   private final Path residents;
-  private final HeldCertificate signer;
-  private final ResidenceCertificateRenderer renderer = new ResidenceCertificateRenderer();
-  private final PadesSigner padesSigner;
+  private final CertificateDocuments documents;
+  private final DocumentSigner signer;
 
-  CsvRegistryAdapter(MunicipalityIdentity identity, int feeYen, int maxCopies, Path residents, HeldCertificate signer, Clock clock) {
-    this.identity = identity;
+  CsvRegistryAdapter(
+      IssuingMunicipality municipality, int feeYen, int maxCopies, Path residents, CertificateDocuments documents, DocumentSigner signer) {
+    this.municipality = municipality;
     this.feeYen = feeYen;
     this.maxCopies = maxCopies;
     this.residents = residents;
+    this.documents = documents;
     this.signer = signer;
-    this.padesSigner = new PadesSigner(clock);
   }
 
   @Override
   public Set<String> municipalityCodes() {
-    return Set.of(identity.code());
+    return Set.of(municipality.code());
   }
 
   @Override
   public ResidentRef resolveCard(CardQuery query) throws IssuanceRefusedException {
     served(query.municipalityCode());
-    if (query.relation() == Relation.FAMILY_REGISTER) {
-      throw new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "no family registers here");
-    }
-    ResidentRow r =
-        find(row -> row.cardIssuerKeyId().equals(query.card().issuerKeyId()) && row.cardSerial().equals(query.card().serial()))
-            .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown here"));
-    return new ResidentRef(r.handle(), null);
+    return new ResidentRef(byCard(query.card(), query.relation()).handle(), null);
   }
 
   @Override
@@ -87,16 +78,49 @@ final class CsvRegistryAdapter implements IssuerAdapter {
     RefusalReason refusal = refusal(r, query.at().atZone(JAPAN).toLocalDate());
     List<Offering.HouseholdMember> members = refusal == null ? List.of(new Offering.HouseholdMember(r.handle(), r.fullName(), true)) : List.of();
     return new MunicipalityOfferings(
-        identity.fullName(),
+        municipality.fullName(),
         List.of(
             new Offering(
                 CertificateType.RESIDENCE, Set.of(), feeYen, maxCopies, refusal == null ? null : refusal.shownToCopier(), members)));
   }
 
+  /** SPI 1.1, the gateway's one call: the card's holder, read once from the export as it is now. */
+  @Override
+  public IssuedDocument issue(CardIssueCommand command) throws IssuanceRefusedException {
+    served(command.municipalityCode());
+    check(command.request());
+    return issue(command, byCard(command.card(), command.relation()));
+  }
+
+  /** SPI 1.0 (hosts that resolve first): the resident named, and the card must still be theirs. */
   @Override
   public IssuedDocument issue(IssueCommand command) throws IssuanceRefusedException {
     served(command.municipalityCode());
-    CertificateRequest request = command.request();
+    check(command.request());
+    ResidentRow r = byHandle(command.residentHandle());
+    if (!r.cardIssuerKeyId().equals(command.card().issuerKeyId()) || !r.cardSerial().equals(command.card().serial())) {
+      throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card does not belong to the resident");
+    }
+    return issue(command.forCard(), r);
+  }
+
+  private IssuedDocument issue(CardIssueCommand command, ResidentRow r) throws IssuanceRefusedException {
+    RefusalReason refusal = refusal(r, command.at().atZone(JAPAN).toLocalDate());
+    if (refusal != null) {
+      throw new IssuanceRefusedException(refusal, refusal.name());
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // The gateway gave up on this call: stop before the expensive part, leave nothing behind.
+      throw new IllegalStateException("interrupted");
+    }
+    // kofu lays the certificate out and signs it, with the command's binding, issuance id and
+    // verification code in the signed document: the gateway checks all three.
+    ResidenceEntry entry =
+        new ResidenceEntry(r.address(), r.fullName(), r.fullNameKana(), r.birthDate(), r.sex(), r.becameResidentOn(), r.addressSince());
+    return documents.residence(command, municipality, entry, feeYen, signer);
+  }
+
+  private void check(CertificateRequest request) throws IssuanceRefusedException {
     if (request.type() != CertificateType.RESIDENCE) {
       throw new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, request.type().name());
     }
@@ -110,40 +134,20 @@ final class CsvRegistryAdapter implements IssuerAdapter {
     if (request.scope() != HouseholdScope.SELF) {
       throw new IssuanceRefusedException(RefusalReason.NOT_ISSUABLE, "only the card holder's certificate is issued here");
     }
-    // Live: the export as it is now, and the card must still belong to this very resident.
-    ResidentRow r = byHandle(command.residentHandle());
-    if (!r.cardIssuerKeyId().equals(command.card().issuerKeyId()) || !r.cardSerial().equals(command.card().serial())) {
-      throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card does not belong to the resident");
-    }
-    RefusalReason refusal = refusal(r, command.at().atZone(JAPAN).toLocalDate());
-    if (refusal != null) {
-      throw new IssuanceRefusedException(refusal, refusal.name());
-    }
-    if (Thread.currentThread().isInterrupted()) {
-      // The gateway gave up on this call: stop before the expensive part, leave nothing behind.
-      throw new IllegalStateException("interrupted");
-    }
-    ResidenceCertificate content =
-        new ResidenceCertificate(
-            identity,
-            identity.fullName() + r.address(),
-            r.fullName(),
-            List.of(
-                new ResidenceCertificate.Person(
-                    r.fullName(), r.fullNameKana(), r.birthDate(), r.sex(), null, r.becameResidentOn(), r.addressSince(), null, null,
-                    null, null, null, null, null)),
-            Set.of(),
-            false);
-    // The binding and the issuance id go into the signed document: the gateway checks both.
-    DocumentMeta meta = new DocumentMeta(command.issuanceId(), command.at().atZone(JAPAN), command.binding(), null);
-    byte[] signed = padesSigner.sign(renderer.render(content, meta), signer);
-    return new IssuedDocument(signed, pages(signed), feeYen, null);
   }
 
   private void served(String code) throws IssuanceRefusedException {
-    if (!identity.code().equals(code)) {
+    if (!municipality.code().equals(code)) {
       throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "municipality " + code + " is not served here");
     }
+  }
+
+  private ResidentRow byCard(CardRef card, Relation relation) throws IssuanceRefusedException {
+    if (relation == Relation.FAMILY_REGISTER) {
+      throw new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "no family registers here");
+    }
+    return find(row -> row.cardIssuerKeyId().equals(card.issuerKeyId()) && row.cardSerial().equals(card.serial()))
+        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown here"));
   }
 
   private ResidentRow byHandle(String handle) throws IssuanceRefusedException {
@@ -177,14 +181,6 @@ final class CsvRegistryAdapter implements IssuerAdapter {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("residents.csv unreadable", e);
-    }
-  }
-
-  private static int pages(byte[] pdf) {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return doc.getNumberOfPages();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

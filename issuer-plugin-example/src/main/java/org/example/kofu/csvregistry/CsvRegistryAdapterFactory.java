@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import jp.kofu.issuer.document.MunicipalityIdentity;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.IssuerAdapterFactory;
-import jp.kofu.pki.HeldCertificate;
+import jp.kofu.issuer.spi.document.CertificateDocuments;
+import jp.kofu.issuer.spi.document.DocumentSigner;
+import jp.kofu.issuer.spi.document.IssuingMunicipality;
 
 /**
  * Kind {@value #KIND}. One setting, {@code directory}, holding:
@@ -22,6 +23,9 @@ import jp.kofu.pki.HeldCertificate;
  *   <li>{@code signer/cert.pem} and {@code signer/key.pem}: the municipality's document-signing
  *       certificate (with its chain) and key, issued by the municipal signing CA the gateway trusts.
  * </ul>
+ *
+ * <p>Built against SPI 1.1 (the default {@link #spiVersion()}): it uses the document facade, which a
+ * host of 1.0 would lack, and such a host refuses it when it loads.
  */
 public final class CsvRegistryAdapterFactory implements IssuerAdapterFactory {
   public static final String KIND = "csv-registry";
@@ -43,8 +47,8 @@ public final class CsvRegistryAdapterFactory implements IssuerAdapterFactory {
     } catch (IOException e) {
       throw new IllegalArgumentException("adapter setting 'directory': no readable municipality.properties in " + dir);
     }
-    MunicipalityIdentity identity =
-        new MunicipalityIdentity(
+    IssuingMunicipality municipality =
+        new IssuingMunicipality(
             required(p, "code"), required(p, "prefecture"), required(p, "name"), required(p, "mayor-title"), required(p, "mayor-name"));
     int fee = Integer.parseInt(p.getProperty("fee-yen", "200"));
     int maxCopies = Integer.parseInt(p.getProperty("max-copies", "5"));
@@ -52,13 +56,15 @@ public final class CsvRegistryAdapterFactory implements IssuerAdapterFactory {
     if (!Files.isReadable(residents)) {
       throw new IllegalArgumentException("adapter setting 'directory': no readable residents.csv in " + dir);
     }
-    HeldCertificate signer;
+    // Layout and signing are kofu's, behind the public facade the gateway hosts.
+    CertificateDocuments documents = context.documents();
+    DocumentSigner signer;
     try {
-      signer = HeldCertificate.readFrom(dir.resolve("signer"));
-    } catch (RuntimeException e) {
+      signer = documents.signer(dir.resolve("signer"));
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("adapter setting 'directory': signer/cert.pem and signer/key.pem unreadable in " + dir);
     }
-    return new CsvRegistryAdapter(identity, fee, maxCopies, residents, signer, context.clock());
+    return new CsvRegistryAdapter(municipality, fee, maxCopies, residents, documents, signer);
   }
 
   private static String required(Properties p, String key) {

@@ -1,7 +1,7 @@
 package org.example.kofu.csvregistry;
 
 import java.time.LocalDate;
-import jp.kofu.issuer.document.Sex;
+import jp.kofu.issuer.spi.document.ResidenceEntry.Sex;
 
 /**
  * One line of {@code residents.csv}, in this order: {@code card_issuer_key_id, card_serial, handle,

@@ -11,8 +11,10 @@ import java.time.Instant;
 import java.util.Map;
 import jp.kofu.gateway.routing.AdapterFactories;
 import jp.kofu.issuer.contract.IssuerAdapterContractTest;
+import jp.kofu.issuer.document.PluginDocuments;
 import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.issuer.spi.document.CertificateDocuments;
 import jp.kofu.pki.TrustWorld;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +35,11 @@ class CsvRegistryPluginContractTest extends IssuerAdapterContractTest {
     adapter =
         factories.create(
             CsvRegistryAdapterFactory.KIND,
-            new AdapterContext(Map.of("directory", m.directory().toString()), root, Clock.systemUTC(), Map.of()));
+            new AdapterContext(
+                Map.of("directory", m.directory().toString()),
+                root,
+                Clock.systemUTC(),
+                Map.of(CertificateDocuments.class, PluginDocuments.standard(Clock.systemUTC()))));
     return new Fixture(adapter, PluginDirectory.CODE, m.holders(), m.refused(), m.anchors(), jp.kofu.testing.FakeClock.lastBusinessMorning());
   }
 

@@ -47,7 +47,7 @@ final class CertificateContents {
     for (Resident r : chosen) {
       persons.add(
           new ResidenceCertificate.Person(
-              r.fullName(), r.fullNameKana(), r.birthDate(), r.sex(), r.relationship(), r.becameResidentOn(),
+              r.fullName(), r.fullNameKana(), r.birthDate(), sex(r.sex()), r.relationship(), r.becameResidentOn(),
               r.addressSince(), r.previousAddress(), r.domicile(), r.domicileHead(), r.myNumber(), r.nationality(),
               r.residenceStatus(), r.residenceCardNumber()));
     }
@@ -88,7 +88,7 @@ final class CertificateContents {
         holder.fullName(),
         holder.fullNameKana(),
         holder.birthDate(),
-        holder.sex(),
+        sex(holder.sex()),
         profile.identity().fullName() + home.address(),
         seal.impressionPng(),
         seal.impressionSizeMm());
@@ -104,9 +104,9 @@ final class CertificateContents {
     Map<Long, List<FamilyRegisterCertificate.Event>> byMember =
         events.stream()
             .filter(e -> e.memberId() != null)
-            .collect(Collectors.groupingBy(FamilyRegisterEvent::memberId, Collectors.mapping(FamilyRegisterEvent::toCertificateEvent, Collectors.toList())));
+            .collect(Collectors.groupingBy(FamilyRegisterEvent::memberId, Collectors.mapping(CertificateContents::event, Collectors.toList())));
     List<FamilyRegisterCertificate.Event> registerEvents =
-        events.stream().filter(e -> e.memberId() == null).map(FamilyRegisterEvent::toCertificateEvent).toList();
+        events.stream().filter(e -> e.memberId() == null).map(CertificateContents::event).toList();
     List<FamilyRegisterCertificate.Member> printed = new ArrayList<>();
     for (FamilyRegisterMember m : members) {
       if (individual && m.id() != holder.id()) {
@@ -143,7 +143,7 @@ final class CertificateContents {
       }
       persons.add(
           new FamilyRegisterAnnexCertificate.Person(
-              register.familyName() + "　" + m.givenName(), m.birthDate(), m.sex(),
+              register.familyName() + "　" + m.givenName(), m.birthDate(), sex(m.sex()),
               lines.stream().map(a -> new FamilyRegisterAnnexCertificate.AddressEntry(a.address(), a.since())).toList()));
     }
     if (persons.isEmpty()) {
@@ -165,9 +165,9 @@ final class CertificateContents {
         holder.birthDate(),
         tax.salaryRevenue(),
         tax.salaryIncome(),
-        tax.otherIncomes(),
+        amounts(tax.otherIncomes()),
         totalIncome,
-        tax.deductions(),
+        amounts(tax.deductions()),
         totalDeductions,
         IncomeTaxCertificate.taxableIncome(totalIncome, totalDeductions),
         tax.spouseDeduction(),
@@ -178,5 +178,26 @@ final class CertificateContents {
         tax.prefecturalPerCapita(),
         tax.forestEnvironmentTax(),
         tax.annualTax());
+  }
+
+  // ---- registry values → document values: the registry knows nothing of rendering
+
+  private static jp.kofu.issuer.document.Sex sex(jp.kofu.issuer.registry.Sex sex) {
+    return switch (sex) {
+      case MALE -> jp.kofu.issuer.document.Sex.MALE;
+      case FEMALE -> jp.kofu.issuer.document.Sex.FEMALE;
+    };
+  }
+
+  private static FamilyRegisterCertificate.Event event(FamilyRegisterEvent e) {
+    return new FamilyRegisterCertificate.Event(
+        e.kind(),
+        e.items().stream()
+            .map(i -> i.date() != null ? FamilyRegisterCertificate.Item.date(i.label(), i.date()) : FamilyRegisterCertificate.Item.text(i.label(), i.text()))
+            .toList());
+  }
+
+  private static List<IncomeTaxCertificate.Amount> amounts(List<TaxRecord.Amount> amounts) {
+    return amounts.stream().map(a -> new IncomeTaxCertificate.Amount(a.label(), a.yen())).toList();
   }
 }

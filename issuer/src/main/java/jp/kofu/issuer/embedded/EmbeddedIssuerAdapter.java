@@ -31,6 +31,7 @@ import jp.kofu.issuer.registry.SealRegistration;
 import jp.kofu.issuer.registry.TaxRecord;
 import jp.kofu.issuer.registry.UseRegistration;
 import jp.kofu.issuer.spi.CardQuery;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateRequest;
 import jp.kofu.issuer.spi.CertificateType;
@@ -110,16 +111,21 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       FamilyRegisterMember member = registeredMember(profile, query.card(), today);
       return new ResidentRef(member.handle(), null);
     }
-    CardRecord card = read(() -> registry.findCard(query.card().issuerKeyId(), query.card().serial()))
+    Resident resident = residentOfCard(profile, query.card(), today);
+    String domicileCode = resident.domicileMunicipalityCode();
+    return new ResidentRef(resident.handle(), domicileCode == null || domicileCode.equals(profile.code()) ? null : domicileCode);
+  }
+
+  /** The resident a card maps to here, read live, once the card is usable (the day after the batch). */
+  private Resident residentOfCard(MunicipalityProfile profile, CardRef cardRef, LocalDate today) throws IssuanceRefusedException {
+    CardRecord card = read(() -> registry.findCard(cardRef.issuerKeyId(), cardRef.serial()))
         .filter(c -> c.municipalityCode().equals(profile.code()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown in " + profile.code()));
     if (today.isBefore(card.usableFrom())) {
       throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card usable from the next batch");
     }
-    Resident resident = read(() -> registry.resident(card.residentId()))
+    return read(() -> registry.resident(card.residentId()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card maps to no resident"));
-    String domicileCode = resident.domicileMunicipalityCode();
-    return new ResidentRef(resident.handle(), domicileCode == null || domicileCode.equals(profile.code()) ? null : domicileCode);
   }
 
   /**
@@ -167,18 +173,37 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
           .filter(f -> f.municipalityCode().equals(profile.code()))
           .map(f -> new Holder(relation, null, member.get(), f));
     }
-    Optional<Resident> resident =
-        read(() -> registry.residentByHandle(handle)).filter(r -> r.municipalityCode().equals(profile.code()));
-    if (resident.isEmpty()) {
-      return Optional.empty();
-    }
-    Resident r = resident.get();
+    return read(() -> registry.residentByHandle(handle))
+        .filter(r -> r.municipalityCode().equals(profile.code()))
+        .map(r -> residentHolder(profile, r));
+  }
+
+  /** A resident of the address municipality, with the register entry when the register is kept here. */
+  private Holder residentHolder(MunicipalityProfile profile, Resident r) {
     if (!profile.code().equals(r.domicileMunicipalityCode())) {
-      return Optional.of(new Holder(relation, r, null, null));
+      return new Holder(Relation.ADDRESS, r, null, null);
     }
     Optional<FamilyRegisterMember> member = read(() -> registry.familyRegisterMemberOfResident(r.id(), profile.code()));
     FamilyRegister register = member.flatMap(m -> read(() -> registry.familyRegister(m.registerId()))).orElse(null);
-    return Optional.of(new Holder(relation, r, register == null ? null : member.get(), register));
+    return new Holder(Relation.ADDRESS, r, register == null ? null : member.get(), register);
+  }
+
+  /**
+   * The card's holder, read live (SPI 1.1): at the 本籍地 the register entry its 利用登録 names, at
+   * the address municipality the resident it maps to.
+   */
+  private Holder holderOfCard(MunicipalityProfile profile, CardRef card, Relation relation, LocalDate today)
+      throws IssuanceRefusedException {
+    if (relation == Relation.FAMILY_REGISTER) {
+      FamilyRegisterMember member = registeredMember(profile, card, today);
+      FamilyRegister register = read(() -> registry.familyRegister(member.registerId())).orElseThrow();
+      return new Holder(relation, null, member, register);
+    }
+    Resident resident = residentOfCard(profile, card, today);
+    if (!resident.municipalityCode().equals(profile.code())) {
+      throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card maps to no resident here");
+    }
+    return residentHolder(profile, resident);
   }
 
   /** Which of the municipality's types this holder may ask for here at all. */
@@ -190,10 +215,23 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   }
 
   /**
-   * Every rule for {@code type} at {@code at}, against live records; returns normally when the
+   * The records a rule read that the certificate prints too (the seal registration, the tax record):
+   * read once, by {@link #check}, and printed from the same read.
+   */
+  private record Checked(SealRegistration seal, TaxRecord tax) {
+    static final Checked NOTHING = new Checked(null, null);
+
+    @Override
+    public String toString() {
+      return "Checked";
+    }
+  }
+
+  /**
+   * Every rule for {@code type} at {@code at}, against live records; returns what it read when the
    * certificate may be issued.
    */
-  private void check(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
+  private Checked check(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
       throws IssuanceRefusedException {
     ServiceHours hours = profile.hours();
     if (!hours.isOpen(type, at)) {
@@ -206,10 +244,11 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
             ? IssuanceRules.member(holder.member(), holder.member().removed() && deceased(holder.member()), today)
             : IssuanceRules.resident(holder.resident(), today);
     refuseIf(person);
-    switch (type) {
+    return switch (type) {
       case SEAL_REGISTRATION -> {
         SealRegistration seal = read(() -> registry.latestSealRegistration(holder.resident().id())).orElse(null);
         refuseIf(IssuanceRules.seal(seal, today));
+        yield new Checked(seal, null);
       }
       case INCOME_TAX -> {
         int current = IssuanceRules.currentFiscalYear(today);
@@ -218,11 +257,16 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
               RefusalReason.FISCAL_YEAR_NOT_OFFERED, "fiscal_year: " + fiscalYear + " (expected: " + current + ")",
               Map.of("field", "fiscal_year", "expected", Integer.toString(current)));
         }
-        refuseIf(IssuanceRules.tax(read(() -> registry.taxRecord(holder.resident().id(), current)).orElse(null)));
+        TaxRecord tax = read(() -> registry.taxRecord(holder.resident().id(), current)).orElse(null);
+        refuseIf(IssuanceRules.tax(tax));
+        yield new Checked(null, tax);
       }
-      case FAMILY_REGISTER_FULL, FAMILY_REGISTER_INDIVIDUAL, FAMILY_REGISTER_ANNEX -> refuseIf(IssuanceRules.familyRegister(holder.register()));
-      case RESIDENCE, RESIDENCE_ITEMS -> {}
-    }
+      case FAMILY_REGISTER_FULL, FAMILY_REGISTER_INDIVIDUAL, FAMILY_REGISTER_ANNEX -> {
+        refuseIf(IssuanceRules.familyRegister(holder.register()));
+        yield Checked.NOTHING;
+      }
+      case RESIDENCE, RESIDENCE_ITEMS -> Checked.NOTHING;
+    };
   }
 
   /** A removed register member whose removal was a death (the 本籍地 records 死亡 as 除籍). */
@@ -292,22 +336,12 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     return members;
   }
 
+  /** SPI 1.0: the resident named by handle, and the card must still map to that very holder. */
   @Override
   public IssuedDocument issue(IssueCommand command) throws IssuanceRefusedException {
     MunicipalityProfile profile = profile(command.municipalityCode());
-    CertificateRequest request = command.request();
-    CertificateType type = request.type();
-    CertificateTerms terms = profile.terms(type)
-        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, type.name()));
-    if (!terms.options().containsAll(request.options())) {
-      throw new IssuanceRefusedException(RefusalReason.OPTION_NOT_OFFERED, "option not offered");
-    }
-    if (request.copies() < 1 || request.copies() > terms.maxCopies()) {
-      throw new IssuanceRefusedException(
-          RefusalReason.COPIES_OUT_OF_RANGE, "copies: " + request.copies() + " (expected: 1.." + terms.maxCopies() + ")");
-    }
-    Instant at = command.at();
-    LocalDate today = JapanTime.date(at);
+    CertificateTerms terms = terms(profile, command.request());
+    LocalDate today = JapanTime.date(command.at());
     // Live read, and the card must still map to this very holder (a card reissued, revoked or
     // deregistered in the meantime must not produce a document).
     Holder holder = holder(profile, command.residentHandle(), command.relation())
@@ -323,11 +357,44 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
         throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card does not map to the resident handle");
       }
     }
+    return issueFor(profile, terms, holder, command.forCard());
+  }
+
+  /** SPI 1.1: the card's holder, read once, live, and the document issued from that read. */
+  @Override
+  public IssuedDocument issue(CardIssueCommand command) throws IssuanceRefusedException {
+    MunicipalityProfile profile = profile(command.municipalityCode());
+    CertificateTerms terms = terms(profile, command.request());
+    Holder holder = holderOfCard(profile, command.card(), command.relation(), JapanTime.date(command.at()));
+    return issueFor(profile, terms, holder, command);
+  }
+
+  /** The type, options and copies asked for, against what the municipality offers. */
+  private static CertificateTerms terms(MunicipalityProfile profile, CertificateRequest request) throws IssuanceRefusedException {
+    CertificateType type = request.type();
+    CertificateTerms terms = profile.terms(type)
+        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, type.name()));
+    if (!terms.options().containsAll(request.options())) {
+      throw new IssuanceRefusedException(RefusalReason.OPTION_NOT_OFFERED, "option not offered");
+    }
+    if (request.copies() < 1 || request.copies() > terms.maxCopies()) {
+      throw new IssuanceRefusedException(
+          RefusalReason.COPIES_OUT_OF_RANGE, "copies: " + request.copies() + " (expected: 1.." + terms.maxCopies() + ")");
+    }
+    return terms;
+  }
+
+  private IssuedDocument issueFor(MunicipalityProfile profile, CertificateTerms terms, Holder holder, CardIssueCommand command)
+      throws IssuanceRefusedException {
+    CertificateRequest request = command.request();
+    CertificateType type = request.type();
+    Instant at = command.at();
+    LocalDate today = JapanTime.date(at);
     if (!offered(type, holder)) {
       throw new IssuanceRefusedException(RefusalReason.CERTIFICATE_TYPE_NOT_OFFERED, type.name() + " not for this holder here");
     }
-    check(profile, holder, type, request.fiscalYear(), at);
-    CertificateContent content = content(profile, holder, request, today);
+    Checked checked = check(profile, holder, type, request.fiscalYear(), at);
+    CertificateContent content = content(profile, holder, request, checked, today);
     DocumentMeta meta = new DocumentMeta(command.issuanceId(), JapanTime.at(at), command.binding(), command.verificationCode());
     byte[] unsigned;
     try {
@@ -342,8 +409,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     return new IssuedDocument(signed.pdf(), signed.pageCount(), terms.feeYen(), command.verificationCode());
   }
 
-  /** The certificate's content, from records read now. */
-  private CertificateContent content(MunicipalityProfile profile, Holder holder, CertificateRequest request, LocalDate today)
+  /** The certificate's content, from records read now (those the rules read, from that same read). */
+  private CertificateContent content(
+      MunicipalityProfile profile, Holder holder, CertificateRequest request, Checked checked, LocalDate today)
       throws IssuanceRefusedException {
     CertificateType type = request.type();
     if (type.isFamilyRegister()) {
@@ -367,14 +435,13 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
               profile, resident, home, read(() -> registry.householdMembers(resident.householdId())), request,
               type == CertificateType.RESIDENCE_ITEMS);
       case SEAL_REGISTRATION -> {
-        SealRegistration seal = read(() -> registry.latestSealRegistration(resident.id()))
+        SealRegistration seal = Optional.ofNullable(checked.seal())
             .filter(s -> s.activeOn(today))
             .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.NO_SEAL_REGISTRATION, "NO_SEAL_REGISTRATION"));
         yield CertificateContents.seal(profile, resident, home, seal);
       }
       case INCOME_TAX -> {
-        int year = IssuanceRules.currentFiscalYear(today);
-        TaxRecord tax = read(() -> registry.taxRecord(resident.id(), year))
+        TaxRecord tax = Optional.ofNullable(checked.tax())
             .filter(TaxRecord::filed)
             .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.NO_TAX_FILING, "NO_TAX_FILING"));
         yield CertificateContents.incomeTax(profile, resident, tax);

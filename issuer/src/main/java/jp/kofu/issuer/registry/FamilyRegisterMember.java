@@ -1,7 +1,6 @@
 package jp.kofu.issuer.registry;
 
 import java.time.LocalDate;
-import jp.kofu.issuer.document.Sex;
 
 /**
  * A person recorded in a family register (戸籍に記録されている者). Personal data: never log it.

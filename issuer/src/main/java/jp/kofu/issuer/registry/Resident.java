@@ -1,7 +1,6 @@
 package jp.kofu.issuer.registry;
 
 import java.time.LocalDate;
-import jp.kofu.issuer.document.Sex;
 
 /** A resident's record. Personal data: never log it, never put it in an exception message. */
 public record Resident(

@@ -1,7 +1,7 @@
 package jp.kofu.issuer.registry;
 
 import java.util.List;
-import jp.kofu.issuer.document.IncomeTaxCertificate.Amount;
+import java.util.Objects;
 
 /**
  * 個人住民税 as assessed for one 年度, or the record that nothing was filed ({@code filed} false,
@@ -51,5 +51,20 @@ public record TaxRecord(
   @Override
   public String toString() {
     return "TaxRecord[resident=" + residentId + ", fiscalYear=" + fiscalYear + ", filed=" + filed + "]";
+  }
+
+  /** One amount of income or deduction, e.g. 社会保険料控除 123,456 yen. */
+  public record Amount(String label, long yen) {
+    public Amount {
+      Objects.requireNonNull(label, "label");
+      if (yen < 0) {
+        throw new IllegalArgumentException(label + ": negative (expected: >= 0)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Amount[" + label + ", personal data withheld]";
+    }
   }
 }

@@ -34,7 +34,7 @@ public final class IssuerErrors {
     Status.Code code = r == RefusalReason.CARD_NOT_REGISTERED ? Status.Code.NOT_FOUND : Status.Code.FAILED_PRECONDITION;
     // The message of a confidential refusal would reveal it: only the shown reason goes out.
     String message = r == r.shownToCopier() ? e.getMessage() : r.shownToCopier().name();
-    return status(code, Reason.valueOf(r.shownToCopier().name()), message, metadata);
+    return status(code, IssuerProtos.reasonForCopier(r), message, metadata);
   }
 
   /** Any other error of the protocol (FIELD_INVALID, MUNICIPALITY_NOT_SERVED, MUNICIPALITY_UNAVAILABLE, ...). */
@@ -57,7 +57,7 @@ public final class IssuerErrors {
       return Optional.empty();
     }
     return errorInfo(e).flatMap(info -> {
-      RefusalReason shown = refusalReason(info.getReason());
+      RefusalReason shown = reason(info.getReason()).map(IssuerProtos::refusal).orElse(null);
       if (shown == null) {
         return Optional.empty();
       }
@@ -67,6 +67,17 @@ public final class IssuerErrors {
     });
   }
 
+  /** ErrorInfo.reason is a kofu.type.v1.Reason name. */
+  private static Optional<Reason> reason(String name) {
+    for (Reason r : Reason.values()) {
+      if (r != Reason.UNRECOGNIZED && r.name().equals(name)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The journal_reason metadata is a RefusalReason name (SUPPORT_MEASURE), never shown to a copier. */
   private static RefusalReason refusalReason(String name) {
     for (RefusalReason r : RefusalReason.values()) {
       if (r.name().equals(name)) {

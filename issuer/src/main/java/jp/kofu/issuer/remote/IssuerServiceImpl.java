@@ -63,6 +63,14 @@ final class IssuerServiceImpl extends IssuerServiceGrpc.IssuerServiceImplBase {
 
   @Override
   public void issueDocument(IssueDocumentRequest request, StreamObserver<IssueDocumentResponse> response) {
+    if (IssuerProtos.forCard(request)) {
+      // A gateway of SPI 1.1: one call, the adapter resolves the card itself.
+      var command = decode(response, () -> IssuerProtos.decodeForCard(request));
+      if (command != null) {
+        serve(response, request.getMunicipalityCode(), "issue", a -> IssuerProtos.encode(a.issue(command)));
+      }
+      return;
+    }
     var command = decode(response, () -> IssuerProtos.decode(request));
     if (command != null) {
       serve(response, request.getMunicipalityCode(), "issue", a -> IssuerProtos.encode(a.issue(command)));

@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardQuery;
 import jp.kofu.issuer.spi.IssuanceRefusedException;
 import jp.kofu.issuer.spi.IssueCommand;
@@ -14,11 +15,14 @@ import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.issuer.spi.MunicipalityOfferings;
 import jp.kofu.issuer.spi.OfferingsQuery;
 import jp.kofu.issuer.spi.ResidentRef;
+import jp.kofu.issuer.spi.SpiVersion;
+import jp.kofu.proto.issuer.v1.DescribeRequest;
 import jp.kofu.proto.issuer.v1.IssuerServiceGrpc;
 
 /**
  * Municipalities served by a remote issuer server: each SPI call is one kofu.issuer.v1 call on a
- * shared mTLS channel. The caller's gRPC deadline and cancellation (the gateway puts its
+ * shared mTLS channel (an issuance, one IssueDocument; two, ResolveCard and IssueDocument, to a
+ * server of SPI 1.0). The caller's gRPC deadline and cancellation (the gateway puts its
  * per-municipality deadline into the calling context) travel with the call; an interrupt of the
  * calling thread cancels it. Refusals come back as refusals ({@link IssuerErrors}); anything else is
  * a {@link RemoteIssuerException}.
@@ -28,12 +32,22 @@ public final class RemoteIssuerAdapter implements IssuerAdapter {
   private final IssuerServiceGrpc.IssuerServiceBlockingStub stub;
   private final Set<String> codes;
   private final Duration callTimeout;
+  /** The server's SPI version, once known (Describe): from 1.1 it resolves the card in IssueDocument. */
+  private volatile SpiVersion serverVersion;
+
+  private static final SpiVersion CARD_ISSUE = new SpiVersion(1, 1);
 
   /**
    * @param codes the municipalities routed to this server
    * @param callTimeout a ceiling for each call when the caller sets no tighter deadline
    */
   public RemoteIssuerAdapter(ManagedChannel channel, Set<String> codes, Duration callTimeout) {
+    this(channel, codes, callTimeout, null);
+  }
+
+  /** @param serverVersion the SPI version the server said it speaks, or null to ask it on first use */
+  public RemoteIssuerAdapter(ManagedChannel channel, Set<String> codes, Duration callTimeout, SpiVersion serverVersion) {
+    this.serverVersion = serverVersion;
     this.channel = channel;
     this.stub = IssuerServiceGrpc.newBlockingStub(channel);
     this.codes = Set.copyOf(codes);
@@ -70,6 +84,38 @@ public final class RemoteIssuerAdapter implements IssuerAdapter {
     } catch (StatusRuntimeException e) {
       throw translate(e, "IssueDocument");
     }
+  }
+
+  /**
+   * One IssueDocument call without a resident handle when the server speaks SPI 1.1 or later (it
+   * resolves the card itself); to a server of SPI 1.0, ResolveCard then IssueDocument, inside this
+   * one adapter call. The server's version is asked once (Describe), within the first such call.
+   */
+  @Override
+  public IssuedDocument issue(CardIssueCommand command) throws IssuanceRefusedException {
+    if (!serverResolvesCards()) {
+      return IssuerAdapter.super.issue(command);
+    }
+    try {
+      return IssuerProtos.decode(stub().issueDocument(IssuerProtos.encode(command)));
+    } catch (StatusRuntimeException e) {
+      throw translate(e, "IssueDocument");
+    }
+  }
+
+  private boolean serverResolvesCards() throws IssuanceRefusedException {
+    SpiVersion v = serverVersion;
+    if (v == null) {
+      try {
+        v = SpiVersion.parse(stub().describe(DescribeRequest.getDefaultInstance()).getSpiVersion());
+      } catch (StatusRuntimeException e) {
+        throw translate(e, "Describe");
+      } catch (IllegalArgumentException e) {
+        throw new RemoteIssuerException(Status.Code.INTERNAL, "Describe: " + e.getMessage(), e);
+      }
+      serverVersion = v;
+    }
+    return v.compareTo(CARD_ISSUE) >= 0;
   }
 
   private IssuerServiceGrpc.IssuerServiceBlockingStub stub() {

@@ -123,9 +123,12 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
       throw new IllegalArgumentException("adapter settings 'client-certificate'/'trust': unusable (" + e.getMessage() + ")");
     }
     Set<String> codes = new LinkedHashSet<>(context.list("municipalities"));
+    SpiVersion serverVersion = null;
     try {
       if (codes.isEmpty()) {
-        codes.addAll(describe(channel, target));
+        DescribeResponse d = describe(channel, target);
+        codes.addAll(d.getMunicipalityCodesList());
+        serverVersion = SpiVersion.parse(d.getSpiVersion());
       }
       for (String code : codes) {
         if (code.matches("[0-9]{6}") && !LocalGovernmentCode.isValid(code)) {
@@ -141,10 +144,10 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
       channel.shutdownNow();
       throw e;
     }
-    return new RemoteIssuerAdapter(channel, codes, callTimeout);
+    return new RemoteIssuerAdapter(channel, codes, callTimeout, serverVersion);
   }
 
-  private static List<String> describe(ManagedChannel channel, String target) {
+  private static DescribeResponse describe(ManagedChannel channel, String target) {
     DescribeResponse d;
     try {
       d = IssuerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).describe(DescribeRequest.getDefaultInstance());
@@ -156,6 +159,6 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
     if (theirs.major() != SpiVersion.CURRENT.major()) {
       throw new IllegalArgumentException("remote issuer " + target + " speaks SPI " + theirs + " (expected: " + SpiVersion.CURRENT.major() + ".x)");
     }
-    return d.getMunicipalityCodesList();
+    return d;
   }
 }

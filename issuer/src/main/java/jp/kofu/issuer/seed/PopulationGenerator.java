@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import jp.kofu.issuer.document.Sex;
+import jp.kofu.issuer.registry.Sex;
 import jp.kofu.issuer.reference.JapaneseNames;
 import jp.kofu.issuer.reference.JapaneseNames.Name;
 import jp.kofu.issuer.reference.LocalGovernment;

@@ -54,6 +54,7 @@ public final class Seeder {
   public static final String WALLET_HEADER = "resident_id,municipality_code,issuer_key_id,serial,kind,pin";
 
   private final ResidentRegistry registry;
+  private final RegistryWriter writer;
   private final Path catalogDir;
   private final Path cardDirectoryFeed;
   private final Path walletIndex;
@@ -62,6 +63,7 @@ public final class Seeder {
 
   public Seeder(ResidentRegistry registry, Path catalogDir, Path cardDirectoryFeed, Path walletIndex, String cardIssuerKeyId) {
     this.registry = registry;
+    this.writer = new RegistryWriter(registry.database());
     this.catalogDir = catalogDir;
     this.cardDirectoryFeed = cardDirectoryFeed;
     this.walletIndex = walletIndex;
@@ -126,8 +128,8 @@ public final class Seeder {
       ensureCatalog(code, seed);
       Ids ids =
           new Ids(
-              registry.nextId("household"), registry.nextId("resident"), registry.nextId("family_register"),
-              registry.nextId("family_register_member"), registry.nextId("family_register_event"));
+              writer.nextId("household"), writer.nextId("resident"), writer.nextId("family_register"),
+              writer.nextId("family_register_member"), writer.nextId("family_register_event"));
       boolean withSpecimens = specimenIndex != null && code.equals(municipalityCodes.get(0));
       long t0 = System.nanoTime();
       Population population =
@@ -135,8 +137,8 @@ public final class Seeder {
               .servedMunicipalities(municipalityCodes)
               .generate(residentsEach, ids, 0.8, withSpecimens);
       long t1 = System.nanoTime();
-      registry.insert(population.households(), population.residents(), population.cardRecords());
-      registry.insertRecords(population.records());
+      writer.insert(population.households(), population.residents(), population.cardRecords());
+      writer.insertRecords(population.records());
       generate += t1 - t0;
       insert += System.nanoTime() - t1;
       appendFeeds(population);

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jp.kofu.issuer.document.DocumentBinding;
 import jp.kofu.issuer.document.SignedDocuments;
 import jp.kofu.issuer.document.VerifiedDocument;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardQuery;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.CertificateRequest;
@@ -50,6 +51,11 @@ import org.junit.jupiter.api.Timeout;
  * The contract every issuer adapter keeps (the rules in {@link IssuerAdapter}'s Javadoc), as one
  * abstract test that each adapter's test extends — kofu's embedded adapter on H2 and PostgreSQL, the
  * remote adapter in front of an issuer server, and third-party plugins (docs/PLUGINS.md).
+ *
+ * <p>Issuance is checked in both forms: the one call of SPI 1.1 ({@link
+ * IssuerAdapter#issue(CardIssueCommand)}, the adapter resolves the card) and the pair of SPI 1.0
+ * ({@code resolveCard}, then {@link IssuerAdapter#issue(IssueCommand)}). An adapter written against
+ * 1.0 passes the first by the SPI's default method ({@code Spi10Adapter} proves it).
  *
  * <p>A subclass builds its adapter and says what the test may rely on ({@link Fixture}): a few
  * residents who can get a 住民票の写し today, one who is refused, and the anchors of the
@@ -230,6 +236,73 @@ public abstract class IssuerAdapterContractTest {
         .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.CARD_NOT_REGISTERED));
   }
 
+  // ---- issue in one call (SPI 1.1; adapters of 1.0 by the SPI's default method)
+
+  @Test
+  void issuesForTheHolderOfTheCardInOneCall() throws Exception {
+    Holder h = fixture.holders().get(0);
+    CardIssueCommand command = command(h, CertificateRequest.of(CertificateType.RESIDENCE));
+
+    IssuedDocument document = fixture.adapter().issue(command);
+
+    assertBelongsTo(document, command.forResident("-"), h);
+  }
+
+  @Test
+  void theOneCallRefusesWithTheRulesReason() {
+    CardIssueCommand command = command(new Holder(fixture.refused().card(), "-"), CertificateRequest.of(CertificateType.RESIDENCE));
+
+    assertThatThrownBy(() -> fixture.adapter().issue(command))
+        .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(fixture.refused().reason()));
+  }
+
+  @Test
+  void theOneCallRefusesAnUnknownCardAsNotRegistered() {
+    CardRef stranger = new CardRef(randomSerial(), fixture.holders().get(0).card().issuerKeyId(), CardRef.CredentialKind.CARD);
+    CardIssueCommand command = command(new Holder(stranger, "-"), CertificateRequest.of(CertificateType.RESIDENCE));
+
+    assertThatThrownBy(() -> fixture.adapter().issue(command))
+        .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.CARD_NOT_REGISTERED));
+  }
+
+  @Test
+  void theOneCallRefusesTooManyCopies() {
+    Holder h = fixture.holders().get(1);
+    CertificateRequest many = new CertificateRequest(CertificateType.RESIDENCE, Set.of(), HouseholdScope.SELF, List.of(), 1000, 0);
+
+    assertThatThrownBy(() -> fixture.adapter().issue(command(h, many)))
+        .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.COPIES_OUT_OF_RANGE));
+  }
+
+  /** The Kawasaki failure again, through the one call: each document its own card's holder's. */
+  @Test
+  void concurrentOneCallIssuancesEachGetTheirOwnDocument() throws Exception {
+    List<Holder> holders = fixture.holders();
+    ExecutorService pool = Executors.newFixedThreadPool(holders.size() * 2);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> results = new ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        for (Holder h : holders) {
+          CardIssueCommand command = command(h, CertificateRequest.of(CertificateType.RESIDENCE));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    assertBelongsTo(fixture.adapter().issue(command), command.forResident("-"), h);
+                    return null;
+                  }));
+        }
+      }
+      start.countDown();
+      for (Future<?> f : results) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // ---- concurrency and interruption
 
   /**
@@ -316,6 +389,10 @@ public abstract class IssuerAdapterContractTest {
     byte[] binding =
         DocumentBinding.compute(h.card().issuerKeyId(), h.card().serial(), UUID.randomUUID().toString(), issuanceId, fixture.municipalityCode());
     return new IssueCommand(fixture.municipalityCode(), handle, h.card(), Relation.ADDRESS, request, issuanceId, binding, fixture.now());
+  }
+
+  private CardIssueCommand command(Holder h, CertificateRequest request) {
+    return command(h, "-", request).forCard();
   }
 
   private void assertBelongsTo(IssuedDocument document, IssueCommand command, Holder holder) throws Exception {

@@ -20,6 +20,7 @@ import jp.kofu.issuer.registry.CardRecord;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.registry.ResidentStatus;
+import jp.kofu.issuer.seed.RegistryWriter;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.IssuerAdapter;
@@ -36,6 +37,8 @@ import jp.kofu.storage.Databases;
 public final class SeededMunicipality implements AutoCloseable {
   public final Database database;
   public final ResidentRegistry registry;
+  /** The counter's acts on the same registry (a death, a move-out, ...). */
+  public final RegistryWriter writer;
   public final Path directory;
   public final TrustWorld pki;
   public final List<String> codes;
@@ -45,6 +48,7 @@ public final class SeededMunicipality implements AutoCloseable {
   private SeededMunicipality(Database database, Path directory, TrustWorld pki, List<String> codes, Instant now) {
     this.database = database;
     this.registry = new ResidentRegistry(database);
+    this.writer = new RegistryWriter(database);
     this.directory = directory;
     this.pki = pki;
     this.codes = List.copyOf(codes);
@@ -122,7 +126,7 @@ public final class SeededMunicipality implements AutoCloseable {
   public IssuerAdapterContractTest.Refused deceased(IssuerAdapterContractTest.Holder holder) {
     try {
       CardRecord card = registry.findCard(holder.card().issuerKeyId(), holder.card().serial()).orElseThrow();
-      registry.setStatus(card.residentId(), ResidentStatus.DECEASED);
+      writer.setStatus(card.residentId(), ResidentStatus.DECEASED);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

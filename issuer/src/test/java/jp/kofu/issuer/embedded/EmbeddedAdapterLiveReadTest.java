@@ -38,7 +38,7 @@ class EmbeddedAdapterLiveReadTest {
       assertThat(adapter.issue(command(h, handle, seeded)).size()).isPositive();
 
       long residentId = seeded.registry.findCard(h.card().issuerKeyId(), h.card().serial()).orElseThrow().residentId();
-      seeded.registry.setStatus(residentId, ResidentStatus.MOVED_OUT);
+      seeded.writer.setStatus(residentId, ResidentStatus.MOVED_OUT);
 
       assertThatThrownBy(() -> adapter.issue(command(h, handle, seeded)))
           .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.MOVED_OUT));

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jp.kofu.issuer.spi.AdapterContext;
+import jp.kofu.issuer.spi.CardIssueCommand;
 import jp.kofu.issuer.spi.CardQuery;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.issuer.spi.IssuanceRefusedException;
@@ -128,6 +129,36 @@ class IssuerServerTest {
     assertThat(onTheWire.getStatus().getDescription()).isEqualTo("NOT_ISSUABLE");
     assertThat(IssuerErrors.errorInfo(onTheWire).orElseThrow().getReason()).isEqualTo("NOT_ISSUABLE");
     assertThat(IssuerErrors.errorInfo(onTheWire).orElseThrow().getMetadataMap()).containsEntry("journal_reason", "SUPPORT_MEASURE");
+  }
+
+  /**
+   * SPI 1.1 over the network: one IssueDocument without a resident handle, which the server resolves
+   * (here through the SPI 1.0 default of the adapter behind it); to a server of SPI 1.0 the remote
+   * adapter makes ResolveCard then IssueDocument inside its one call. Either way the card's refusal
+   * arrives with its confidential reason.
+   */
+  @Test
+  void theOneCallReachesServersOfBothVersions() throws Exception {
+    CardIssueCommand command =
+        new CardIssueCommand(
+            "141003", query("141003").card(), Relation.ADDRESS,
+            jp.kofu.issuer.spi.CertificateRequest.of(jp.kofu.issuer.spi.CertificateType.RESIDENCE), "I2", new byte[32], Instant.now(), null);
+    assertThatThrownBy(() -> client.issue(command))
+        .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.SUPPORT_MEASURE));
+
+    io.grpc.ManagedChannel channel =
+        io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+            .sslContext(
+                io.grpc.netty.GrpcSslContexts.forClient()
+                    .keyManager(pki.gatewayClient().privateKey(), pki.gatewayClient().chain().toArray(java.security.cert.X509Certificate[]::new))
+                    .trustManager(pki.serviceCa().certificate())
+                    .build())
+            .build();
+    try (RemoteIssuerAdapter toAnOldServer =
+        new RemoteIssuerAdapter(channel, Set.of("141003"), java.time.Duration.ofSeconds(30), jp.kofu.issuer.spi.SpiVersion.parse("1.0"))) {
+      assertThatThrownBy(() -> toAnOldServer.issue(command))
+          .isInstanceOfSatisfying(IssuanceRefusedException.class, e -> assertThat(e.reason()).isEqualTo(RefusalReason.SUPPORT_MEASURE));
+    }
   }
 
   @Test

@@ -22,6 +22,8 @@ public final class SeededRegistry implements AutoCloseable {
 
   public final Database db;
   public final ResidentRegistry registry;
+  /** The counter's acts on the same registry. */
+  public final RegistryWriter writer;
   public final Path dir;
   public final List<Specimen> specimens;
   public final LocalDate today;
@@ -29,6 +31,7 @@ public final class SeededRegistry implements AutoCloseable {
   private SeededRegistry(Database db, Path dir, LocalDate today) {
     this.db = db;
     this.registry = new ResidentRegistry(db);
+    this.writer = new RegistryWriter(db);
     this.dir = dir;
     this.today = today;
     try {

@@ -10,6 +10,10 @@ import java.util.Objects;
  * 1.3, but a plugin built against 1.3 may call what a 1.0 gateway lacks and is refused when it is
  * loaded, not when its first resident is at a copier.
  *
+ * <p>History: 1.0, the first; 1.1 adds {@link IssuerAdapter#issue(CardIssueCommand)} (one call per
+ * attempt: the adapter resolves the card itself), a default method over the 1.0 pair, so adapters
+ * of 1.0 load and work unchanged.
+ *
  * @param major breaking changes
  * @param minor additions
  */

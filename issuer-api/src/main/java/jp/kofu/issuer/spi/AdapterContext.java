@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import jp.kofu.issuer.spi.document.CertificateDocuments;
 
 /**
  * What the gateway gives a factory: the adapter's own settings (from the gateway's
@@ -13,8 +14,8 @@ import java.util.Objects;
  * @param settings the adapter's settings
  * @param dataDirectory where the adapter may keep files
  * @param clock the only clock an adapter may read
- * @param services kofu's own collaborators, by type, for built-in adapters (empty for plugins
- *     unless documented)
+ * @param services kofu's own collaborators, by type, for built-in adapters; plugins get {@link
+ *     CertificateDocuments} ({@link #documents()}) and nothing else they may rely on
  */
 public record AdapterContext(
     Map<String, String> settings, Path dataDirectory, Clock clock, Map<Class<?>, Object> services) {
@@ -61,6 +62,16 @@ public record AdapterContext(
       return java.util.List.of();
     }
     return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /**
+   * SPI 1.1: kofu's certificate layouts and signing ({@link CertificateDocuments}), which the gateway
+   * gives every adapter, plugins included.
+   *
+   * @throws IllegalArgumentException when the host gives none (a host of SPI 1.0)
+   */
+  public CertificateDocuments documents() {
+    return service(CertificateDocuments.class);
   }
 
   public <T> T service(Class<T> type) {

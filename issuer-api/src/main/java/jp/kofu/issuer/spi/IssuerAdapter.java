@@ -61,11 +61,29 @@ public interface IssuerAdapter extends AutoCloseable {
   MunicipalityOfferings offerings(OfferingsQuery query) throws IssuanceRefusedException;
 
   /**
-   * Produces the signed document from live data, or refuses. Checks again that {@code
+   * SPI 1.0: produces the signed document from live data, or refuses. Checks again that {@code
    * command.card()} maps to {@code command.residentHandle()}: the card may have been reissued since
    * {@link #resolveCard}.
+   *
+   * <p>The gateway no longer calls this itself (it calls {@link #issue(CardIssueCommand)}); an
+   * adapter of SPI 1.0 implements only this and gets the other by its default, and an adapter of SPI
+   * 1.1 implements both (an issuer server still answers gateways of SPI 1.0 with this one).
    */
   IssuedDocument issue(IssueCommand command) throws IssuanceRefusedException;
+
+  /**
+   * SPI 1.1, the gateway's one call per attempt: maps {@code command.card()} to its holder (as
+   * {@link #resolveCard} does, with the same refusals) and produces the signed document for that
+   * holder from live data, or refuses. One call: one concurrency permit, one thread, one deadline.
+   *
+   * <p>The default, for adapters written against SPI 1.0, makes the two steps inside this one call:
+   * {@link #resolveCard}, then {@link #issue(IssueCommand)} for the resident it answered. An adapter
+   * of SPI 1.1 overrides it to read the card's holder once and issue from that read.
+   */
+  default IssuedDocument issue(CardIssueCommand command) throws IssuanceRefusedException {
+    ResidentRef resident = resolveCard(command.cardQuery());
+    return issue(command.forResident(resident.residentHandle()));
+  }
 
   /** Releases connections and threads; called once when the gateway stops. */
   @Override

@@ -5,8 +5,10 @@
  * <p>An adapter ({@link jp.kofu.issuer.spi.IssuerAdapter}) serves one or more municipalities. The
  * gateway asks it to resolve a card to a resident ({@link
  * jp.kofu.issuer.spi.IssuerAdapter#resolveCard}), to list what that resident can get ({@link
- * jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document ({@link
- * jp.kofu.issuer.spi.IssuerAdapter#issue}). A municipality's rule answers with an {@link
+ * jp.kofu.issuer.spi.IssuerAdapter#offerings}), and to issue a signed document for the card's holder
+ * in one call ({@link jp.kofu.issuer.spi.IssuerAdapter#issue(jp.kofu.issuer.spi.CardIssueCommand)},
+ * SPI 1.1; adapters of SPI 1.0 get it by default from resolveCard and {@link
+ * jp.kofu.issuer.spi.IssuerAdapter#issue(jp.kofu.issuer.spi.IssueCommand)}). A municipality's rule answers with an {@link
  * jp.kofu.issuer.spi.IssuanceRefusedException} and its {@link jp.kofu.issuer.spi.RefusalReason};
  * anything else thrown means the municipality is failing.
  *
@@ -17,9 +19,13 @@
  * jp.kofu.issuer.spi.SpiVersion}.
  *
  * <p>Every value here is immutable and null-hostile unless its Javadoc says otherwise, and none
- * carries personal data in {@code toString} that could end in a log line. This package is
- * everything a plugin must depend on; to render and sign documents a plugin may also use {@code
- * jp.kofu.issuer.document} (its public classes) and {@code jp.kofu.pki.HeldCertificate}. The rest of
- * kofu is internal. See docs/PLUGINS.md.
+ * carries personal data in {@code toString} that could end in a log line.
+ *
+ * <p>This package and {@link jp.kofu.issuer.spi.document} (kofu's layouts and signing, behind a
+ * facade) are kofu's public API, the artifact {@code jp.kofu:kofu-issuer-api}, which depends on
+ * nothing but the JDK. A plugin compiles against it alone, as a {@code provided} dependency. Its
+ * stability promise: within a major version, only additions (see {@link
+ * jp.kofu.issuer.spi.SpiVersion}). The rest of kofu is internal, and the gateway's plugin class
+ * loader does not let a plugin see it. See docs/PLUGINS.md.
  */
 package jp.kofu.issuer.spi;

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Issue this certificate for this resident, now.
+ * Issue this certificate for this resident, now: the SPI 1.0 command, naming the resident a previous
+ * {@link IssuerAdapter#resolveCard} call returned. The gateway sends {@link CardIssueCommand} since
+ * SPI 1.1; this form remains for adapters written against 1.0 and for issuer servers answering
+ * gateways of 1.0.
  *
  * @param issuanceId the gateway's id of the issuance, printed as the document number
  * @param binding 32 bytes the signed document must carry (PDF Info entry "KofuBinding", lowercase
@@ -53,5 +56,10 @@ public record IssueCommand(
   @Override
   public byte[] binding() {
     return binding.clone();
+  }
+
+  /** This command without its resident handle: the SPI 1.1 form, which the adapter resolves itself. */
+  public CardIssueCommand forCard() {
+    return new CardIssueCommand(municipalityCode, card, relation, request, issuanceId, binding, at, verificationCode);
   }
 }
