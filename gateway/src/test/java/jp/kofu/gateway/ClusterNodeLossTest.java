@@ -77,7 +77,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       readiness and issuing came back by themselves.
  * </ul>
  *
- * The short version (the defaults) runs in the build; {@code -Dkofu.cluster.seconds=180
+ * The defaults are the short version (meant for the build, about a minute on a quiet 2-core
+ * machine); {@code -Dkofu.cluster.seconds=180
  * -Dkofu.cluster.kills=8 -Dkofu.cluster.rate=20} is the long one (bench/cluster-node-loss.sh,
  * docs/OPERATIONS.md, "Cluster under node loss").
  */
