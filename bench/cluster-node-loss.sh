@@ -1,7 +1,7 @@
 #!/bin/sh
 # The cluster under node loss, long version (docs/OPERATIONS.md, "Cluster under node loss"):
-# three gateways in child JVMs on one embedded PostgreSQL journal, the load simulator across all
-# three, SIGKILLs and restarts, PostgreSQL cut off for 10 s. Figures in gateway/target/cluster-node-loss.txt.
+# three gateways in child JVMs on one PostgreSQL (journal and registry), the load simulator across all
+# three, SIGKILLs and restarts, PostgreSQL stopped for 10 s. Figures in gateway/target/cluster-node-loss.txt.
 #   bench/cluster-node-loss.sh [SECONDS] [KILLS] [RATE]
 set -eu
 cd "$(dirname "$0")/.."

@@ -206,12 +206,13 @@ public final class Gateway implements AutoCloseable {
                 SslContextBuilder.forServer(
                     b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .trustManager(terminalTrust)
-            // The kiosk listener serves copiers only: every kiosk call without a terminal
-            // certificate is refused with the precise TERMINAL_UNTRUSTED (TerminalAuthInterceptor)
-            // rather than a failed handshake; only health and reflection answer without one. The
-            // public verification service has a listener of its own (TLS without client
-            // certificates), so this port can stay on the closed store network.
-            .clientAuth(ClientAuth.OPTIONAL)
+            // The kiosk listener serves copiers only, mutual TLS only: a client without a
+            // certificate of a terminal CA does not get past the handshake (health and reflection
+            // included; probes use the admin port's /readyz). A terminal certificate that names no
+            // store, or is revoked, is refused with its reason (TerminalAuthInterceptor). The public
+            // verification service has a listener of its own (TLS without client certificates), so
+            // this port can stay on the closed store network.
+            .clientAuth(ClientAuth.REQUIRE)
             .build();
     Server started;
     try {

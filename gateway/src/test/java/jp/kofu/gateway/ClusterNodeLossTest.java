@@ -2,10 +2,14 @@ package jp.kofu.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +39,9 @@ import jp.kofu.gateway.settlement.DailySettlement;
 import jp.kofu.gateway.settlement.SettlementLine;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.testing.FakeClock;
+import jp.kofu.issuer.registry.ResidentRegistry;
+import jp.kofu.issuer.seed.Seeder;
+import jp.kofu.pki.X509;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.load.LoadPlan;
@@ -46,15 +53,16 @@ import jp.kofu.sim.load.Scenario;
 import jp.kofu.sim.load.ScenarioMix;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A cluster under node loss: three gateways in child JVMs on loopback share one PostgreSQL
- * journal; the load simulator drives all three (each copier connected to every gateway, failing
- * over with the same order id). Mid-load one gateway after another is sent SIGKILL and started
- * again on its port, and PostgreSQL is cut off from all of them for 10 s (every connection broken,
- * new ones refused). Then, against the journal:
+ * A cluster under node loss: three gateways in child JVMs on loopback share one PostgreSQL server
+ * for their journal and their residents' registry; the load simulator drives all three (each copier
+ * connected to every gateway, failing over with the same order id). Mid-load one gateway after
+ * another is sent SIGKILL and started again on its port, and the PostgreSQL server is stopped for
+ * 10 s (every connection broken, new ones refused) and started again. Then, against the journal:
  *
  * <ul>
  *   <li>no misissuance;
@@ -65,81 +73,120 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the audit finds the chain whole; settlement reconciles to the yen with what the simulator
  *       counted;
  *   <li>while PostgreSQL was gone copiers were told JOURNAL_UNAVAILABLE, never INTERNAL, the
- *       gateways logged it, and issuing resumed by itself.
+ *       gateways logged it, every gateway's {@code /readyz} said 503 naming the journal, and
+ *       readiness and issuing came back by themselves.
  * </ul>
  *
- * The short version runs in the build; {@code -Dkofu.cluster.seconds=180 -Dkofu.cluster.kills=8
- * -Dkofu.cluster.rate=20} is the long one (docs/OPERATIONS.md, "Cluster under node loss").
+ * The defaults are the short version (meant for the build, about a minute on a quiet 2-core
+ * machine); {@code -Dkofu.cluster.seconds=180
+ * -Dkofu.cluster.kills=8 -Dkofu.cluster.rate=20} is the long one (bench/cluster-node-loss.sh,
+ * docs/OPERATIONS.md, "Cluster under node loss").
  */
-// Not in the default suite: on 2 cores the short version takes 5-11 minutes and it has not yet
-// passed end to end (docs/OPERATIONS.md, "Cluster under node loss"). bench/cluster-node-loss.sh
-// runs it.
+// Not yet in the default suite: it has not been seen passing on a quiet machine (on the shared
+// development machine, at load 20-40, one gateway restart took over 4 minutes). Once it has,
+// drop this line. bench/cluster-node-loss.sh runs it.
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "kofu.cluster.seconds", matches = "\\d+")
 class ClusterNodeLossTest {
-  static final int SECONDS = Integer.getInteger("kofu.cluster.seconds", 30);
+  static final int SECONDS = Integer.getInteger("kofu.cluster.seconds", 24);
   static final int KILLS = Integer.getInteger("kofu.cluster.kills", 2);
-  static final double RATE = Double.parseDouble(System.getProperty("kofu.cluster.rate", "6"));
+  static final double RATE = Double.parseDouble(System.getProperty("kofu.cluster.rate", "4"));
   static final int OUTAGE_SECONDS = 10;
 
   @TempDir Path dir;
+  private volatile EmbeddedPostgres pg;
 
   @Test
-  void threeGatewaysLoseNodesAndTheirJournalMidLoadAndLoseNothing() throws Exception {
-    Path world = dir.resolve("world");
-    Path seedConfig = dir.resolve("seed.yaml");
-    Files.writeString(seedConfig, "listen: 127.0.0.1:0\ndata: " + world + "\nverification: {listen: 127.0.0.1:0}\n");
-    EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(seedConfig)).clock(FakeClock.runningInServiceHours())).close();
-
+  void threeGatewaysLoseNodesAndTheirDatabaseMidLoadAndLoseNothing() throws Exception {
+    long began = System.nanoTime();
     // One clock for the whole cluster, in service hours: the journal's times are compared across
     // gateways (attempt timeouts, reconciliation).
     long real = System.currentTimeMillis();
     Duration offset = Duration.ofMillis(FakeClock.lastBusinessMorning(Instant.ofEpochMilli(real)).toEpochMilli() - real);
+    java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(), offset);
+    Path world = GatewayAssembly.ownerOnlyDirectory(dir.resolve("world"));
     Files.writeString(world.resolve(GatewayProcess.CLOCK_ORIGIN), real + " " + (real + offset.toMillis()));
 
-    Database pg = Databases.fresh(Databases.Kind.POSTGRESQL, IssuanceJournal.MIGRATIONS);
-    String url = ((HikariDataSource) pg.dataSource()).getJdbcUrl();
-    int pgPort = Integer.parseInt(url.replaceFirst("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1"));
-    TcpCut cut = new TcpCut(pgPort);
-    String proxied = url.replaceFirst(":" + pgPort + "/", ":" + cut.port() + "/");
-    Files.writeString(dir.resolve("pw"), "postgres");
+    // One PostgreSQL server of this test's own (it is stopped and started again), two databases:
+    // the journal, and the registry the embedded adapters of all three gateways read (seeded as
+    // `kofu issuer seed` does).
+    int pgPort = freePort();
+    Path pgData = dir.resolve("postgres");
+    pg = postgres(pgData, pgPort);
+    try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+      st.execute("CREATE DATABASE journal");
+      st.execute("CREATE DATABASE registry");
+    }
+    String url = pg.getJdbcUrl("postgres", "journal");
+    String registryUrl = pg.getJdbcUrl("postgres", "registry");
+    Database registryDb = Database.open(registryUrl, "postgres", "postgres", ResidentRegistry.MIGRATIONS, 2);
+    Path password = dir.resolve("pw");
+    Files.writeString(password, "postgres");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+    TrustWorld pki = TrustWorld.openOrCreate(world.resolve("pki"), clock);
+    Path issuer = GatewayAssembly.ownerOnlyDirectory(world.resolve("issuer"));
+    new Seeder(new ResidentRegistry(registryDb), issuer.resolve("municipalities"), issuer.resolve("card-directory.csv"),
+            world.resolve("wallet").resolve("cards.csv"), X509.keyId(pki.cardCa().certificate()))
+        .seed(List.of(Seeder.DEMO_MUNICIPALITY, Seeder.DEMO_DOMICILE_MUNICIPALITY), 60, 20230327L, JapanTime.date(clock.instant()));
+    registryDb.close();
+    String adapters =
+        "adapters:\n  - kind: embedded\n    settings: {database-url: \"%s\", database-user: postgres, database-password-file: " + password
+            + ", catalog: " + issuer.resolve("municipalities") + "}\n";
+    // Once in this JVM: the world's secret and the gateway's certificates, so that the three
+    // gateways starting at once only read them.
+    Path seedConfig = dir.resolve("seed.yaml");
+    Files.writeString(
+        seedConfig,
+        "listen: 127.0.0.1:0\ndata: " + world + "\nverification: {listen: 127.0.0.1:0}\n" + adapters.formatted(registryUrl)
+            + "journal: {url: \"" + url + "\", user: postgres, password-file: " + password + "}\n");
+    EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(seedConfig)).clock(clock)).close();
 
     List<Path> configs = new ArrayList<>();
     List<InetSocketAddress> addresses = new ArrayList<>();
+    List<URI> readyz = new ArrayList<>();
     for (int n = 0; n < 3; n++) {
       int port = freePort();
+      int admin = freePort();
       Path file = dir.resolve("gateway-" + n + ".yaml");
       Files.writeString(
           file,
           "listen: 127.0.0.1:" + port + "\ndata: " + world + "\nverification: {listen: 127.0.0.1:0}\n"
+              + "admin: {listen: 127.0.0.1:" + admin + ", readiness-interval: 500ms, readiness-timeout: 1s}\n"
               + "revocation: {cards: crl, timeout: 10s}\n"
-              + "municipalities: {deadline: 2s}\n"
-              // A retry may take over an order from a killed gateway after 5 s.
-              + "journal:\n  attempt-timeout: 5s\n  url: " + proxied + "\n  user: postgres\n  password-file: " + dir.resolve("pw") + "\n");
+              // A municipality whose registry was gone is tried again soon after.
+              + "municipalities: {deadline: 4s, breaker: {open-for: 3s}}\n"
+              + adapters.formatted(registryUrl)
+              // A retry may take over an order from a killed gateway after 10 s.
+              + "journal:\n  attempt-timeout: 10s\n  url: \"" + url + "\"\n  user: postgres\n  password-file: " + password + "\n");
       configs.add(file);
       addresses.add(new InetSocketAddress("127.0.0.1", port));
+      readyz.add(URI.create("http://127.0.0.1:" + admin + "/readyz"));
     }
     AtomicInteger starts = new AtomicInteger();
     KillNineDurabilityTest.Child[] children = new KillNineDurabilityTest.Child[3];
     ExecutorService pool = Executors.newCachedThreadPool();
     List<String> chaos = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> readiness = new java.util.concurrent.CopyOnWriteArrayList<>();
     AtomicLong outageEndedNanos = new AtomicLong(Long.MAX_VALUE);
+    List<Long> chaosNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
     LoadReport report;
     OrderLedger ledger;
     List<String> recovered = new ArrayList<>();
+    long restartMillis = 0;
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     try {
-      // The first opens the shared embedded registry (H2, AUTO_SERVER) and serves it to the others:
-      // three opening it at the same instant can lose that race.
-      children[0] = KillNineDurabilityTest.Child.start(configs.get(0), dir, starts.getAndIncrement());
+      // A registry on PostgreSQL has no file lock: the three start at once, and a killed one starts
+      // again at once.
       List<Future<KillNineDurabilityTest.Child>> up = new ArrayList<>();
-      for (int n = 1; n < 3; n++) {
+      for (int n = 0; n < 3; n++) {
         int i = n;
         up.add(pool.submit(() -> KillNineDurabilityTest.Child.start(configs.get(i), dir, starts.getAndIncrement())));
       }
-      for (int n = 1; n < 3; n++) {
-        children[n] = up.get(n - 1).get(300, TimeUnit.SECONDS);
+      for (int n = 0; n < 3; n++) {
+        children[n] = up.get(n).get(300, TimeUnit.SECONDS);
       }
+      long clusterUp = System.nanoTime();
 
-      TrustWorld pki = TrustWorld.openOrCreate(world.resolve("pki"), java.time.Clock.offset(java.time.Clock.systemUTC(), offset));
       CardWallet wallet = CardWallet.open(world.resolve("wallet"), pki).withKeyPool(4);
       ScenarioMix mix =
           new ScenarioMix(Map.of(Scenario.ISSUE, 70, Scenario.PRINT_FAILURE, 10, Scenario.RETRY, 8, Scenario.CANCEL, 4, Scenario.REFUSED_RESIDENT, 8));
@@ -147,78 +194,86 @@ class ClusterNodeLossTest {
       LoadRunner runner = new LoadRunner(plan, new LoadTarget(addresses, pki, wallet, false));
       ledger = runner.ledger();
 
-      // The chaos, on the simulator's clock (one progress line a second): kills spread over the
-      // run, PostgreSQL cut for 10 s in the middle; no gateway is started while it is cut.
-      int outageAt = SECONDS * 2 / 5;
-      Set<Integer> killAt = new TreeSet<>();
+      // The chaos, one step after the other on a thread of its own from the load's first second:
+      // kills spread over the run, PostgreSQL stopped for 10 s at two fifths of it. A step starts at
+      // its time or when the one before ends, whichever is later, so no gateway is started while the
+      // database is down (a start needs the journal). Copiers keep arriving until the last step is
+      // over, however long restarts take on a busy machine.
+      int outageAt = Math.max(1, SECONDS * 2 / 5);
+      List<Map.Entry<Integer, String>> steps = new ArrayList<>();
       for (int k = 1; k <= KILLS; k++) {
-        int t = k * SECONDS / (KILLS + 1);
-        if (t >= outageAt - 3 && t <= outageAt + OUTAGE_SECONDS + 1) {
-          t = outageAt + OUTAGE_SECONDS + 2 + k;
-        }
-        killAt.add(Math.min(t, SECONDS - 2));
+        steps.add(Map.entry(Math.max(1, k * SECONDS / (KILLS + 1) - 1), "kill"));
       }
-      AtomicInteger second = new AtomicInteger();
-      AtomicInteger victim = new AtomicInteger();
-      ExecutorService chaosThread = Executors.newSingleThreadExecutor();
+      steps.add(Map.entry(outageAt, "stop"));
+      steps.sort(Map.Entry.comparingByKey());
+      AtomicLong restarts = new AtomicLong();
+      AtomicLong loadStarted = new AtomicLong();
+      AtomicLong chaosDone = new AtomicLong();
+      Thread chaosThread = Thread.ofPlatform().name("chaos").unstarted(() -> {
+        int victim = 0;
+        for (Map.Entry<Integer, String> step : steps) {
+          long due = loadStarted.get() + TimeUnit.SECONDS.toNanos(step.getKey());
+          try {
+            Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+            long t = (System.nanoTime() - loadStarted.get()) / 1_000_000_000;
+            chaosNanos.add(System.nanoTime());
+            if (step.getValue().equals("kill")) {
+              int n = victim++ % 3;
+              children[n].kill();
+              chaos.add("t=" + t + "s kill -9 gateway " + n);
+              long started = System.nanoTime();
+              children[n] = KillNineDurabilityTest.Child.start(configs.get(n), dir, starts.getAndIncrement());
+              long ms = (System.nanoTime() - started) / 1_000_000;
+              restarts.addAndGet(ms);
+              chaos.add("gateway " + n + " back in " + ms + " ms");
+            } else {
+              pg.close();
+              pg = null;
+              chaos.add("t=" + t + "s PostgreSQL stopped");
+              long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS);
+              // Readiness drops on every gateway while the database is gone.
+              for (int n = 0; n < 3; n++) {
+                readiness.add("during gateway " + n + ": " + awaitReadiness(http, readyz.get(n), 503, back));
+              }
+              Thread.sleep(Math.max(0, (back - System.nanoTime()) / 1_000_000));
+              pg = postgres(pgData, pgPort);
+              outageEndedNanos.set(System.nanoTime());
+              chaos.add("PostgreSQL started again after " + OUTAGE_SECONDS + " s");
+              // ...and comes back by itself.
+              for (int n = 0; n < 3; n++) {
+                readiness.add("after gateway " + n + ": " + awaitReadiness(http, readyz.get(n), 200, System.nanoTime() + TimeUnit.SECONDS.toNanos(60)));
+              }
+            }
+          } catch (Exception | AssertionError e) {
+            chaos.add("chaos step " + step + " failed: " + e.toString().lines().findFirst().orElse(""));
+            break;
+          }
+        }
+        chaosDone.set(System.nanoTime());
+      });
+      // Three seconds of orders after the last step, on the cluster as it is then.
+      runner.extendWhile(() -> chaosDone.get() == 0 || System.nanoTime() - chaosDone.get() < TimeUnit.SECONDS.toNanos(3));
       report =
           runner.run(line -> {
             if (!line.startsWith("t=")) {
               return;
             }
             System.out.println("  " + line);
-            int t = second.incrementAndGet();
-            if (killAt.contains(t)) {
-              chaosThread.execute(() -> {
-                int n = victim.getAndIncrement() % 3;
-                try {
-                  children[n].kill();
-                  chaos.add("t=" + t + "s kill -9 gateway " + n);
-                  long started = System.nanoTime();
-                  // The embedded registry (H2 AUTO_SERVER, shared by the three) may refuse a start
-                  // just after its host was killed ("Lock file recently modified"): start again.
-                  for (int attempt = 1; ; attempt++) {
-                    try {
-                      children[n] = KillNineDurabilityTest.Child.start(configs.get(n), dir, starts.getAndIncrement());
-                      break;
-                    } catch (AssertionError e) {
-                      if (attempt == 3) {
-                        throw e;
-                      }
-                      chaos.add("gateway " + n + " start " + attempt + " refused, again: " + e.getMessage().lines().filter(l -> l.contains("Exception")).findFirst().orElse(""));
-                      Thread.sleep(3000);
-                    }
-                  }
-                  chaos.add("gateway " + n + " back in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-                } catch (Exception e) {
-                  chaos.add("restart of gateway " + n + " failed: " + e);
-                }
-              });
-            }
-            if (t == outageAt) {
-              chaosThread.execute(() -> {
-                cut.cut();
-                chaos.add("t=" + t + "s PostgreSQL cut off");
-                try {
-                  Thread.sleep(OUTAGE_SECONDS * 1000L);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                cut.restore();
-                outageEndedNanos.set(System.nanoTime());
-                chaos.add("PostgreSQL back after " + OUTAGE_SECONDS + " s");
-              });
+            if (loadStarted.compareAndSet(0, System.nanoTime() - TimeUnit.SECONDS.toNanos(1))) {
+              chaosThread.start();
             }
           });
-      chaosThread.shutdown();
-      chaosThread.awaitTermination(5, TimeUnit.MINUTES);
+      chaosThread.join(TimeUnit.MINUTES.toMillis(5));
+      restartMillis = restarts.get();
       System.out.println(report.text());
       chaos.forEach(c -> System.out.println("  chaos: " + c));
+      readiness.forEach(c -> System.out.println("  readiness: " + c));
       // Recovered by itself: every gateway, the restarted ones included, issues and settles again
-      // on the journal that was cut off, nobody having touched it.
+      // on the database that was stopped, nobody having touched them.
       for (int n = 0; n < 3; n++) {
         recovered.add(issuesAgain(addresses.get(n), pki, wallet, n));
       }
+      System.out.printf("cluster up in %d ms, whole scenario %d ms%n", (clusterUp - began) / 1_000_000, (System.nanoTime() - began) / 1_000_000);
     } finally {
       for (KillNineDurabilityTest.Child c : children) {
         if (c != null) {
@@ -227,11 +282,15 @@ class ClusterNodeLossTest {
       }
       KillNineDurabilityTest.Child.killAll();
       pool.shutdownNow();
-      cut.close();
     }
 
-    assertThat(chaos).noneMatch(c -> c.contains("restart of gateway"));
+    assertThat(chaos).noneMatch(c -> c.contains("failed"));
     assertThat(chaos).filteredOn(c -> c.contains("kill -9")).hasSize(KILLS);
+    // Every kill and the stop happened while copiers were still placing orders.
+    long lastOrder = ledger.orders().stream().mapToLong(OrderLedger.Order::placedNanos).max().orElse(0);
+    assertThat(chaosNanos).allMatch(t -> t < lastOrder);
+    assertThat(readiness).filteredOn(r -> r.startsWith("during")).hasSize(3).allMatch(r -> r.contains("503") && r.contains("journal"));
+    assertThat(readiness).filteredOn(r -> r.startsWith("after")).hasSize(3).allMatch(r -> r.contains("200"));
     // No misissuance, no second document for a retried order.
     assertThat(report.metrics().violations()).isEmpty();
     // The kills were seen as what they are: calls without an answer, failed over.
@@ -239,7 +298,7 @@ class ClusterNodeLossTest {
     // PostgreSQL gone: JOURNAL_UNAVAILABLE, never INTERNAL (nor UNKNOWN) from a gateway.
     assertThat(report.metrics().retries()).containsKey("UNAVAILABLE JOURNAL_UNAVAILABLE");
     assertThat(report.metrics().transportFailures().keySet()).noneMatch(k -> k.contains("INTERNAL") || k.contains("UNKNOWN"));
-    assertThat(report.metrics().outcomes().keySet()).noneMatch(k -> k.contains("INTERNAL") || k.contains("MISISSUANCE"));
+    assertThat(report.metrics().outcomes().keySet()).noneMatch(k -> k.contains("INTERNAL") || k.contains("UNKNOWN") || k.contains("MISISSUANCE"));
     String logs = logs();
     assertThat(logs).contains("journal unavailable: SQLSTATE");
 
@@ -304,6 +363,8 @@ class ClusterNodeLossTest {
         }
       }
       assertThat(recovered).hasSize(3);
+      // Issuing resumed by itself after the database came back, under load (not only the probes).
+      assertThat(resumed).isPositive();
 
       SettlementLine sum = null;
       long gross = 0;
@@ -322,27 +383,63 @@ class ClusterNodeLossTest {
         issued += sum.issued();
       }
       // To the yen: what the copiers were told delivered and refunded, plus the refunds of what
-      // they never confirmed.
-      assertThat(delivered).isEqualTo(simDelivered);
-      assertThat(deliveredYen).isEqualTo(simDeliveredYen);
+      // they never confirmed, plus the three probes (one delivered document each).
+      long probeYen = 0;
+      for (String probe : recovered) {
+        probeYen += journal.find(probe.substring(probe.indexOf(": ") + 2)).orElseThrow().feeYen();
+      }
+      assertThat(delivered).isEqualTo(simDelivered + recovered.size());
+      assertThat(deliveredYen).isEqualTo(simDeliveredYen + probeYen);
       assertThat(refunded).isEqualTo(simRefundedYen + unconfirmedFees);
       assertThat(gross).isEqualTo(deliveredYen + refunded);
       assertThat(new JournalAudit(journal).verify(null).findings()).isEmpty();
 
       String figures =
           String.format(
-              "cluster under node loss: %d s at %.0f/s, %d kills, PostgreSQL cut %d s: %d orders, %d acknowledged, %d issued,"
-                  + " %d delivered (%,d yen), refunded %,d yen; %d orders failed over (%d completed on another gateway, %d voided"
-                  + " by reconciliation of %d); transport failures %s, failovers %d, retried %s; %d delivered after the journal came back;"
-                  + " audit clean; settlement reconciles; afterwards each gateway issued again (%s)",
-              SECONDS, RATE, KILLS, OUTAGE_SECONDS, ledger.orders().size(), acknowledged, issued, delivered, deliveredYen, refunded,
-              failedOver, completedElsewhere, voidedByReconciliation, reconciled.total(), report.metrics().transportFailures(),
-              report.metrics().failovers(), report.metrics().retries(), resumed, String.join(", ", recovered));
+              "cluster under node loss: %d s at %.0f/s, %d kills (restarts took %d ms on average), PostgreSQL (journal and registry) stopped %d s:"
+                  + " %d orders, %d acknowledged, %d issued, %d delivered (%,d yen), refunded %,d yen; %d orders failed over (%d completed"
+                  + " on another gateway, %d voided by reconciliation of %d); transport failures %s, failovers %d, retried %s; %d delivered"
+                  + " after the database came back; readiness %s; audit clean; settlement reconciles; afterwards each gateway issued again (%s)",
+              SECONDS, RATE, KILLS, KILLS == 0 ? 0 : restartMillis / KILLS, OUTAGE_SECONDS, ledger.orders().size(), acknowledged, issued,
+              delivered, deliveredYen, refunded, failedOver, completedElsewhere, voidedByReconciliation, reconciled.total(),
+              report.metrics().transportFailures(), report.metrics().failovers(), report.metrics().retries(), resumed, readiness,
+              String.join(", ", recovered));
       System.out.println(figures);
       Files.writeString(Path.of("target", "cluster-node-loss.txt"), figures + "\n" + report.text() + "\n" + String.join("\n", chaos) + "\n");
-    } finally {
+    }
+  }
+
+  @AfterEach
+  void stopPostgres() throws IOException {
+    if (pg != null) {
       pg.close();
     }
+  }
+
+  /** A PostgreSQL server on {@code port} keeping its data in {@code dir} across restarts, durable as in production. */
+  private static EmbeddedPostgres postgres(Path dir, int port) throws IOException {
+    return Databases.durable(EmbeddedPostgres.builder()).setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+  }
+
+  /**
+   * Polls {@code readyz} until it answers {@code status} or {@code deadline} passes; returns the
+   * status and body seen last.
+   */
+  private static String awaitReadiness(HttpClient http, URI readyz, int status, long deadline) throws InterruptedException {
+    String last = "no answer";
+    do {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        last = r.statusCode() + " " + r.body().strip().replace('\n', ' ');
+        if (r.statusCode() == status) {
+          return last;
+        }
+      } catch (IOException e) {
+        last = "no answer: " + e;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    return last;
   }
 
   /**

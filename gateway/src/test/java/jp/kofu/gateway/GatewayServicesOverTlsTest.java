@@ -26,10 +26,21 @@ import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.type.v1.Reason;
 import org.junit.jupiter.api.Test;
 
-/** Health, reflection, the mTLS requirement of kiosk calls, and graceful shutdown, over real TLS. */
+/** Health, reflection, the kiosk listener's mutual TLS, and graceful shutdown, over real TLS. */
 class GatewayServicesOverTlsTest {
-  static ManagedChannel withoutClientCertificate(EmbeddedWorld world) throws Exception {
-    return withoutClientCertificate(world, world.address());
+  /** A channel to the kiosk listener that presents a copier's terminal certificate. */
+  static ManagedChannel asCopier(EmbeddedWorld world) throws Exception {
+    return presenting(world, world.pki().terminal("test-chain", "store-1", "probe"));
+  }
+
+  static ManagedChannel presenting(EmbeddedWorld world, jp.kofu.pki.HeldCertificate client) throws Exception {
+    return NettyChannelBuilder.forAddress(world.address())
+        .sslContext(
+            GrpcSslContexts.forClient()
+                .keyManager(client.privateKey(), client.chain().toArray(java.security.cert.X509Certificate[]::new))
+                .trustManager(world.pki().serviceCa().certificate())
+                .build())
+        .build();
   }
 
   static ManagedChannel withoutClientCertificate(EmbeddedWorld world, java.net.InetSocketAddress address) throws Exception {
@@ -39,9 +50,20 @@ class GatewayServicesOverTlsTest {
   }
 
   @Test
-  void healthAndReflectionAnswerWithoutAClientCertificateButKioskCallsDoNot() throws Exception {
+  void theKioskListenerIsMutualTlsOnlyAndAnswersHealthAndReflectionToCopiers() throws Exception {
     try (EmbeddedWorld world = EmbeddedWorld.startTemporary()) {
-      ManagedChannel channel = withoutClientCertificate(world);
+      ManagedChannel anonymous = withoutClientCertificate(world, world.address());
+      ManagedChannel channel = asCopier(world);
+      // Without a terminal certificate nothing gets past the handshake, not even health.
+      assertThatThrownBy(() -> HealthGrpc.newBlockingStub(anonymous).withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      anonymous.shutdownNow();
+      // A certificate of the terminal CA that names no store gets past it, and is refused with its reason.
+      ManagedChannel nameless =
+          presenting(
+              world,
+              world.pki().terminalCa().issue(new org.bouncycastle.asn1.x500.X500Name("O=test-chain,CN=no-store"), jp.kofu.pki.CertificateAuthority.Profile.TERMINAL,
+                  java.time.Duration.ofDays(30), List.of()));
       try {
         assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService(KioskServiceGrpc.SERVICE_NAME).build()).getStatus())
             .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
@@ -80,7 +102,7 @@ class GatewayServicesOverTlsTest {
                 "grpc.reflection.v1alpha.ServerReflection")
             .containsExactlyInAnyOrderElementsOf(ReflectionListing.v1(channel));
 
-        assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(channel).openSession(OpenSessionRequest.getDefaultInstance()))
+        assertThatThrownBy(() -> KioskServiceGrpc.newBlockingStub(nameless).openSession(OpenSessionRequest.getDefaultInstance()))
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
                 e -> {
@@ -93,7 +115,7 @@ class GatewayServicesOverTlsTest {
         io.grpc.Metadata english = new io.grpc.Metadata();
         english.put(io.grpc.Metadata.Key.of("accept-language", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "en-US,ja;q=0.5");
         assertThatThrownBy(
-                () -> KioskServiceGrpc.newBlockingStub(channel)
+                () -> KioskServiceGrpc.newBlockingStub(nameless)
                     .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(english))
                     .openSession(OpenSessionRequest.getDefaultInstance()))
             .isInstanceOfSatisfying(
@@ -102,6 +124,7 @@ class GatewayServicesOverTlsTest {
                     .isEqualTo(com.google.rpc.LocalizedMessage.newBuilder().setLocale("en").setMessage("This machine is out of service.").build()));
       } finally {
         channel.shutdownNow();
+        nameless.shutdownNow();
       }
     }
   }
@@ -111,7 +134,7 @@ class GatewayServicesOverTlsTest {
     try (EmbeddedWorld world = EmbeddedWorld.startTemporary()) {
       assertThat(world.gateway().verificationGrpcAddress().getPort()).isNotEqualTo(world.address().getPort());
       ManagedChannel pub = withoutClientCertificate(world, world.gateway().verificationGrpcAddress());
-      ManagedChannel kiosk = withoutClientCertificate(world);
+      ManagedChannel kiosk = asCopier(world);
       try {
         String verify = jp.kofu.proto.verify.v1.VerificationServiceGrpc.SERVICE_NAME;
         assertThat(HealthGrpc.newBlockingStub(pub).check(HealthCheckRequest.newBuilder().setService(verify).build()).getStatus())
@@ -134,7 +157,7 @@ class GatewayServicesOverTlsTest {
   @Test
   void closingTurnsHealthNotServingAndRefusesNewCalls() throws Exception {
     EmbeddedWorld world = EmbeddedWorld.startTemporary();
-    ManagedChannel channel = withoutClientCertificate(world);
+    ManagedChannel channel = asCopier(world);
     try {
       HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
       assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);

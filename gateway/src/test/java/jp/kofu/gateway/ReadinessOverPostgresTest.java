@@ -55,7 +55,7 @@ class ReadinessOverPostgresTest {
                         b.journal(journal)
                             .adminListen(new InetSocketAddress("127.0.0.1", 0))
                             .readiness(Duration.ofMillis(200), Duration.ofSeconds(1))))) {
-      ManagedChannel channel = GatewayServicesOverTlsTest.withoutClientCertificate(world.world);
+      ManagedChannel channel = GatewayServicesOverTlsTest.asCopier(world.world);
       try {
         InetSocketAddress admin = world.world.gateway().adminAddress();
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);

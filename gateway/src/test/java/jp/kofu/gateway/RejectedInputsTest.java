@@ -349,7 +349,7 @@ class RejectedInputsTest {
   }
 
   void terminals() {
-    expect("any", "no client certificate", Status.Code.UNAUTHENTICATED, Reason.TERMINAL_UNTRUSTED,
+    expect("any", "no client certificate (TLS handshake refused: the kiosk listener is mutual TLS only)", Status.Code.UNAVAILABLE, null,
         () -> bench.anonymous(gateway).openSession(OpenSessionRequest.getDefaultInstance()));
     HeldCertificate nameless =
         bench.pki.terminalCa().issue(new X500Name("O=test-chain,CN=no-store"), CertificateAuthority.Profile.TERMINAL, Duration.ofDays(30), List.of());
@@ -359,7 +359,7 @@ class RejectedInputsTest {
         CertificateAuthority.newRoot("rogue", new X500Name("CN=Rogue Terminal CA"), Duration.ofDays(30), bench.clock)
             .issue(new X500Name("O=rogue,OU=store,CN=copier"), CertificateAuthority.Profile.TERMINAL, Duration.ofDays(30), List.of());
     // The copier's TLS stack offers a certificate only to a server that names its issuer.
-    expect("any", "a client certificate of another CA (not even offered by the copier's TLS)", Status.Code.UNAUTHENTICATED, Reason.TERMINAL_UNTRUSTED,
+    expect("any", "a client certificate of another CA (not even offered by the copier's TLS: handshake refused)", Status.Code.UNAVAILABLE, null,
         () -> bench.copier(gateway, stranger).openSession());
     HeldCertificate forged =
         CertificateAuthority.newRoot(

@@ -44,13 +44,19 @@ public final class CardTrust {
    */
   public static CardTrust of(List<X509Certificate> roots, List<X509Certificate> cardCas, List<X509Certificate> smartphoneCas) {
     List<IssuingCa> issuers = new ArrayList<>();
+    // A CA file often carries its chain up to the root: the root signs CAs, not cards, so it is
+    // not an issuer (else CRL mode would wait for a CRL of the root's that nobody publishes).
     for (X509Certificate ca : cardCas) {
       validate(ca, roots);
-      issuers.add(new IssuingCa(ca, CardRef.CredentialKind.CARD, X509.keyId(ca)));
+      if (!roots.contains(ca)) {
+        issuers.add(new IssuingCa(ca, CardRef.CredentialKind.CARD, X509.keyId(ca)));
+      }
     }
     for (X509Certificate ca : smartphoneCas) {
       validate(ca, roots);
-      issuers.add(new IssuingCa(ca, CardRef.CredentialKind.SMARTPHONE, X509.keyId(ca)));
+      if (!roots.contains(ca)) {
+        issuers.add(new IssuingCa(ca, CardRef.CredentialKind.SMARTPHONE, X509.keyId(ca)));
+      }
     }
     if (issuers.isEmpty()) {
       throw new IllegalArgumentException("card trust: no issuing CA configured");

@@ -1,8 +1,5 @@
 package jp.kofu.gateway.edge;
 
-import com.google.protobuf.Any;
-import com.google.rpc.ErrorInfo;
-import com.google.rpc.RetryInfo;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -11,7 +8,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +15,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jp.kofu.gateway.error.KofuException;
+import jp.kofu.gateway.error.Reasons;
+import jp.kofu.proto.KofuErrors;
 import jp.kofu.proto.type.v1.Reason;
 
 /**
@@ -106,22 +103,12 @@ public final class InFlightLimit implements ServerInterceptor {
   }
 
   private StatusRuntimeException busy() {
-    ErrorInfo info =
-        ErrorInfo.newBuilder()
-            .setDomain(KofuException.DOMAIN)
-            .setReason(Reason.GATEWAY_BUSY.name())
-            .putMetadata("retry_after_ms", Long.toString(retryAfter.toMillis()))
-            .build();
-    RetryInfo retry =
-        RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(retryAfter.toSeconds()).setNanos(retryAfter.toNanosPart()))
-            .build();
-    return StatusProto.toStatusRuntimeException(
-        com.google.rpc.Status.newBuilder()
-            .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
-            .setMessage("this gateway runs its maximum of " + limit + " issuances: retry shortly, on another gateway if there is one")
-            .addDetails(Any.pack(info))
-            .addDetails(Any.pack(retry))
-            .build());
+    // The one way kofu errors are built: ErrorInfo, and RetryInfo for a retryable reason.
+    return KofuErrors.status(
+        Reasons.code(Reason.GATEWAY_BUSY),
+        Reason.GATEWAY_BUSY,
+        "this gateway runs its maximum of " + limit + " issuances: retry shortly, on another gateway if there is one",
+        java.util.Map.of("retry_after_ms", Long.toString(retryAfter.toMillis())));
   }
+
 }

@@ -59,10 +59,20 @@ public final class LoadRunner {
   private final List<Terminal> terminals = new ArrayList<>();
   private final ConcurrentLinkedQueue<CardWallet.Entry> idle = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<CardWallet.Entry> refusedCards = new ConcurrentLinkedQueue<>();
+  private volatile java.util.function.BooleanSupplier extendWhile = () -> false;
 
   public LoadRunner(LoadPlan plan, LoadTarget target) {
     this.plan = plan;
     this.target = target;
+  }
+
+  /**
+   * Keeps arrivals coming past the plan's duration for as long as {@code more} says (checked before
+   * each arrival): a fault scenario whose faults take longer than planned still runs under load.
+   */
+  public LoadRunner extendWhile(java.util.function.BooleanSupplier more) {
+    this.extendWhile = java.util.Objects.requireNonNull(more, "more");
+    return this;
   }
 
   /** Every order placed (warm-up included) and what the gateways told of it. */
@@ -101,7 +111,7 @@ public final class LoadRunner {
     if (!plan.warmup().isZero()) {
       progress.accept("warming up for " + plan.warmup() + " (not measured)...");
       long warmStart = System.nanoTime();
-      schedule(visits, random, warmStart, warmStart + plan.warmup().toNanos());
+      schedule(visits, random, warmStart, warmStart + plan.warmup().toNanos(), () -> false);
       metrics = new LoadMetrics();
     }
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("load-ticker").factory());
@@ -116,7 +126,7 @@ public final class LoadRunner {
               metrics.failovers(), metrics.violations().size()));
         },
         1, 1, TimeUnit.SECONDS);
-    schedule(visits, random, start, end);
+    schedule(visits, random, start, end, extendWhile);
     visits.shutdown();
     // A visit may retry each of its calls for retryFor: stragglers get that, and a minute more.
     boolean drained = visits.awaitTermination(60 + plan.retryFor().toSeconds() * 2, TimeUnit.SECONDS);
@@ -130,10 +140,10 @@ public final class LoadRunner {
   }
 
   /** Arrivals from {@code start} to {@code end} on the plan's schedule, each started when due. */
-  private void schedule(ExecutorService visits, SplittableRandom random, long start, long end) {
+  private void schedule(ExecutorService visits, SplittableRandom random, long start, long end, java.util.function.BooleanSupplier more) {
     double meanGapNanos = 1e9 / plan.ratePerSecond();
     double next = start;
-    while (next < end) {
+    while (next < end || more.getAsBoolean()) {
       long intended = (long) next;
       long wait = intended - System.nanoTime();
       if (wait > 0) {
