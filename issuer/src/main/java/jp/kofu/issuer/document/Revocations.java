@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether a DSS's CRLs make a timestamped signature B-LT: for every certificate of the signer's
- * and the time-stamping unit's paths below their anchor, a CRL signed by its issuer that was
- * current at the timestamp's time. A CRL that lists one of them as revoked before that time
+ * and the time-stamping unit's paths below their anchor, a CRL signed by its issuer that was not
+ * stale at the timestamp's time (its nextUpdate not before it; issued before or after). A CRL that lists one of them as revoked before that time
  * refuses the document. OCSP responses in a DSS are carried but not counted (kofu writes none:
  * the municipal CA publishes CRLs).
  */
@@ -61,7 +61,6 @@ final class Revocations {
           X509CRL crl = crls.get(k);
           if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
               || !signedBy(encodings.get(k), crl, issuer)
-              || crl.getThisUpdate().toInstant().isAfter(at)
               || (crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(at))) {
             continue;
           }

@@ -181,6 +181,28 @@ public final class SignedDocuments {
         level);
   }
 
+  /**
+   * The certificates of the signature timestamp's token (the time-stamping unit's chain as the TSA
+   * sent it), empty without a timestamp. Reads the signature only; verifies nothing.
+   */
+  static List<X509Certificate> timestampCertificates(byte[] pdf) throws DocumentVerificationException {
+    PdfObjects document = read(pdf);
+    ContentInfo contentInfo = parseCms(contents(onlySignature(document)));
+    try {
+      SignerInformation signer = onlySigner(new CMSSignedData(contentInfo));
+      var unsigned = signer.getUnsignedAttributes();
+      Attribute token = unsigned == null ? null : unsigned.get(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken);
+      if (token == null) {
+        return List.of();
+      }
+      var stamp = new org.bouncycastle.tsp.TimeStampToken(
+          new CMSSignedData(token.getAttrValues().getObjectAt(0).toASN1Primitive().getEncoded()));
+      return certificates(stamp.getCertificates());
+    } catch (CMSException | IOException | org.bouncycastle.tsp.TSPException | RuntimeException e) {
+      throw new DocumentVerificationException(MALFORMED, "signature /Contents is not a CMS SignedData with a timestamp", e);
+    }
+  }
+
   private static PdfObjects read(byte[] pdf) throws DocumentVerificationException {
     try {
       return PdfObjects.read(pdf);
