@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class LongTermValidation {
   private static final Logger log = LoggerFactory.getLogger(LongTermValidation.class);
   private static final Duration RETRY = Duration.ofMinutes(1);
-  private static final Duration SKEW = Duration.ofMinutes(5);
 
   /** Where CRLs come from: the configured sources in production, the CA itself in the development world. */
   @FunctionalInterface
@@ -187,10 +186,9 @@ public final class LongTermValidation {
       } catch (GeneralSecurityException e) {
         continue;
       }
-      // A CRL signed a moment "after" now is the issuer's clock a little ahead of ours (or this
-      // second's CRL), not one from the future.
-      boolean current = !crl.getThisUpdate().toInstant().isAfter(now.plus(SKEW))
-          && (crl.getNextUpdate() == null || crl.getNextUpdate().toInstant().isAfter(now));
+      // Not stale is what counts: a CRL signed "after" now is the issuer's clock ahead of ours
+      // (or, in the development world, a demo clock set back), and says as much about now.
+      boolean current = crl.getNextUpdate() == null || crl.getNextUpdate().toInstant().isAfter(now);
       if (current && (best == null || crl.getThisUpdate().after(best.getThisUpdate()))) {
         best = crl;
       }
