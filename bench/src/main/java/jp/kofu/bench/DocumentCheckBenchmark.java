@@ -34,7 +34,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * bench/run -prof gc DocumentCheckBenchmark
+ * java -cp bench/target/benchmarks.jar jp.kofu.bench.DocumentCheckBenchmark   # CPU time and allocation per check
  * </pre>
+ *
+ * <p>{@link #main} measures the same two operations by the measuring thread's CPU time and
+ * allocated bytes ({@code ThreadMXBean}) instead of wall-clock time, so that other processes on a
+ * busy machine do not count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -85,5 +90,44 @@ public class DocumentCheckBenchmark {
   @Benchmark
   public String check() {
     return check.problem(pdf, "131016", meta.binding(), meta.documentNumber());
+  }
+
+  /** CPU time and allocation per operation on this thread: {@code [B-T check, B-LT check]} against one RSA signature. */
+  public static void main(String[] args) throws Exception {
+    int warm = Integer.getInteger("warm", 300);
+    int measured = Integer.getInteger("n", 500);
+    List<DocumentCheckBenchmark> variants = new java.util.ArrayList<>(List.of(new DocumentCheckBenchmark()));
+    try {
+      variants.add((DocumentCheckBenchmark) Class.forName("jp.kofu.bench.DocumentCheckBenchmarkLt").getDeclaredConstructor().newInstance());
+    } catch (ClassNotFoundException e) {
+      // the code before B-LT
+    }
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (DocumentCheckBenchmark b : variants) {
+      b.setUp();
+      for (int i = 0; i < warm; i++) {
+        b.check();
+        b.rsaSignature();
+      }
+      long[] rsa = measure(threads, measured, () -> b.rsaSignature());
+      long[] check = measure(threads, measured, () -> b.check());
+      System.out.printf("%s (%d bytes): RSA-2048 signature %.3f ms CPU, %.1f KB; check %.3f ms CPU (%.2f signatures), %.1f KB%n",
+          b.getClass().getSimpleName(), b.pdf.length, rsa[0] / 1e6 / measured, rsa[1] / 1024.0 / measured,
+          check[0] / 1e6 / measured, (double) check[0] / rsa[0], check[1] / 1024.0 / measured);
+    }
+  }
+
+  private interface Operation {
+    Object run() throws Exception;
+  }
+
+  private static long[] measure(com.sun.management.ThreadMXBean threads, int n, Operation op) throws Exception {
+    long id = Thread.currentThread().threadId();
+    long cpu = threads.getCurrentThreadCpuTime();
+    long allocated = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < n; i++) {
+      op.run();
+    }
+    return new long[] {threads.getCurrentThreadCpuTime() - cpu, threads.getThreadAllocatedBytes(id) - allocated};
   }
 }

@@ -519,6 +519,15 @@ final class PdfObjects {
     throw new Malformed("a dictionary was expected");
   }
 
+  private static final int[] HEX = new int[256];
+
+  static {
+    Arrays.fill(HEX, -1);
+    for (int c = 0; c < 256; c++) {
+      HEX[c] = Character.digit(c, 16);
+    }
+  }
+
   /** Tokens and direct objects of PDF syntax (ISO 32000-1 §7.2, §7.3). */
   static final class Lexer {
     private final byte[] b;
@@ -702,34 +711,38 @@ final class PdfObjects {
 
     private PdfString hex() throws Malformed {
       int start = pos++;
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      // A signature's /Contents is tens of thousands of digits: decoded straight into its array.
+      int end = pos;
+      while (end < limit && b[end] != '>') {
+        end++;
+      }
+      if (end >= limit) {
+        throw new Malformed("an unterminated hex string");
+      }
+      byte[] out = new byte[(end - pos + 1) / 2];
+      int n = 0;
       int high = -1;
-      while (true) {
-        if (pos >= limit) {
-          throw new Malformed("an unterminated hex string");
-        }
-        int c = b[pos++] & 0xff;
-        if (c == '>') {
-          break;
-        }
+      for (; pos < end; pos++) {
+        int c = b[pos] & 0xff;
         if (whitespace(c)) {
           continue;
         }
-        int d = Character.digit(c, 16);
+        int d = HEX[c];
         if (d < 0) {
           throw new Malformed("a non-hex digit in a hex string");
         }
         if (high < 0) {
           high = d;
         } else {
-          out.write(high << 4 | d);
+          out[n++] = (byte) (high << 4 | d);
           high = -1;
         }
       }
       if (high >= 0) {
-        out.write(high << 4);
+        out[n++] = (byte) (high << 4);
       }
-      return new PdfString(out.toByteArray(), b, start, pos);
+      pos = end + 1;
+      return new PdfString(n == out.length ? out : Arrays.copyOf(out, n), b, start, pos);
     }
 
     private PdfString literal() throws Malformed {
