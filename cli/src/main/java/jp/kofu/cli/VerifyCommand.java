@@ -9,6 +9,7 @@ import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.JournalDatabases;
 import jp.kofu.gateway.verify.DocumentVerifier;
+import jp.kofu.issuer.document.PadesLevel;
 import jp.kofu.issuer.document.VerifiedDocument;
 import jp.kofu.pki.Pem;
 import jp.kofu.pki.X509;
@@ -26,13 +27,20 @@ import picocli.CommandLine.Parameters;
     description = {
       "Checks that a certificate PDF is genuine: its signature and its issuance record.",
       "",
-      "Checks a certificate PDF: its PAdES signature covers the whole file and chains to the",
-      "municipal signing CA, and the issuance journal records it as issued (not voided) with",
-      "exactly this file's SHA-256. Exit status 0 when genuine, 1 when not genuine or when it",
+      "Checks a certificate PDF: its PAdES signature covers the whole file (but for a DSS",
+      "update with validation data) and chains to the municipal signing CA, and the issuance",
+      "journal records it as issued (not voided) with exactly this file's SHA-256. Prints the",
+      "PAdES level (B-B, B-T, B-LT) and the timestamp's time. Exit status 0 when genuine, 1",
+      "when not genuine or when it",
       "cannot be checked (the message says which: a running gateway holds the embedded",
       "journal: stop it, or use --config with a shared journal database)."
     })
 final class VerifyCommand implements Callable<Integer> {
+  private static final java.util.Map<PadesLevel, String> LEVELS = java.util.Map.of(
+      PadesLevel.B_B, "signed; no timestamp",
+      PadesLevel.B_T, "signed and timestamped",
+      PadesLevel.B_LT, "timestamped, with the chains and revocation data in the document");
+
   @Mixin DataDir data;
 
   @Parameters(paramLabel = "FILE.pdf", description = "The certificate to check.")
@@ -69,10 +77,11 @@ final class VerifyCommand implements Callable<Integer> {
       System.out.println("  signed by:         " + X509.subjectAttribute(doc.signer(), BCStyle.CN));
       System.out.println("  document number:   " + doc.documentNumber());
       System.out.println("  certificate:       " + doc.certificateType());
-      System.out.println("  signed at:         " + doc.signingTime());
+      System.out.println("  signed at:         " + doc.signingTime() + " (claimed by the signer)");
       if (doc.timestampTime() != null) {
-        System.out.println("  timestamped at:    " + doc.timestampTime() + " (RFC 3161, PAdES B-T)");
+        System.out.println("  timestamped at:    " + doc.timestampTime() + " (RFC 3161, attested by the time-stamping unit)");
       }
+      System.out.println("  PAdES level:       " + doc.level() + " (" + LEVELS.get(doc.level()) + ")");
       System.out.println("  pages:             " + doc.pageCount());
       System.out.println("  SHA-256:           " + doc.sha256Hex());
       System.out.println("  issuance record:   " + genuine.issuance().state() + " at " + genuine.issuance().issuedAt()

@@ -45,11 +45,31 @@ class DemoCommandTest {
     });
 
     Path pdf = out.resolve(manifest.get("documents").get(3).get("file").asText());
-    assertThat(Main.commandLine().execute("verify", "--data", data.toString(), pdf.toString())).isZero();
+    String report = stdout(() -> assertThat(Main.commandLine().execute("verify", "--data", data.toString(), pdf.toString())).isZero());
+    assertThat(report).contains("GENUINE").containsPattern("PAdES level: +B-LT ");
+    java.util.regex.Matcher stamped = java.util.regex.Pattern.compile("timestamped at: +(\\S+) ").matcher(report);
+    assertThat(stamped.find()).as(report).isTrue();
+    java.time.Instant stampedAt = java.time.Instant.parse(stamped.group(1));
+    java.util.regex.Matcher signed = java.util.regex.Pattern.compile("signed at: +(\\S+) ").matcher(report);
+    assertThat(signed.find()).as(report).isTrue();
+    assertThat(stampedAt).isBetween(java.time.Instant.parse(signed.group(1)).minusSeconds(60), java.time.Instant.parse(signed.group(1)).plusSeconds(60));
     byte[] bytes = Files.readAllBytes(pdf);
     bytes[25] ^= 0x01;
     Path tampered = dir.resolve("tampered.pdf");
     Files.write(tampered, bytes);
     assertThat(Main.commandLine().execute("verify", "--data", data.toString(), tampered.toString())).isEqualTo(1);
+  }
+
+  /** What {@code body} prints on standard output. */
+  private static String stdout(Runnable body) {
+    java.io.PrintStream original = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      body.run();
+    } finally {
+      System.setOut(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

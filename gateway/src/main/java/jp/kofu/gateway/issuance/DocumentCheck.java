@@ -7,11 +7,16 @@ import java.util.List;
 import jp.kofu.issuer.document.DocumentVerificationException;
 import jp.kofu.issuer.document.SignedDocuments;
 import jp.kofu.issuer.document.VerifiedDocument;
+import jp.kofu.pki.X509;
 
 /**
  * The check every document passes before a byte of it leaves the gateway: a valid PAdES signature
  * by a certificate of the municipal signing CA, issued to the municipality that was asked, over a
  * document carrying this request's binding and issuance id.
+ *
+ * <p>One read of the document: {@link SignedDocuments} locates the signature without parsing the
+ * whole PDF and hashes the file once for both the signed range and the file's SHA-256, which
+ * {@link Result} hands on so the journal need not hash it again.
  */
 public final class DocumentCheck {
   private final List<X509Certificate> municipalAnchors;
@@ -23,14 +28,30 @@ public final class DocumentCheck {
     this.clock = clock;
   }
 
+  /**
+   * The verdict on a document and the SHA-256 of its bytes (lowercase hex).
+   *
+   * @param problem why the document is refused, or null when it is the one asked for
+   */
+  public record Result(String problem, String sha256Hex) {}
+
   /** Why the document is refused, or null when it is the one asked for. */
   public String problem(byte[] pdf, String municipalityCode, byte[] binding, String issuanceId) {
+    return check(pdf, municipalityCode, binding, issuanceId).problem();
+  }
+
+  /** Checks the document; see the class comment. */
+  public Result check(byte[] pdf, String municipalityCode, byte[] binding, String issuanceId) {
     VerifiedDocument doc;
     try {
       doc = SignedDocuments.verify(pdf, municipalAnchors, clock.instant());
     } catch (DocumentVerificationException e) {
-      return "signature: " + e.getMessage();
+      return new Result("signature: " + e.getMessage(), HexFormat.of().formatHex(X509.sha256(pdf)));
     }
+    return new Result(problem(doc, municipalityCode, binding, issuanceId), doc.sha256Hex());
+  }
+
+  private static String problem(VerifiedDocument doc, String municipalityCode, byte[] binding, String issuanceId) {
     if (!municipalityCode.equals(doc.municipalityCode())) {
       return "signed by municipality " + doc.municipalityCode() + ", expected " + municipalityCode;
     }

@@ -292,21 +292,22 @@ public final class IssuanceService {
       throw e;
     }
     byte[] pdf = document.pdf();
-    String problem = documentCheck.problem(pdf, code, binding, row.issuanceId());
+    DocumentCheck.Result checked = documentCheck.check(pdf, code, binding, row.issuanceId());
+    String problem = checked.problem();
     if (problem == null && document.verificationCode() != null && !document.verificationCode().equals(verificationCode)) {
       problem = "the document carries another verification code than the one given";
     }
     if (problem != null) {
       // Loud: a municipality produced a document that is not the one asked for.
       log.error("MISISSUANCE PREVENTED: issuance {} from municipality {}: {}; the document was discarded", row.issuanceId(), code, problem);
-      journal.markBindingCheckFailed(row.issuanceId(), attempt, problem, HexFormat.of().formatHex(X509.sha256(pdf)), clock.instant());
+      journal.markBindingCheckFailed(row.issuanceId(), attempt, problem, checked.sha256Hex(), clock.instant());
       throw new KofuException(Reason.DOCUMENT_BINDING_MISMATCH, "the municipality's document failed verification; nothing was charged");
     }
     IssuedFacts facts =
         new IssuedFacts(
             document.feePerCopyYen(),
             document.feePerCopyYen() * order.request().copies(),
-            HexFormat.of().formatHex(X509.sha256(pdf)),
+            checked.sha256Hex(),
             document.pageCount(),
             pdf.length,
             document.verificationCode());

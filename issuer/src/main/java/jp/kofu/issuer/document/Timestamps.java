@@ -5,14 +5,12 @@ import static jp.kofu.issuer.document.DocumentVerificationException.Problem.TIME
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import jp.kofu.pki.X509;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -33,8 +31,11 @@ final class Timestamps {
 
   private Timestamps() {}
 
-  /** The verified genTime, or null when the signature carries no timestamp. */
-  static Instant check(
+  /** A verified signature timestamp: its genTime and its unit's certificate path (anchor included). */
+  record Stamp(Instant time, List<X509Certificate> unitPath) {}
+
+  /** The verified timestamp, or null when the signature carries no timestamp. */
+  static Stamp check(
       SignerInformation signer, X509Certificate signerCertificate, Collection<X509Certificate> trustAnchors,
       Instant claimedSigningTime) throws DocumentVerificationException {
     AttributeTable unsigned = signer.getUnsignedAttributes();
@@ -66,8 +67,8 @@ final class Timestamps {
     for (X509CertificateHolder holder : token.getCertificates().getMatches(null)) {
       X509Certificate certificate;
       try {
-        certificate = X509.parse(holder.getEncoded());
-      } catch (IOException | CertificateException e) {
+        certificate = SignedDocuments.toCertificate(holder);
+      } catch (DocumentVerificationException e) {
         throw new DocumentVerificationException(TIMESTAMP, "a certificate in the timestamp is malformed", e);
       }
       certificates.add(certificate);
@@ -88,8 +89,9 @@ final class Timestamps {
       throw new DocumentVerificationException(TIMESTAMP, "the timestamp cannot be verified", e);
     }
     Instant genTime = token.getTimeStampInfo().getGenTime().toInstant();
+    List<X509Certificate> unitPath;
     try {
-      SignedDocuments.checkTrust(unit, certificates, trustAnchors, genTime);
+      unitPath = SignedDocuments.checkTrust(unit, certificates, trustAnchors, genTime);
     } catch (DocumentVerificationException e) {
       throw new DocumentVerificationException(TIMESTAMP, "the time-stamping unit is not trusted: " + e.getMessage(), e);
     }
@@ -102,6 +104,6 @@ final class Timestamps {
       throw new DocumentVerificationException(
           TIMESTAMP, "the signer's certificate was not valid at the timestamp " + genTime);
     }
-    return genTime;
+    return new Stamp(genTime, unitPath);
   }
 }

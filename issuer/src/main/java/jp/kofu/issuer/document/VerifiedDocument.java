@@ -19,6 +19,8 @@ import jp.kofu.issuer.spi.CertificateType;
  * @param sha256Hex SHA-256 of the whole file, lowercase hex
  * @param timestampTime the genTime of the verified signature timestamp (PAdES B-T), attested by
  *     the time-stamping unit; null for a B-B signature
+ * @param level the PAdES baseline level: B-B, B-T, or B-LT when the document's DSS holds
+ *     current revision data for every certificate of both chains
  */
 public record VerifiedDocument(
     X509Certificate signer,
@@ -29,8 +31,10 @@ public record VerifiedDocument(
     int pageCount,
     Instant signingTime,
     String sha256Hex,
-    Instant timestampTime) {
+    Instant timestampTime,
+    PadesLevel level) {
   public VerifiedDocument {
+    Objects.requireNonNull(level, "level");
     Objects.requireNonNull(signer, "signer");
     Objects.requireNonNull(municipalityCode, "municipalityCode");
     Objects.requireNonNull(bindingHex, "bindingHex");

@@ -10,8 +10,10 @@
  * the shared page layout and the embedded font {@link jp.kofu.issuer.document.CertificateFonts};
  * {@link jp.kofu.issuer.document.VerificationLink} for the QR format; {@link
  * jp.kofu.issuer.document.SealImpressions} for seeding seal impressions), their PAdES signature
- * with an RFC 3161 timestamp ({@link jp.kofu.issuer.document.PadesSigner}) and its verification
- * ({@link jp.kofu.issuer.document.SignedDocuments}). {@code docs/CERTIFICATES.md} shows each type.
+ * with an RFC 3161 timestamp ({@link jp.kofu.issuer.document.PadesSigner}), extended to PAdES
+ * B-LT by a DSS update ({@link jp.kofu.issuer.document.LongTermValidation}), and its verification
+ * without a full parse ({@link jp.kofu.issuer.document.SignedDocuments} on {@code PdfObjects}).
+ * {@code docs/CERTIFICATES.md} shows each type.
  *
  * <p>Personal data printed on a document never appears in a log line or an exception message
  * from this package: errors name the field, not its content, and the content records print none

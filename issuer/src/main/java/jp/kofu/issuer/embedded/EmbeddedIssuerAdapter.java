@@ -16,6 +16,7 @@ import jp.kofu.issuer.catalog.MunicipalityProfile;
 import jp.kofu.issuer.catalog.ServiceHours;
 import jp.kofu.issuer.document.CertificateContent;
 import jp.kofu.issuer.document.DocumentMeta;
+import jp.kofu.issuer.document.LongTermValidation;
 import jp.kofu.issuer.document.PadesSigner;
 import jp.kofu.issuer.document.CertificateFonts;
 import jp.kofu.issuer.document.CertificateRenderer;
@@ -61,6 +62,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private final MunicipalSigners signers;
   private final CertificateRenderer renderer;
   private final PadesSigner padesSigner;
+  private final LongTermValidation longTerm;
   private final AutoCloseable resources;
   private final Set<String> served;
 
@@ -84,6 +86,20 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       VerificationLink link,
       AutoCloseable resources,
       Set<String> served) {
+    this(registry, catalog, signers, signer, null, link, resources, served);
+  }
+
+  /** The same, and with {@code longTerm} (when not null) the signatures extended to PAdES B-LT. */
+  public EmbeddedIssuerAdapter(
+      ResidentRegistry registry,
+      MunicipalityCatalog catalog,
+      MunicipalSigners signers,
+      PadesSigner signer,
+      LongTermValidation longTerm,
+      VerificationLink link,
+      AutoCloseable resources,
+      Set<String> served) {
+    this.longTerm = longTerm;
     this.registry = registry;
     this.catalog = catalog;
     this.signers = signers;
@@ -406,7 +422,8 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     }
     HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
     PadesSigner.Signed signed = padesSigner.signCounted(unsigned, signer);
-    return new IssuedDocument(signed.pdf(), signed.pageCount(), terms.feeYen(), command.verificationCode());
+    byte[] pdf = longTerm == null ? signed.pdf() : longTerm.extend(signed.pdf(), signer);
+    return new IssuedDocument(pdf, signed.pageCount(), terms.feeYen(), command.verificationCode());
   }
 
   /** The certificate's content, from records read now (those the rules read, from that same read). */

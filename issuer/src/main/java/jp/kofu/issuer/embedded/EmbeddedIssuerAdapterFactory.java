@@ -4,7 +4,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import jp.kofu.issuer.catalog.MunicipalityCatalog;
+import jp.kofu.issuer.document.LongTermValidation;
 import jp.kofu.issuer.document.PadesSigner;
+import jp.kofu.issuer.document.PublishedCrls;
 import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.spi.AdapterContext;
@@ -35,6 +37,15 @@ import jp.kofu.storage.Database;
  *   <li>{@code tsa-url}: an RFC 3161 time-stamping authority over HTTP; without it, with the
  *       development {@link TrustWorld}, its in-process time-stamping unit. Signatures are PAdES
  *       B-T either way; with neither (a signers directory and no tsa-url), B-B.
+ *   <li>{@code ltv-crls}: comma-separated {@code http}, {@code https} or {@code file} URIs where
+ *       the CAs of the signing and time-stamping certificates publish their CRLs; with them (and
+ *       a timestamp) signatures are PAdES B-LT: a DSS with both chains and those CRLs is appended
+ *       to every document ({@link LongTermValidation}). Without it, with the development {@link
+ *       TrustWorld}, its municipal CA's current CRL; otherwise B-T;
+ *   <li>{@code ltv-certificates}: a PEM file with the CA certificates of both chains, roots
+ *       included (required with {@code ltv-crls}: the CRLs are checked against them);
+ *   <li>{@code ltv-refresh}: how long one DSS (and its CRLs) is reused, an ISO-8601 duration;
+ *       default {@code PT1H}, and never past a CRL's nextUpdate.
  * </ul>
  */
 public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory {
@@ -49,7 +60,7 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
   public java.util.Set<String> settingNames() {
     return java.util.Set.of(
         "database-url", "database-user", "database-password", "database-password-file", "database-pool", "catalog", "municipalities",
-        "signers", "verification-url", "tsa-url");
+        "signers", "verification-url", "tsa-url", "ltv-crls", "ltv-certificates", "ltv-refresh");
   }
 
   @Override
@@ -96,7 +107,8 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
     java.util.List<String> only = context.list("municipalities");
     try {
       return new EmbeddedIssuerAdapter(
-          new ResidentRegistry(db), catalog, signers, signer, link, db, only.isEmpty() ? catalog.codes() : java.util.Set.copyOf(only));
+          new ResidentRegistry(db), catalog, signers, signer, timestamps == null ? null : longTerm(context), link, db,
+          only.isEmpty() ? catalog.codes() : java.util.Set.copyOf(only));
     } catch (IllegalArgumentException e) {
       db.close();
       throw new IllegalArgumentException("adapter setting 'municipalities': " + e.getMessage());
@@ -109,6 +121,42 @@ public final class EmbeddedIssuerAdapterFactory implements IssuerAdapterFactory 
       return fromFile;
     }
     return context.setting("database-password", url.startsWith("jdbc:h2:") ? "" : null);
+  }
+
+  /** B-LT from the configured CRL sources; in the development world from its municipal CA; else none. */
+  private static LongTermValidation longTerm(AdapterContext context) {
+    Duration refresh;
+    try {
+      refresh = Duration.parse(context.setting("ltv-refresh", "PT1H"));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("adapter setting 'ltv-refresh': '" + context.setting("ltv-refresh", "") + "' (expected: an ISO-8601 duration such as PT1H)");
+    }
+    java.util.List<String> crls = context.list("ltv-crls");
+    if (!crls.isEmpty()) {
+      String certificates = context.settings().get("ltv-certificates");
+      if (certificates == null) {
+        throw new IllegalArgumentException(
+            "adapter setting 'ltv-certificates' is missing (expected with 'ltv-crls': a PEM file of the CA certificates of the signing and time-stamping chains)");
+      }
+      java.util.List<URI> uris = new java.util.ArrayList<>();
+      for (String u : crls) {
+        uris.add(URI.create(u));
+      }
+      return new LongTermValidation(
+          context.clock(), refresh, jp.kofu.pki.Pem.certificates(Path.of(certificates)), new PublishedCrls(uris, Duration.ofSeconds(10)));
+    }
+    if (context.services().containsKey(TrustWorld.class)) {
+      TrustWorld world = context.service(TrustWorld.class);
+      var ca = world.municipalCa();
+      return new LongTermValidation(context.clock(), refresh, java.util.List.of(ca.certificate()), issuer -> {
+        if (!issuer.equals(ca.certificate())) {
+          return java.util.List.of();
+        }
+        world.syncRevocations();
+        return java.util.List.of(ca.crl(jp.kofu.pki.CertificateAuthority.PUBLISHED_CRL_VALIDITY));
+      });
+    }
+    return null;
   }
 
   private static TimeStampSource timestamps(AdapterContext context) {

@@ -16,6 +16,9 @@ import jp.kofu.pki.X509;
  * verify against the municipal signing CA; the signer must be the municipality asked; and the
  * document must carry the binding that this copier computes itself from its own card, its own
  * order id, the issuance id and the municipality. Independent of the gateway's own check.
+ *
+ * <p>The document is read once: the signature is located without a full PDF parse, and the
+ * SHA-256 compared with the header's is the one the verifier computed in the same pass.
  */
 public final class DocumentAcceptance {
   private final List<X509Certificate> municipalAnchors;
@@ -34,14 +37,19 @@ public final class DocumentAcceptance {
     if (pdf.length != received.header().getByteSize()) {
       throw new MisissuanceException("size " + pdf.length + " differs from the header's " + received.header().getByteSize());
     }
-    if (!Arrays.equals(X509.sha256(pdf), received.header().getSha256().toByteArray())) {
-      throw new MisissuanceException("SHA-256 differs from the header's");
-    }
+    byte[] headerSha256 = received.header().getSha256().toByteArray();
     VerifiedDocument doc;
     try {
+      // One pass over the bytes: the verifier's SHA-256 of the file is compared below.
       doc = SignedDocuments.verify(pdf, municipalAnchors, clock.instant());
     } catch (DocumentVerificationException e) {
+      if (!Arrays.equals(X509.sha256(pdf), headerSha256)) {
+        throw new MisissuanceException("SHA-256 differs from the header's");
+      }
       throw new MisissuanceException("signature does not verify: " + e.getMessage());
+    }
+    if (!HexFormat.of().formatHex(headerSha256).equals(doc.sha256Hex())) {
+      throw new MisissuanceException("SHA-256 differs from the header's");
     }
     if (!municipalityCode.equals(doc.municipalityCode())) {
       throw new MisissuanceException("signed by municipality " + doc.municipalityCode() + ", asked " + municipalityCode);
