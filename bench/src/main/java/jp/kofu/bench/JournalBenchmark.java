@@ -13,8 +13,10 @@ import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
 import jp.kofu.gateway.journal.JournalAudit;
 import jp.kofu.gateway.journal.JournalDatabases;
-import jp.kofu.gateway.journal.NewOrder;
-import jp.kofu.pki.X509;
+import jp.kofu.gateway.journal.Digest;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.storage.Database;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,7 +81,7 @@ public class JournalBenchmark {
     journal = new IssuanceJournal(db, IssuanceJournal.chainKey(SECRET));
     pdf = new byte[64 * 1024];
     RANDOM.nextBytes(pdf);
-    facts = new IssuedFacts(300, 300, HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null);
+    facts = new IssuedFacts(300, 300, Digest.sha256(pdf), 1, pdf.length, null);
     for (int i = 0; i < 2000; i++) {
       issuance();
     }
@@ -124,16 +126,16 @@ public class JournalBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
-  public IssuanceJournal.Settlement issuance() {
+  public IssuanceJournal.Confirmation issuance() {
     Instant now = Instant.now();
     String attempt = hex(16);
-    NewOrder order =
-        new NewOrder(
-            ulid(), UUID.randomUUID().toString(), hex(32), hex(32), hex(16), "seven", "store-1", "t-1", "131016", "ADDRESS",
-            "RESIDENCE", 1, hex(32));
-    journal.begin(order, attempt, now);
-    journal.markIssued(order.issuanceId(), attempt, facts, pdf, now);
-    IssuanceJournal.Settlement s = journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
+    Issuance.Order order =
+        new Issuance.Order(
+            ulid(), UUID.randomUUID().toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
+            CertificateType.RESIDENCE, 1, digest());
+    Issuance begun = journal.begin(order, attempt, now).issuance();
+    journal.markIssued(begun, facts, pdf, now);
+    IssuanceJournal.Confirmation s = journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
     issuances.incrementAndGet();
     return s;
   }
@@ -150,6 +152,12 @@ public class JournalBenchmark {
       throw new IllegalStateException("journal not intact: " + r.findings());
     }
     return r;
+  }
+
+  private static Digest digest() {
+    byte[] b = new byte[Digest.LENGTH];
+    RANDOM.nextBytes(b);
+    return Digest.of(b);
   }
 
   private static String hex(int bytes) {

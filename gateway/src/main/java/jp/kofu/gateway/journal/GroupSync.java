@@ -1,5 +1,6 @@
 package jp.kofu.gateway.journal;
 
+import jp.kofu.gateway.error.JournalUnavailable;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -101,7 +102,7 @@ final class GroupSync {
     try (Connection c = db.connection()) {
       return c.getMetaData().getURL().startsWith("jdbc:h2:mem:");
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
   }
 }

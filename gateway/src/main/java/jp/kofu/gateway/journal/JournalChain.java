@@ -70,7 +70,7 @@ final class JournalChain {
       s.setLong(1, seq);
       s.setString(2, issuanceId);
       s.setString(3, kind.name());
-      s.setObject(4, IssuanceJournal.ts(at));
+      s.setObject(4, IssuanceRow.ts(at));
       s.setString(5, body);
       s.setString(6, prev);
       s.setString(7, hash);

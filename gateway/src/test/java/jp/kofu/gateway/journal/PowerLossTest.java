@@ -101,14 +101,14 @@ class PowerLossTest {
     Random random = new Random();
     while (!stop.get()) {
       try {
-        NewOrder order = Journals.order("seven", "131016", 1 + random.nextInt(3));
+        Issuance.Order order = Journals.order("seven", "131016", 1 + random.nextInt(3));
         String attempt = Journals.attempt();
         Instant now = Instant.now();
-        journal.begin(order, attempt, now);
+        Issuance begun = journal.begin(order, attempt, now).issuance();
         byte[] pdf = new byte[4096 + random.nextInt(60_000)];
         random.nextBytes(pdf);
         int fee = 300 * order.copies();
-        if (!journal.markIssued(order.issuanceId(), attempt, Journals.facts(300, order.copies(), pdf), pdf, now)) {
+        if (journal.markIssued(begun, Journals.facts(300, order.copies(), pdf), pdf, now).isEmpty()) {
           throw new AssertionError("not issued");
         }
         told.put(order.issuanceId(), new Told(IssuanceState.ISSUED, fee, 0));
@@ -117,7 +117,7 @@ class PowerLossTest {
           continue; // the copier has not confirmed yet
         }
         boolean printed = outcome == 1;
-        IssuanceJournal.Settlement s = journal.settle(order.issuanceId(), order.cardKey(), printed, printed ? null : "PAPER_JAM", Instant.now());
+        IssuanceJournal.Settlement s = (IssuanceJournal.Settlement) journal.settle(order.issuanceId(), order.cardKey(), printed, printed ? null : "PAPER_JAM", Instant.now());
         told.put(order.issuanceId(), new Told(s.state(), fee, s.refundedYen()));
       } catch (RuntimeException e) {
         if (!PowerCutFileSystem.isOff()) {
