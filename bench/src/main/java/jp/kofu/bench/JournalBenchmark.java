@@ -35,12 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the journal costs an issuance, and what it costs to audit. {@code issuance}: one whole
  * journaled issuance — ORDERED, then ISSUED with its document and binding check, then DELIVERED:
- * three transactions and four chained events, the ISSUED and DELIVERED ones on disk before they
- * return — on the embedded H2 file (group-synced: one fsync for every commit made while the one
- * before ran) and on PostgreSQL (embedded server, synchronous_commit and fsync on). At the end of
- * each trial it prints the syncs to disk per issuance. Every append
- * queues on the chain head, so run it with several threads ({@code -t 8}) to see what that
- * serialization allows. {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
+ * three chained transitions and four events, ISSUED and DELIVERED on disk before they return,
+ * the document written beside the ISSUED transition — through the journal's group commit, on the
+ * embedded H2 file (one fsync per batch) and on PostgreSQL (embedded server, synchronous_commit
+ * and fsync on). At the end of each trial it prints the syncs to disk per issuance and how many
+ * transitions a group commit carried. Batches form when issuances overlap, so run it with several
+ * threads ({@code -t 8}, copiers in flight at once). {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
  *
  * <pre>
  * bench/run JournalBenchmark -t 1
@@ -67,6 +67,9 @@ public class JournalBenchmark {
   private IssuedFacts facts;
   private final java.util.concurrent.atomic.AtomicLong issuances = new java.util.concurrent.atomic.AtomicLong();
   private long syncsBefore;
+  private long cpuBefore;
+  private long batchesBefore;
+  private long transitionsBefore;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
@@ -88,6 +91,9 @@ public class JournalBenchmark {
     audit = new JournalAudit(journal);
     issuances.set(0);
     syncsBefore = syncs();
+    cpuBefore = processCpuNanos();
+    batchesBefore = journal.batches();
+    transitionsBefore = journal.transitions();
   }
 
   /**
@@ -104,13 +110,25 @@ public class JournalBenchmark {
     }
   }
 
+  /** CPU time of this JVM (the benchmark's threads and the journal; not PostgreSQL's server processes). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   @TearDown(Level.Trial)
   public void close() throws Exception {
     long n = issuances.get();
+    long cpu = processCpuNanos() - cpuBefore;
+    if (n > 0) {
+      System.out.printf("%n[journal %s] JVM CPU per issuance: %.3f ms%n", database, cpu / 1e6 / n);
+    }
     long synced = syncs() - syncsBefore;
     if (n > 0) {
+      long batches = journal.batches() - batchesBefore;
+      long transitions = journal.transitions() - transitionsBefore;
       System.out.printf(
-          "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance%n", database, n, synced, (double) synced / n);
+          "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance; %d group commits of %.1f transitions on average%n",
+          database, n, synced, (double) synced / n, batches, batches == 0 ? 0.0 : (double) transitions / batches);
     }
     db.close();
     if (postgres != null) {

@@ -28,14 +28,11 @@ import jp.kofu.storage.Database;
 public final class IssuanceJournal {
   public static final String MIGRATIONS = "classpath:db/journal";
 
-  /** Transactions that lost a race for a lock are retried this many times in all. */
-  private static final int MAX_TRIES = 5;
-
   private static final int MAX_PROBLEM_CHARS = 200;
 
   private final Database db;
   private final JournalChain chain;
-  private final GroupSync sync;
+  private final GroupCommit commits;
 
   /**
    * @param chainKey keys the event chain; every gateway of a cluster and the auditor use the same
@@ -53,7 +50,7 @@ public final class IssuanceJournal {
   public IssuanceJournal(Database db, Hmac chainKey, java.util.List<Hmac> previousChainKeys) {
     this.db = db;
     this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"), previousChainKeys);
-    this.sync = new GroupSync(db);
+    this.commits = new GroupCommit(db, chain);
   }
 
   /** A journal keyed by the journal keyring: its current key writes, every key of it audits. */
@@ -68,7 +65,7 @@ public final class IssuanceJournal {
   public IssuanceJournal(Database db) {
     this.db = db;
     this.chain = null;
-    this.sync = new GroupSync(db);
+    this.commits = null;
   }
 
   /** The chain key derived from the cluster secret. */
@@ -85,7 +82,16 @@ public final class IssuanceJournal {
    * whose commits sync themselves): divided by the issuances, what group commit achieves.
    */
   public long syncs() {
-    return sync.syncs();
+    return commits == null ? 0 : commits.syncs();
+  }
+
+  /** Batches the group commit committed, and the transitions in them (for the benchmark). */
+  public long batches() {
+    return commits == null ? 0 : commits.batches();
+  }
+
+  public long transitions() {
+    return commits == null ? 0 : commits.transitions();
   }
 
   JournalChain chain() {
@@ -112,14 +118,14 @@ public final class IssuanceJournal {
     // (no error, so nothing else of a transaction is lost) and reads the winner's record.
     boolean created =
         transactUnsynced(
-            c -> {
+            (c, events) -> {
               try (PreparedStatement s = c.prepareStatement(IssuanceRow.INSERT + " ON CONFLICT DO NOTHING")) {
                 IssuanceRow.bindAll(s, fresh);
                 if (s.executeUpdate() != 1) {
                   return false;
                 }
               }
-              chain().append(c, order.issuanceId(), EventKind.ORDERED, fresh.orderedAt(), IssuanceRow.payload(fresh, IssuanceRow.Part.ORDER));
+              events.add(new JournalChain.Event(order.issuanceId(), EventKind.ORDERED, fresh.orderedAt(), IssuanceRow.payload(fresh, IssuanceRow.Part.ORDER)));
               return true;
             });
     if (created) {
@@ -146,7 +152,7 @@ public final class IssuanceJournal {
     Issuance claimed = new Issuance(seen.order(), seen.orderedAt(), IssuanceState.ORDERED, new Issuance.Attempt(attemptId, now), null, null);
     boolean won =
         transactUnsynced(
-            c -> {
+            (c, events) -> {
               if (staleAttempt == null
                   && take(c, "UPDATE issuance SET attempt_id = ?, attempt_started_at = ? WHERE issuance_id = ? AND state = 'ORDERED' AND " + owner, issuanceId, null, attemptId, now)) {
                 return true;
@@ -161,7 +167,7 @@ public final class IssuanceJournal {
                   now)) {
                 return false;
               }
-              chain().append(c, issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null));
+              events.add(new JournalChain.Event(issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null)));
               return true;
             });
     return won ? Optional.of(claimed) : Optional.empty();
@@ -196,9 +202,14 @@ public final class IssuanceJournal {
   public Optional<Issuance> markIssued(Issuance owned, IssuedFacts facts, byte[] pdf, Instant at) {
     Issuance issued = owned.issued(facts, IssuanceRow.micros(at));
     String issuanceId = owned.issuanceId();
+    // The document first, outside the chained transition and on this thread: the batch then
+    // carries no document, and the sync that makes ISSUED durable covers it (committed before).
+    if (!stage(owned, pdf)) {
+      return Optional.empty();
+    }
     boolean won =
         transact(
-            c -> {
+            (c, events) -> {
               try (PreparedStatement s = c.prepareStatement(MARK_ISSUED)) {
                 int next = IssuanceRow.bind(s, 1, ISSUING, issued);
                 s.setString(next++, issuanceId);
@@ -207,20 +218,75 @@ public final class IssuanceJournal {
                   return false;
                 }
               }
-              try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, pdf) VALUES (?, ?)")) {
+              // Still this attempt's document: only an attempt that owns the order replaces one.
+              try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?")) {
                 s.setString(1, issuanceId);
-                s.setBytes(2, pdf);
-                s.executeUpdate();
+                s.setString(2, owned.attemptId());
+                try (ResultSet rs = s.executeQuery()) {
+                  if (!rs.next()) {
+                    throw new SQLException("issuance " + issuanceId + ": the issuing attempt's document is gone", "XX001");
+                  }
+                }
               }
               Map<String, Object> checked = new LinkedHashMap<>();
               checked.put("document_sha256", facts.documentSha256().hex());
               checked.put("binding", owned.order().binding().hex());
               checked.put("signer_municipality_code", owned.order().municipalityCode());
-              chain().append(c, issuanceId, EventKind.BINDING_CHECKED, issued.issuedAt(), checked);
-              chain().append(c, issuanceId, EventKind.ISSUED, issued.issuedAt(), IssuanceRow.payload(issued, IssuanceRow.Part.ISSUED));
+              events.add(new JournalChain.Event(issuanceId, EventKind.BINDING_CHECKED, issued.issuedAt(), checked));
+              events.add(new JournalChain.Event(issuanceId, EventKind.ISSUED, issued.issuedAt(), IssuanceRow.payload(issued, IssuanceRow.Part.ISSUED)));
               return true;
             });
-    return won ? Optional.of(issued) : Optional.empty();
+    if (!won) {
+      reading(() -> db.update("DELETE FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?", issuanceId, owned.attemptId()));
+      return Optional.empty();
+    }
+    return Optional.of(issued);
+  }
+
+  /**
+   * Holds {@code pdf} as the document of the order {@code owned}'s attempt still owns, replacing a
+   * document staged by an attempt that died; false if the order is no longer this attempt's.
+   * Committed, not waited for on disk (the ISSUED transition's sync covers it).
+   */
+  private boolean stage(Issuance owned, byte[] pdf) {
+    try {
+      db.inTransaction(
+          c -> {
+            unsynced(c);
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "DELETE FROM issuance_document WHERE issuance_id = ? AND EXISTS"
+                        + " (SELECT 1 FROM issuance WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?)")) {
+              s.setString(1, owned.issuanceId());
+              s.setString(2, owned.issuanceId());
+              s.setString(3, owned.attemptId());
+              s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, attempt_id, pdf) VALUES (?, ?, ?)")) {
+              s.setString(1, owned.issuanceId());
+              s.setString(2, owned.attemptId());
+              s.setBytes(3, pdf);
+              s.executeUpdate();
+            }
+            return null;
+          });
+      return true;
+    } catch (SQLException e) {
+      if (Database.isUniqueViolation(e)) {
+        // Another attempt's document, held for an order this attempt no longer owns.
+        return false;
+      }
+      throw JournalUnavailable.of(e);
+    }
+  }
+
+  /** This transaction's commit does not wait for the WAL flush (PostgreSQL; H2 never waits). */
+  private void unsynced(Connection c) throws SQLException {
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SET LOCAL synchronous_commit TO OFF");
+      }
+    }
   }
 
   /** ORDERED → REFUSED, keeping the true reason. False if the attempt of {@code owned} no longer owns it. */
@@ -240,7 +306,7 @@ public final class IssuanceJournal {
   private boolean refuse(Issuance owned, String reason, String problem, Digest documentSha256, Instant now) {
     String issuanceId = owned.issuanceId();
     return transact(
-        c -> {
+        (c, events) -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE issuance SET state = 'REFUSED', attempt_id = NULL, refusal_reason = ?, settled_at = ?"
@@ -253,13 +319,14 @@ public final class IssuanceJournal {
               return false;
             }
           }
+          deleteDocument(c, issuanceId);
           if (problem != null) {
             Map<String, Object> failed = new LinkedHashMap<>();
             failed.put("problem", problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) : problem);
             failed.put("document_sha256", documentSha256.hex());
-            chain().append(c, issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed);
+            events.add(new JournalChain.Event(issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed));
           }
-          chain().append(c, issuanceId, EventKind.REFUSED, now, Map.of("reason", reason));
+          events.add(new JournalChain.Event(issuanceId, EventKind.REFUSED, now, Map.of("reason", reason)));
           return true;
         });
   }
@@ -276,7 +343,7 @@ public final class IssuanceJournal {
   public Optional<byte[]> replay(String issuanceId, String sessionId, Instant at) {
     Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
+        (c, events) -> {
           try (PreparedStatement s = c.prepareStatement("SELECT state FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
             s.setString(1, issuanceId);
             try (ResultSet rs = s.executeQuery()) {
@@ -295,7 +362,7 @@ public final class IssuanceJournal {
               pdf = rs.getBytes(1);
             }
           }
-          chain().append(c, issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId));
+          events.add(new JournalChain.Event(issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId)));
           return Optional.of(pdf);
         });
   }
@@ -315,7 +382,12 @@ public final class IssuanceJournal {
 
   /** The held PDF of an ISSUED issuance. */
   public Optional<byte[]> document(String issuanceId) {
-    return reading(() -> db.first("SELECT pdf FROM issuance_document WHERE issuance_id = ?", rs -> rs.getBytes(1), issuanceId));
+    return reading(
+        () ->
+            db.first(
+                "SELECT d.pdf FROM issuance_document d JOIN issuance i ON i.issuance_id = d.issuance_id WHERE d.issuance_id = ? AND i.state = 'ISSUED'",
+                rs -> rs.getBytes(1),
+                issuanceId));
   }
 
 
@@ -367,7 +439,7 @@ public final class IssuanceJournal {
   public Confirmation settle(String issuanceId, Digest cardKey, boolean printed, String failure, Instant at) {
     Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
+        (c, events) -> {
           Issuance row = locked(c, issuanceId);
           if (row == null || !row.cardKey().equals(cardKey) || row.issued() == null) {
             return new NotIssued();
@@ -382,7 +454,7 @@ public final class IssuanceJournal {
           Issuance settled =
               settle(row, target, new Issuance.Settled(now, null, refund, printed ? null : VoidReason.PRINT_FAILED, failure));
           write(c, settled, IssuanceState.ISSUED);
-          chain().append(c, issuanceId, settled.state() == IssuanceState.DELIVERED ? EventKind.DELIVERED : EventKind.VOIDED, now, voidedPayload(settled));
+          events.add(new JournalChain.Event(issuanceId, settled.state() == IssuanceState.DELIVERED ? EventKind.DELIVERED : EventKind.VOIDED, now, voidedPayload(settled)));
           return new Settlement(target, refund);
         });
   }
@@ -440,14 +512,14 @@ public final class IssuanceJournal {
   public boolean voidUnconfirmed(String issuanceId, Instant cutoff, Instant at) {
     Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
+        (c, events) -> {
           Issuance row = locked(c, issuanceId);
           if (row == null || row.state() != IssuanceState.ISSUED || !row.issuedAt().isBefore(cutoff)) {
             return false;
           }
           Issuance voided = settle(row, IssuanceState.VOIDED, new Issuance.Settled(now, null, row.feeYen(), VoidReason.UNCONFIRMED, null));
           write(c, voided, IssuanceState.ISSUED);
-          chain().append(c, issuanceId, EventKind.VOIDED, now, voidedPayload(voided));
+          events.add(new JournalChain.Event(issuanceId, EventKind.VOIDED, now, voidedPayload(voided)));
           return true;
         });
   }
@@ -459,7 +531,7 @@ public final class IssuanceJournal {
   public boolean voidAbandoned(String issuanceId, Instant cutoff, Instant at) {
     Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
+        (c, events) -> {
           Issuance row = locked(c, issuanceId);
           if (row == null || row.state() != IssuanceState.ORDERED || !row.attempt().startedAt().isBefore(cutoff)) {
             return false;
@@ -469,7 +541,7 @@ public final class IssuanceJournal {
                   row.order(), row.orderedAt(), IssuanceState.VOIDED, new Issuance.Attempt(null, row.attempt().startedAt()), null,
                   new Issuance.Settled(now, null, 0, VoidReason.ABANDONED, null));
           write(c, voided, IssuanceState.ORDERED);
-          chain().append(c, issuanceId, EventKind.VOIDED, now, voidedPayload(voided));
+          events.add(new JournalChain.Event(issuanceId, EventKind.VOIDED, now, voidedPayload(voided)));
           return true;
         });
   }
@@ -487,69 +559,25 @@ public final class IssuanceJournal {
 
 
   /**
-   * A transaction that writes, on disk before it returns (so before anyone is told of it);
-   * JOURNAL_UNAVAILABLE when it cannot be done.
+   * A chained transition, committed by the group commit and on disk before it returns (so before
+   * anyone is told of it); JOURNAL_UNAVAILABLE when it cannot be done.
    */
-  private <T> T transact(Database.Work<T> work) {
+  private <T> T transact(GroupCommit.Work<T> work) {
+    return commit(work, true);
+  }
+
+  /** A chained transition, committed by the group commit but not waited for on disk. */
+  private <T> T transactUnsynced(GroupCommit.Work<T> work) {
+    return commit(work, false);
+  }
+
+  private <T> T commit(GroupCommit.Work<T> work, boolean durable) {
+    chain();
     try {
-      T result = write(work);
-      sync.awaitDurable();
-      return result;
+      return commits.run(work, durable);
     } catch (SQLException e) {
       throw JournalUnavailable.of(e);
     }
-  }
-
-  /** A transaction that writes, committed but not waited for on disk. */
-  private <T> T transactUnsynced(Database.Work<T> work) {
-    try {
-      return writeUnsynced(work);
-    } catch (SQLException e) {
-      throw JournalUnavailable.of(e);
-    }
-  }
-
-  /**
-   * Runs {@code work} as {@link #write} does, without waiting for the disk. On PostgreSQL that is
-   * {@code synchronous_commit} off for this transaction alone: its commit returns before its WAL
-   * is flushed, and the next synchronous commit flushes it too (the WAL is written in order), just
-   * as the next group sync covers it on H2.
-   */
-  private <T> T writeUnsynced(Database.Work<T> work) throws SQLException {
-    if (db.dialect() != Database.Dialect.POSTGRESQL) {
-      return write(work);
-    }
-    return write(
-        c -> {
-          try (java.sql.Statement s = c.createStatement()) {
-            s.execute("SET LOCAL synchronous_commit TO OFF");
-          }
-          return work.run(c);
-        });
-  }
-
-  /**
-   * Runs {@code work} in a transaction, again when it lost a race for a lock (a deadlock victim,
-   * a lock wait past H2's timeout, or the chain head taken): the work is all-or-nothing, so a
-   * retry is safe, and the copier sees no error for what was only contention.
-   */
-  private <T> T write(Database.Work<T> work) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction(work);
-      } catch (SQLException e) {
-        if (attempt >= MAX_TRIES || !retryable(e)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static boolean retryable(SQLException e) {
-    String state = e.getSQLState();
-    // 40001 serialization failure (H2's deadlock too), 40P01 PostgreSQL's deadlock, HYT00 H2's
-    // lock timeout.
-    return JournalChain.SERIALIZATION_FAILURE.equals(state) || "40P01".equals(state) || "HYT00".equals(state);
   }
 
   private Optional<Issuance> one(String sql, String key) {
