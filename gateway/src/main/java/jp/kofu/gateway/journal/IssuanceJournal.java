@@ -15,10 +15,12 @@ import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.storage.Database;
 
 /**
- * The journal of issuances, and only of them. Every method is one transaction; every state change
- * is a compare-and-set on the row's state (and the working attempt), so two gateways racing on
- * one order cannot both win, and every state change appends its event to the hash chain in that
- * same transaction, so the record and its history can never disagree. Methods return what they
+ * The journal of issuances, and only of them. Every state change is a compare-and-set on the
+ * row's state (and the working attempt), so two gateways racing on one order cannot both win, and
+ * appends its events to the hash chain in the same transaction, so the record and its history can
+ * never disagree. The transaction is a batch of this gateway's transitions ({@link GroupCommit}:
+ * one commit, one lock of the chain head and one sync for many issuances); a method returns once
+ * its batch is committed, and on disk when the copier will be told of it. Methods return what they
  * wrote or found (outcomes, never a copier-facing refusal): the issuance service decides what the
  * copier is told. Throws JOURNAL_UNAVAILABLE ({@link JournalUnavailable}) when the database fails.
  *
