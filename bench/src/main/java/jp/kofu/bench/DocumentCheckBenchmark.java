@@ -66,7 +66,7 @@ public class DocumentCheckBenchmark {
     pdf = new PadesSigner(clock, new TimeStampAuthority(world.timestampingUnit(), clock)).sign(unsigned, signer);
     pdf = extend(pdf);
     List<X509Certificate> anchors = List.of(world.municipalCa().certificate());
-    check = new DocumentCheck(anchors);
+    check = new DocumentCheck(anchors, clock);
     String problem = check.problem(pdf, "131016", meta.binding(), meta.documentNumber());
     if (problem != null) {
       throw new IllegalStateException("the benchmark's document does not pass: " + problem);

@@ -13,8 +13,10 @@ import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
 import jp.kofu.gateway.journal.JournalAudit;
 import jp.kofu.gateway.journal.JournalDatabases;
-import jp.kofu.gateway.journal.NewOrder;
-import jp.kofu.pki.X509;
+import jp.kofu.gateway.journal.Digest;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.storage.Database;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,12 +35,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the journal costs an issuance, and what it costs to audit. {@code issuance}: one whole
  * journaled issuance — ORDERED, then ISSUED with its document and binding check, then DELIVERED:
- * three transactions and four chained events, the ISSUED and DELIVERED ones on disk before they
- * return — on the embedded H2 file (group-synced: one fsync for every commit made while the one
- * before ran) and on PostgreSQL (embedded server, synchronous_commit and fsync on). At the end of
- * each trial it prints the syncs to disk per issuance. Every append
- * queues on the chain head, so run it with several threads ({@code -t 8}) to see what that
- * serialization allows. {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
+ * three chained transitions and four events, ISSUED and DELIVERED on disk before they return,
+ * the document written beside the ISSUED transition — through the journal's group commit, on the
+ * embedded H2 file (one fsync per batch) and on PostgreSQL (embedded server, synchronous_commit
+ * and fsync on). At the end of each trial it prints the syncs to disk per issuance and how many
+ * transitions a group commit carried. Batches form when issuances overlap, so run it with several
+ * threads ({@code -t 8}, copiers in flight at once). {@code audit}: verifying a journal of 2,000 issuances (8,000 events).
  *
  * <pre>
  * bench/run JournalBenchmark -t 1
@@ -65,6 +67,9 @@ public class JournalBenchmark {
   private IssuedFacts facts;
   private final java.util.concurrent.atomic.AtomicLong issuances = new java.util.concurrent.atomic.AtomicLong();
   private long syncsBefore;
+  private long cpuBefore;
+  private long batchesBefore;
+  private long transitionsBefore;
 
   @Setup(Level.Trial)
   public void open() throws Exception {
@@ -79,13 +84,16 @@ public class JournalBenchmark {
     journal = new IssuanceJournal(db, IssuanceJournal.chainKey(SECRET));
     pdf = new byte[64 * 1024];
     RANDOM.nextBytes(pdf);
-    facts = new IssuedFacts(300, 300, HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null);
+    facts = new IssuedFacts(300, 300, Digest.sha256(pdf), 1, pdf.length, null);
     for (int i = 0; i < 2000; i++) {
       issuance();
     }
     audit = new JournalAudit(journal);
     issuances.set(0);
     syncsBefore = syncs();
+    cpuBefore = processCpuNanos();
+    batchesBefore = journal.batches();
+    transitionsBefore = journal.transitions();
   }
 
   /**
@@ -102,13 +110,25 @@ public class JournalBenchmark {
     }
   }
 
+  /** CPU time of this JVM (the benchmark's threads and the journal; not PostgreSQL's server processes). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   @TearDown(Level.Trial)
   public void close() throws Exception {
     long n = issuances.get();
+    long cpu = processCpuNanos() - cpuBefore;
+    if (n > 0) {
+      System.out.printf("%n[journal %s] JVM CPU per issuance: %.3f ms%n", database, cpu / 1e6 / n);
+    }
     long synced = syncs() - syncsBefore;
     if (n > 0) {
+      long batches = journal.batches() - batchesBefore;
+      long transitions = journal.transitions() - transitionsBefore;
       System.out.printf(
-          "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance%n", database, n, synced, (double) synced / n);
+          "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance; %d group commits of %.1f transitions on average%n",
+          database, n, synced, (double) synced / n, batches, batches == 0 ? 0.0 : (double) transitions / batches);
     }
     db.close();
     if (postgres != null) {
@@ -124,16 +144,16 @@ public class JournalBenchmark {
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
-  public IssuanceJournal.Settlement issuance() {
+  public IssuanceJournal.Confirmation issuance() {
     Instant now = Instant.now();
     String attempt = hex(16);
-    NewOrder order =
-        new NewOrder(
-            ulid(), UUID.randomUUID().toString(), hex(32), hex(32), hex(16), "seven", "store-1", "t-1", "131016", "ADDRESS",
-            "RESIDENCE", 1, hex(32));
-    journal.begin(order, attempt, now);
-    journal.markIssued(order.issuanceId(), attempt, facts, pdf, now);
-    IssuanceJournal.Settlement s = journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
+    Issuance.Order order =
+        new Issuance.Order(
+            ulid(), UUID.randomUUID().toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
+            CertificateType.RESIDENCE, 1, digest());
+    Issuance begun = journal.begin(order, attempt, now).issuance();
+    journal.markIssued(begun, facts, pdf, now);
+    IssuanceJournal.Confirmation s = journal.settle(order.issuanceId(), order.cardKey(), true, null, now);
     issuances.incrementAndGet();
     return s;
   }
@@ -150,6 +170,12 @@ public class JournalBenchmark {
       throw new IllegalStateException("journal not intact: " + r.findings());
     }
     return r;
+  }
+
+  private static Digest digest() {
+    byte[] b = new byte[Digest.LENGTH];
+    RANDOM.nextBytes(b);
+    return Digest.of(b);
   }
 
   private static String hex(int bytes) {

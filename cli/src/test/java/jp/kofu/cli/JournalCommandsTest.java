@@ -10,15 +10,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.List;
 import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
 import jp.kofu.gateway.journal.JournalDatabases;
-import jp.kofu.gateway.journal.NewOrder;
+import jp.kofu.gateway.journal.Digest;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.JapanTime;
-import jp.kofu.pki.X509;
 import jp.kofu.storage.Database;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,15 +50,13 @@ class JournalCommandsTest {
   static void sell(IssuanceJournal journal, String chain, int copies, boolean printed) {
     n++;
     String id = "01JX0000000000000000000" + String.format("%03d", n);
-    NewOrder order =
-        new NewOrder(
-            id, "order-cli-test-" + n, "d".repeat(64), "c".repeat(64), "s".repeat(32), chain, "store", "t1", "131016",
-            "ADDRESS", "RESIDENCE", copies, "b".repeat(64));
-    journal.begin(order, "a".repeat(32), NOON);
+    Issuance.Order order =
+        new Issuance.Order(
+            id, "order-cli-test-" + n, Digest.ofHex("d".repeat(64)), Digest.ofHex("c".repeat(64)), "s".repeat(32), chain, "store", "t1",
+            "131016", Relation.ADDRESS, CertificateType.RESIDENCE, copies, Digest.ofHex("b".repeat(64)));
+    Issuance begun = journal.begin(order, "a".repeat(32), NOON).issuance();
     byte[] pdf = ("pdf " + n).getBytes(StandardCharsets.US_ASCII);
-    journal.markIssued(
-        id, "a".repeat(32), new IssuedFacts(300, 300 * copies, HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null), pdf,
-        NOON.plusSeconds(5));
+    journal.markIssued(begun, new IssuedFacts(300, 300 * copies, Digest.sha256(pdf), 1, pdf.length, null), pdf, NOON.plusSeconds(5));
     journal.settle(id, order.cardKey(), printed, printed ? null : "PAPER_JAM", NOON.plusSeconds(90));
   }
 

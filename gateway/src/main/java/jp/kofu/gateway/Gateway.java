@@ -30,7 +30,7 @@ import jp.kofu.gateway.auth.CardAuthenticator;
 import jp.kofu.gateway.auth.CardLockout;
 import jp.kofu.gateway.auth.TerminalRateLimit;
 import jp.kofu.gateway.auth.TerminalTrustManager;
-import jp.kofu.gateway.journal.CardFailures;
+import jp.kofu.gateway.auth.AuthStore;
 import jp.kofu.proto.LocalizedErrors;
 import jp.kofu.proto.StrictRequests;
 import jp.kofu.gateway.revocation.Revocation;
@@ -95,6 +95,7 @@ public final class Gateway implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health;
   private final IssuanceJournal journal;
+  private final AuthStore authStore;
   private final Database journalDatabase;
   private final List<IssuerAdapter> adapters;
   private final Map<String, Municipality> municipalities;
@@ -133,6 +134,7 @@ public final class Gateway implements AutoCloseable {
     Clock clock = time.clock();
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
     this.journal = new IssuanceJournal(journalDatabase, b.journalKeys);
+    this.authStore = new AuthStore(journalDatabase);
     this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
     this.adapters = List.copyOf(b.adapters);
     this.shutdownGrace = b.shutdownGrace;
@@ -176,14 +178,14 @@ public final class Gateway implements AutoCloseable {
     io.micrometer.core.instrument.Counter lockouts =
         io.micrometer.core.instrument.Counter.builder("kofu.card.lockouts").description("Cards locked out after too many failed authentications").register(meters);
     CardLockout lockout =
-        new CardLockout(new CardFailures(journalDatabase), issuance::cardKey, clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration)
+        new CardLockout(authStore.lockouts(), card -> issuance.cardKey(card).hex(), clock, b.lockoutLimit, b.lockoutWindow, b.lockoutDuration)
             .onLockout(lockouts::increment);
     SessionService sessions =
         new SessionService(
             new Challenges(b.sessionKeys.hmac("challenge"), b.sessionKeys.previousHmacs("challenge"), clock, b.challengeTtl),
             new CardAuthenticator(b.cardTrust, clock),
             new SessionTokens(b.sessionKeys, "session", clock, b.sessionTtl),
-            journal,
+            authStore,
             b.cardDirectory,
             clock,
             revocation,
@@ -314,7 +316,7 @@ public final class Gateway implements AutoCloseable {
     every(
         () -> {
           try {
-            journal.purgeExpired(clock.instant());
+            authStore.purgeExpired(clock.instant());
             lockout.purge();
           } catch (RuntimeException e) {
             log.warn("journal housekeeping failed: {}", e.getMessage());

@@ -77,15 +77,15 @@ class JournalOverTlsTest {
 
     Issuance r = journal.findByOrder(outcome.orderId()).orElseThrow();
     assertThat(r.state()).isEqualTo(IssuanceState.DELIVERED);
-    assertThat(List.of(r.storeChain(), r.store(), r.terminal())).containsExactly("test-chain", "store-1", "journal-1");
-    assertThat(r.municipalityCode()).isEqualTo(entry.municipalityCode());
-    assertThat(r.certificateType()).isEqualTo("RESIDENCE");
-    assertThat(r.copies()).isEqualTo(1);
+    assertThat(List.of(r.order().storeChain(), r.order().store(), r.order().terminal())).containsExactly("test-chain", "store-1", "journal-1");
+    assertThat(r.order().municipalityCode()).isEqualTo(entry.municipalityCode());
+    assertThat(r.order().certificateType()).isEqualTo(jp.kofu.issuer.spi.CertificateType.RESIDENCE);
+    assertThat(r.order().copies()).isEqualTo(1);
     assertThat(r.feeYen()).isEqualTo(outcome.document().header().getFeeYen()).isPositive();
     assertThat(r.issuanceId()).isEqualTo(outcome.document().header().getIssuanceId());
-    assertThat(r.documentSha256()).isEqualTo(HexFormat.of().formatHex(X509.sha256(outcome.document().pdf())));
+    assertThat(r.documentSha256().isSha256Of(outcome.document().pdf())).isTrue();
     // The card only as a keyed hash: neither its serial nor anything of the resident.
-    assertThat(r.cardKey()).hasSize(64).doesNotContain(card.serialHex());
+    assertThat(r.cardKey().hex()).hasSize(64).doesNotContain(card.serialHex());
     String name = world.resident(entry.residentId()).fullName();
     List<JournalEvent> events = journal.events(r.issuanceId());
     for (JournalEvent e : events) {
@@ -98,7 +98,7 @@ class JournalOverTlsTest {
     String binding =
         HexFormat.of().formatHex(
             DocumentBinding.compute(card.issuerKeyId(), card.serialHex(), outcome.orderId(), r.issuanceId(), entry.municipalityCode()));
-    assertThat(events.get(1).fields()).containsEntry("binding", binding).containsEntry("document_sha256", r.documentSha256());
+    assertThat(events.get(1).fields()).containsEntry("binding", binding).containsEntry("document_sha256", r.documentSha256().hex());
     assertThat(new JournalAudit(journal).verify(null).findings()).isEmpty();
   }
 

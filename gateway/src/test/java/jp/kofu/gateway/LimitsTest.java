@@ -10,7 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import jp.kofu.gateway.error.KofuException;
-import jp.kofu.gateway.journal.CardFailures;
+import jp.kofu.gateway.auth.CardFailures;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.type.v1.CredentialKind;

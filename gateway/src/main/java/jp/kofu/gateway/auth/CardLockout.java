@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import jp.kofu.gateway.error.KofuException;
-import jp.kofu.gateway.journal.CardFailures;
 import jp.kofu.issuer.spi.CardRef;
 import jp.kofu.proto.type.v1.Reason;
 import org.slf4j.Logger;

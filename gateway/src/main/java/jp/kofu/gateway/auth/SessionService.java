@@ -2,7 +2,6 @@ package jp.kofu.gateway.auth;
 
 import java.time.Clock;
 import jp.kofu.gateway.error.KofuException;
-import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.revocation.Revocation;
 import jp.kofu.gateway.routing.CardDirectory;
 import jp.kofu.issuer.spi.CardRef;
@@ -13,7 +12,7 @@ public final class SessionService {
   private final Challenges challenges;
   private final CardAuthenticator cards;
   private final SessionTokens tokens;
-  private final IssuanceJournal journal;
+  private final AuthStore store;
   private final CardDirectory directory;
   private final Clock clock;
   private final Revocation revocation;
@@ -23,7 +22,7 @@ public final class SessionService {
       Challenges challenges,
       CardAuthenticator cards,
       SessionTokens tokens,
-      IssuanceJournal journal,
+      AuthStore store,
       CardDirectory directory,
       Clock clock,
       Revocation revocation,
@@ -31,7 +30,7 @@ public final class SessionService {
     this.challenges = challenges;
     this.cards = cards;
     this.tokens = tokens;
-    this.journal = journal;
+    this.store = store;
     this.directory = directory;
     this.clock = clock;
     this.revocation = revocation;
@@ -54,7 +53,7 @@ public final class SessionService {
   public Authenticated authenticate(
       TerminalIdentity terminal, byte[] challenge, byte[] certificate, byte[] signature, CardRef.CredentialKind kind) {
     Challenges.Opened opened = challenges.open(challenge, terminal);
-    if (!journal.consumeChallenge(opened.challengeId(), opened.expiresAt())) {
+    if (!store.spendChallenge(opened.challengeId(), opened.expiresAt())) {
       throw new KofuException(Reason.CHALLENGE_REUSED, "challenge was already used");
     }
     CardAuthenticator.Presented presented = cards.inspect(certificate, signature, kind);
@@ -78,13 +77,13 @@ public final class SessionService {
   /** The claims of a live session of this terminal. */
   public SessionClaims session(TerminalIdentity terminal, byte[] token) {
     SessionClaims claims = tokens.open(token, terminal);
-    if (journal.isSessionClosed(claims.sessionId())) {
+    if (store.isSessionClosed(claims.sessionId())) {
       throw new KofuException(Reason.SESSION_CLOSED, "session was closed");
     }
     return claims;
   }
 
   public void close(SessionClaims claims) {
-    journal.closeSession(claims.sessionId(), claims.expiresAt());
+    store.closeSession(claims.sessionId(), claims.expiresAt());
   }
 }

@@ -18,11 +18,11 @@ import jp.kofu.gateway.auth.Hmac;
 import jp.kofu.gateway.auth.SessionClaims;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.error.Reasons;
+import jp.kofu.gateway.journal.Digest;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuanceState;
 import jp.kofu.gateway.journal.IssuedFacts;
-import jp.kofu.gateway.journal.NewOrder;
 import jp.kofu.gateway.routing.Municipality;
 import jp.kofu.gateway.routing.MunicipalityRouter;
 import jp.kofu.issuer.document.DocumentBinding;
@@ -38,7 +38,6 @@ import jp.kofu.issuer.spi.MunicipalityOfferings;
 import jp.kofu.issuer.spi.OfferingsQuery;
 import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.spi.ResidentRef;
-import jp.kofu.pki.X509;
 import jp.kofu.proto.type.v1.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +83,8 @@ public final class IssuanceService {
   }
 
   /** The journal's key for a card. */
-  public String cardKey(CardRef card) {
-    return HexFormat.of().formatHex(cardKeys.mac((card.issuerKeyId() + ":" + card.serial()).getBytes(StandardCharsets.US_ASCII)));
+  public Digest cardKey(CardRef card) {
+    return Digest.of(cardKeys.mac((card.issuerKeyId() + ":" + card.serial()).getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** What the card holder can get now: the address municipality, then the family-register one. */
@@ -135,35 +134,36 @@ public final class IssuanceService {
     CardRef card = session.card();
     Relation relation = asked.municipalityCode().equals(session.addressMunicipality()) ? Relation.ADDRESS : Relation.FAMILY_REGISTER;
     Order order = withMunicipalHandles(session, asked, municipality, relation, now);
-    String cardKey = cardKey(card);
-    String digest = orderDigest(cardKey, order, relation);
+    Digest cardKey = cardKey(card);
+    Digest digest = orderDigest(cardKey, order, relation);
     String issuanceId = Ulid.next(now);
     String attempt = newAttemptId();
     byte[] binding = DocumentBinding.compute(card.issuerKeyId(), card.serial(), order.orderId(), issuanceId, order.municipalityCode());
     IssuanceJournal.Begin begin =
         journal.begin(
-            new NewOrder(
+            new Issuance.Order(
                 issuanceId, order.orderId(), digest, cardKey, session.sessionId(), session.terminal().storeChain(),
-                session.terminal().store(), session.terminal().terminal(), order.municipalityCode(), relation.name(),
-                order.request().type().name(), order.request().copies(), HexFormat.of().formatHex(binding)),
+                session.terminal().store(), session.terminal().terminal(), order.municipalityCode(), relation,
+                order.request().type(), order.request().copies(), Digest.of(binding)),
             attempt,
             now);
     Issuance row = begin.issuance();
     if (!begin.created()) {
-      if (!row.orderDigest().equals(digest)) {
+      if (!row.order().orderDigest().equals(digest)) {
         throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used for another order", Map.of("field", "order_id"));
       }
       if (!placedBy(row, session.terminal())) {
         // Only the copier that placed an order receives its document, and confirms its delivery.
         throw new KofuException(Reason.ORDER_CONFLICT, "order_id was already used at another copier", Map.of("field", "order_id"));
       }
-      Optional<Delivery> replay = replayOrClaim(row, session.sessionId(), attempt, now);
-      if (replay.isPresent()) {
-        return replay.get();
+      Claim claim = replayOrClaim(row, session.sessionId(), attempt, now);
+      if (claim.replayed() != null) {
+        return claim.replayed();
       }
-      binding = HexFormat.of().parseHex(row.binding());
+      row = claim.owned();
+      binding = row.order().binding().bytes();
     }
-    return produce(row, session.sessionId(), municipality, card, relation, order, binding, attempt);
+    return produce(row, session.sessionId(), municipality, card, relation, order, binding);
   }
 
   /**
@@ -207,24 +207,28 @@ public final class IssuanceService {
         order.orderId(), code, new CertificateRequest(r.type(), r.options(), r.scope(), handles, r.copies(), r.fiscalYear()));
   }
 
+  /** An order seen before: answered with its document again, or taken over by this attempt. */
+  private record Claim(Delivery replayed, Issuance owned) {}
+
   /** For an order seen before: its document again, or this attempt takes the order over. */
-  private Optional<Delivery> replayOrClaim(Issuance row, String sessionId, String attempt, Instant now) {
+  private Claim replayOrClaim(Issuance row, String sessionId, String attempt, Instant now) {
     switch (row.state()) {
       case ISSUED:
-        return Optional.of(replay(row, sessionId));
+        return new Claim(replay(row, sessionId), null);
       case DELIVERED:
       case VOIDED:
         throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "this order was already " + row.state().name().toLowerCase(java.util.Locale.ROOT));
       case ORDERED:
       case REFUSED:
-        boolean stale = row.attemptId() != null && row.attemptStartedAt().plus(attemptTimeout).isBefore(now);
-        if ((row.attemptId() == null || stale) && journal.claim(row.issuanceId(), row.attemptId(), attempt, now)) {
+        boolean stale = row.attemptId() != null && row.attempt().startedAt().plus(attemptTimeout).isBefore(now);
+        Optional<Issuance> claimed = row.attemptId() == null || stale ? journal.claim(row, attempt, now) : Optional.empty();
+        if (claimed.isPresent()) {
           if (stale) {
             log.warn("issuance {}: took over an attempt that died", row.issuanceId());
           }
-          return Optional.empty();
+          return new Claim(null, claimed.get());
         }
-        return Optional.of(asJournaled(row.issuanceId(), sessionId, "is being issued by another request"));
+        return new Claim(asJournaled(row.issuanceId(), sessionId, "is being issued by another request"), null);
     }
     throw new IllegalStateException(row.state().name());
   }
@@ -260,8 +264,7 @@ public final class IssuanceService {
       CardRef card,
       Relation relation,
       Order order,
-      byte[] binding,
-      String attempt) {
+      byte[] binding) {
     String code = order.municipalityCode();
     Instant now = clock.instant();
     // Made here, per attempt, from a SecureRandom: printed on the document and in its QR code,
@@ -276,7 +279,7 @@ public final class IssuanceService {
     } catch (IssuanceRefusedException e) {
       // The journal keeps the true reason (SUPPORT_MEASURE included); the copier gets the one it
       // may see, with the municipality's detail only when that reason is not confidential.
-      if (!journal.markRefused(row.issuanceId(), attempt, e.reason().name(), clock.instant())) {
+      if (!journal.markRefused(row, e.reason().name(), clock.instant())) {
         return asJournaled(row.issuanceId(), sessionId, "was taken over by another request");
       }
       Map<String, String> metadata = new java.util.LinkedHashMap<>(e.details());
@@ -284,7 +287,7 @@ public final class IssuanceService {
       throw new KofuException(Reasons.forCopier(e.reason()), "refused by the municipality", metadata);
     } catch (RuntimeException e) {
       try {
-        journal.release(row.issuanceId(), attempt);
+        journal.release(row);
       } catch (RuntimeException releaseFailed) {
         // The attempt then times out instead; the copier hears of the first failure.
         e.addSuppressed(releaseFailed);
@@ -300,21 +303,22 @@ public final class IssuanceService {
     if (problem != null) {
       // Loud: a municipality produced a document that is not the one asked for.
       log.error("MISISSUANCE PREVENTED: issuance {} from municipality {}: {}; the document was discarded", row.issuanceId(), code, problem);
-      journal.markBindingCheckFailed(row.issuanceId(), attempt, problem, checked.sha256Hex(), clock.instant());
+      journal.markBindingCheckFailed(row, problem, Digest.ofHex(checked.sha256Hex()), clock.instant());
       throw new KofuException(Reason.DOCUMENT_BINDING_MISMATCH, "the municipality's document failed verification; nothing was charged");
     }
     IssuedFacts facts =
         new IssuedFacts(
             document.feePerCopyYen(),
             document.feePerCopyYen() * order.request().copies(),
-            checked.sha256Hex(),
+            Digest.ofHex(checked.sha256Hex()),
             document.pageCount(),
             pdf.length,
             document.verificationCode());
-    if (!journal.markIssued(row.issuanceId(), attempt, facts, pdf, clock.instant())) {
+    Optional<Issuance> issued = journal.markIssued(row, facts, pdf, clock.instant());
+    if (issued.isEmpty()) {
       return asJournaled(row.issuanceId(), sessionId, "was taken over by another request");
     }
-    return new Delivery(journal.find(row.issuanceId()).orElseThrow(), pdf, false);
+    return new Delivery(issued.get(), pdf, false);
   }
 
   /**
@@ -328,7 +332,14 @@ public final class IssuanceService {
     if (row.isEmpty() || !placedBy(row.get(), session.terminal())) {
       throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card at this copier has this id");
     }
-    return journal.settle(issuanceId, cardKey(session.card()), printed, failure, clock.instant());
+    return switch (journal.settle(issuanceId, cardKey(session.card()), printed, failure, clock.instant())) {
+      case IssuanceJournal.Settlement s -> s;
+      case IssuanceJournal.NotIssued n ->
+          throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card has this id");
+      case IssuanceJournal.AlreadyFinal f when f.voidReason() == jp.kofu.gateway.journal.VoidReason.UNCONFIRMED ->
+          throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "issuance was voided and refunded: it was not confirmed in time");
+      case IssuanceJournal.AlreadyFinal f -> throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "issuance already " + f.state());
+    };
   }
 
   /**
@@ -342,7 +353,8 @@ public final class IssuanceService {
   }
 
   private static boolean placedBy(Issuance row, jp.kofu.gateway.auth.TerminalIdentity terminal) {
-    return row.storeChain().equals(terminal.storeChain()) && row.store().equals(terminal.store()) && row.terminal().equals(terminal.terminal());
+    Issuance.Order o = row.order();
+    return o.storeChain().equals(terminal.storeChain()) && o.store().equals(terminal.store()) && o.terminal().equals(terminal.terminal());
   }
 
   private static String newAttemptId() {
@@ -352,11 +364,11 @@ public final class IssuanceService {
   }
 
   /** A digest of everything that makes an order what it is, to detect a reused order id. */
-  static String orderDigest(String cardKey, Order order, Relation relation) {
+  static Digest orderDigest(Digest cardKey, Order order, Relation relation) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       CertificateRequest r = order.request();
-      out.writeUTF(cardKey);
+      out.writeUTF(cardKey.hex());
       out.writeUTF(order.municipalityCode());
       out.writeUTF(relation.name());
       out.writeUTF(r.type().name());
@@ -368,6 +380,6 @@ public final class IssuanceService {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return HexFormat.of().formatHex(X509.sha256(bytes.toByteArray()));
+    return Digest.sha256(bytes.toByteArray());
   }
 }

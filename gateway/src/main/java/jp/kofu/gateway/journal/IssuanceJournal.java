@@ -1,30 +1,28 @@
 package jp.kofu.gateway.journal;
 
+import jp.kofu.gateway.error.JournalUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import jp.kofu.gateway.auth.Hmac;
-import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.storage.Database;
 
 /**
- * The journal's operations. Every method is one transaction; every state change is a
- * compare-and-set on the row's state (and the working attempt), so two gateways racing on one
- * order cannot both win, and every state change appends its event to the hash chain in that same
- * transaction, so the record and its history can never disagree. Throws {@link KofuException}
- * JOURNAL_UNAVAILABLE when the database fails.
+ * The journal of issuances, and only of them. Every state change is a compare-and-set on the
+ * row's state (and the working attempt), so two gateways racing on one order cannot both win, and
+ * appends its events to the hash chain in the same transaction, so the record and its history can
+ * never disagree. The transaction is a batch of this gateway's transitions ({@link GroupCommit}:
+ * one commit, one lock of the chain head and one sync for many issuances); a method returns once
+ * its batch is committed, and on disk when the copier will be told of it. Methods return what they
+ * wrote or found (outcomes, never a copier-facing refusal): the issuance service decides what the
+ * copier is told. Throws JOURNAL_UNAVAILABLE ({@link JournalUnavailable}) when the database fails.
  *
  * <p>Times are kept to the microsecond (what PostgreSQL stores), so that what is read back is
  * exactly what was chained.
@@ -32,20 +30,11 @@ import jp.kofu.storage.Database;
 public final class IssuanceJournal {
   public static final String MIGRATIONS = "classpath:db/journal";
 
-  /** Transactions that lost a race for a lock are retried this many times in all. */
-  private static final int MAX_TRIES = 5;
-
   private static final int MAX_PROBLEM_CHARS = 200;
-
-  static final String COLUMNS =
-      "issuance_id, order_id, order_digest, card_key, session_id, store_chain, store, terminal, municipality_code,"
-          + " relation, certificate_type, copies, state, attempt_id, attempt_started_at, refusal_reason,"
-          + " fee_per_copy_yen, fee_yen, refunded_yen, document_sha256, binding, page_count, byte_size,"
-          + " verification_code, print_failure, ordered_at, issued_at, settled_at, void_reason";
 
   private final Database db;
   private final JournalChain chain;
-  private final GroupSync sync;
+  private final GroupCommit commits;
 
   /**
    * @param chainKey keys the event chain; every gateway of a cluster and the auditor use the same
@@ -63,7 +52,7 @@ public final class IssuanceJournal {
   public IssuanceJournal(Database db, Hmac chainKey, java.util.List<Hmac> previousChainKeys) {
     this.db = db;
     this.chain = new JournalChain(java.util.Objects.requireNonNull(chainKey, "chainKey"), previousChainKeys);
-    this.sync = new GroupSync(db);
+    this.commits = new GroupCommit(db, chain);
   }
 
   /** A journal keyed by the journal keyring: its current key writes, every key of it audits. */
@@ -72,14 +61,13 @@ public final class IssuanceJournal {
   }
 
   /**
-   * A journal for what needs no chain key: reading records, and spending challenges and closing
-   * sessions (not chained: they expire). Changing an issuance throws IllegalStateException: only
-   * holders of the cluster secret write the chain.
+   * A journal for what needs no chain key: reading records. Changing an issuance throws
+   * IllegalStateException: only holders of the cluster secret write the chain.
    */
   public IssuanceJournal(Database db) {
     this.db = db;
     this.chain = null;
-    this.sync = new GroupSync(db);
+    this.commits = null;
   }
 
   /** The chain key derived from the cluster secret. */
@@ -96,7 +84,16 @@ public final class IssuanceJournal {
    * whose commits sync themselves): divided by the issuances, what group commit achieves.
    */
   public long syncs() {
-    return sync.syncs();
+    return commits == null ? 0 : commits.syncs();
+  }
+
+  /** Batches the group commit committed, and the transitions in them (for the benchmark). */
+  public long batches() {
+    return commits == null ? 0 : commits.batches();
+  }
+
+  public long transitions() {
+    return commits == null ? 0 : commits.transitions();
   }
 
   JournalChain chain() {
@@ -106,146 +103,83 @@ public final class IssuanceJournal {
     return chain;
   }
 
-  /** Records a challenge's use; false if it was used before (on any gateway). */
-  public boolean consumeChallenge(String challengeId, Instant expiresAt) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("INSERT INTO challenge_use (challenge_id, expires_at) VALUES (?, ?)")) {
-      s.setString(1, challengeId);
-      s.setObject(2, ts(expiresAt));
-      s.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (Database.isUniqueViolation(e)) {
-        return false;
-      }
-      throw JournalUnavailableException.of(e);
-    }
-  }
-
-  public void closeSession(String sessionId, Instant expiresAt) {
-    try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("INSERT INTO session_closed (session_id, expires_at) VALUES (?, ?)")) {
-      s.setString(1, sessionId);
-      s.setObject(2, ts(expiresAt));
-      s.executeUpdate();
-    } catch (SQLException e) {
-      if (!Database.isUniqueViolation(e)) {
-        throw JournalUnavailableException.of(e);
-      }
-    }
-  }
-
-  public boolean isSessionClosed(String sessionId) {
-    return reading(() -> db.first("SELECT 1 FROM session_closed WHERE session_id = ?", rs -> true, sessionId).isPresent());
-  }
-
-
-  /** Forgets challenges and closed sessions past their expiry: they can no longer be presented. */
-  public int purgeExpired(Instant now) {
-    return reading(
-        () ->
-            db.update("DELETE FROM challenge_use WHERE expires_at < ?", ts(now))
-                + db.update("DELETE FROM session_closed WHERE expires_at < ?", ts(now)));
-  }
-
-
   /** The outcome of {@link #begin}: a new order this attempt owns, or the order as it already was. */
   public record Begin(Issuance issuance, boolean created) {}
 
   /**
-   * Journals a new order in state ORDERED, owned by {@code attemptId}; or, when the order id is
-   * already known, returns the existing record untouched.
+   * Journals a new order in state ORDERED, owned by {@code attemptId}, and returns it as written;
+   * or, when the order id is already known, returns the existing record untouched.
    *
    * <p>Committed, but not waited for on disk: nothing is charged or told to the copier on an
    * order, and the ISSUED or REFUSED transaction that follows is synced, and with it everything
    * committed before (a power cut before then forgets the order, which a retry journals anew).
    */
-  public Begin begin(NewOrder order, String attemptId, Instant at) {
-    Instant now = micros(at);
-    // A retried order is common (a copier that lost a response): read first, and only insert a
-    // new order. The unique order id still settles a race between two first attempts.
-    Optional<Issuance> known = findByOrder(order.orderId());
-    if (known.isPresent()) {
-      return new Begin(known.get(), false);
+  public Begin begin(Issuance.Order order, String attemptId, Instant at) {
+    Issuance fresh = Issuance.ordered(order, attemptId, IssuanceRow.micros(at));
+    // The unique order id settles a race between two first attempts: the loser inserts nothing
+    // (no error, so nothing else of a transaction is lost) and reads the winner's record.
+    boolean created =
+        transactUnsynced(
+            (c, events) -> {
+              try (PreparedStatement s = c.prepareStatement(IssuanceRow.INSERT + " ON CONFLICT DO NOTHING")) {
+                IssuanceRow.bindAll(s, fresh);
+                if (s.executeUpdate() != 1) {
+                  return false;
+                }
+              }
+              events.add(new JournalChain.Event(order.issuanceId(), EventKind.ORDERED, fresh.orderedAt(), IssuanceRow.payload(fresh, IssuanceRow.Part.ORDER)));
+              return true;
+            });
+    if (created) {
+      return new Begin(fresh, true);
     }
-    try {
-      writeUnsynced(
-          c -> {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "INSERT INTO issuance (issuance_id, order_id, order_digest, card_key, session_id, store_chain, store,"
-                        + " terminal, municipality_code, relation, certificate_type, copies, state, attempt_id,"
-                        + " attempt_started_at, binding, ordered_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ORDERED', ?, ?, ?, ?)")) {
-              int i = 1;
-              s.setString(i++, order.issuanceId());
-              s.setString(i++, order.orderId());
-              s.setString(i++, order.orderDigest());
-              s.setString(i++, order.cardKey());
-              s.setString(i++, order.sessionId());
-              s.setString(i++, order.storeChain());
-              s.setString(i++, order.store());
-              s.setString(i++, order.terminal());
-              s.setString(i++, order.municipalityCode());
-              s.setString(i++, order.relation());
-              s.setString(i++, order.certificateType());
-              s.setInt(i++, order.copies());
-              s.setString(i++, attemptId);
-              s.setObject(i++, ts(now));
-              s.setString(i++, order.binding());
-              s.setObject(i++, ts(now));
-              s.executeUpdate();
-            }
-            chain().append(c, order.issuanceId(), EventKind.ORDERED, now, JournalEvents.ordered(order));
-            return null;
-          });
-    } catch (SQLException e) {
-      if (!Database.isUniqueViolation(e)) {
-        throw JournalUnavailableException.of(e);
-      }
-      return new Begin(findByOrder(order.orderId()).orElseThrow(() -> JournalUnavailableException.of(e)), false);
-    }
-    return new Begin(find(order.issuanceId()).orElseThrow(), true);
+    return new Begin(findByOrder(order.orderId()).orElseThrow(() -> new IllegalStateException("order " + order.orderId() + " conflicted but is not journaled")), false);
   }
 
   /**
-   * Takes over an ORDERED (or REFUSED) issuance that no attempt is working on, or whose attempt
-   * {@code staleAttempt} has died. True if this attempt now owns it.
+   * Takes over an ORDERED (or REFUSED) issuance that no attempt is working on ({@code seen} has no
+   * attempt id), or whose attempt {@code seen.attemptId()} has died; returns it as this attempt
+   * now owns it, or empty if another attempt got there first.
    *
    * <p>Only a change the audit can see is chained: a REFUSED order made ORDERED again, or a dead
    * attempt taken over ({@link EventKind#CLAIMED}). Taking up an ORDERED order that its last
    * attempt released (the municipality failed) changes only who works on it, so retries of one
    * order during an outage do not grow the chain. Not waited for on disk, like {@link #begin}.
    */
-  public boolean claim(String issuanceId, String staleAttempt, String attemptId, Instant at) {
-    Instant now = micros(at);
+  public Optional<Issuance> claim(Issuance seen, String attemptId, Instant at) {
+    Instant now = IssuanceRow.micros(at);
+    String staleAttempt = seen.attemptId();
+    String issuanceId = seen.issuanceId();
     String owner = staleAttempt == null ? "attempt_id IS NULL" : "attempt_id = ?";
-    return transactUnsynced(
-        c -> {
-          if (staleAttempt == null
-              && take(c, "UPDATE issuance SET attempt_id = ?, attempt_started_at = ? WHERE issuance_id = ? AND state = 'ORDERED' AND " + owner, issuanceId, null, attemptId, now)) {
-            return true;
-          }
-          if (!take(
-              c,
-              "UPDATE issuance SET attempt_id = ?, attempt_started_at = ?, state = 'ORDERED', refusal_reason = NULL, settled_at = NULL"
-                  + " WHERE issuance_id = ? AND state IN ('ORDERED', 'REFUSED') AND " + owner,
-              issuanceId,
-              staleAttempt,
-              attemptId,
-              now)) {
-            return false;
-          }
-          chain().append(c, issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null));
-          return true;
-        });
+    Issuance claimed = new Issuance(seen.order(), seen.orderedAt(), IssuanceState.ORDERED, new Issuance.Attempt(attemptId, now), null, null);
+    boolean won =
+        transactUnsynced(
+            (c, events) -> {
+              if (staleAttempt == null
+                  && take(c, "UPDATE issuance SET attempt_id = ?, attempt_started_at = ? WHERE issuance_id = ? AND state = 'ORDERED' AND " + owner, issuanceId, null, attemptId, now)) {
+                return true;
+              }
+              if (!take(
+                  c,
+                  "UPDATE issuance SET attempt_id = ?, attempt_started_at = ?, state = 'ORDERED', refusal_reason = NULL, settled_at = NULL"
+                      + " WHERE issuance_id = ? AND state IN ('ORDERED', 'REFUSED') AND " + owner,
+                  issuanceId,
+                  staleAttempt,
+                  attemptId,
+                  now)) {
+                return false;
+              }
+              events.add(new JournalChain.Event(issuanceId, EventKind.CLAIMED, now, Map.of("took_over_dead_attempt", staleAttempt != null)));
+              return true;
+            });
+    return won ? Optional.of(claimed) : Optional.empty();
   }
 
   private static boolean take(Connection c, String sql, String issuanceId, String staleAttempt, String attemptId, Instant now)
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, attemptId);
-      s.setObject(2, ts(now));
+      s.setObject(2, IssuanceRow.ts(now));
       s.setString(3, issuanceId);
       if (staleAttempt != null) {
         s.setString(4, staleAttempt);
@@ -254,111 +188,154 @@ public final class IssuanceJournal {
     }
   }
 
+  /** The columns ORDERED → ISSUED writes. */
+  private static final List<IssuanceRow.Column> ISSUING = IssuanceRow.of(IssuanceRow.Part.STATE, IssuanceRow.Part.ATTEMPT, IssuanceRow.Part.ISSUED);
+
+  private static final String MARK_ISSUED =
+      "UPDATE issuance SET " + IssuanceRow.assignments(ISSUING) + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?";
+
   /**
    * ORDERED → ISSUED with the document, in one transaction that also journals that the document
    * passed the binding check ({@link EventKind#BINDING_CHECKED}): call it only with a document
-   * that did. False if this attempt no longer owns the issuance (another took over); then nothing
-   * was written.
+   * that did. {@code owned} is the record as this attempt owns it (from {@link #begin} or {@link
+   * #claim}); returns it as issued, or empty if this attempt no longer owns the issuance (another
+   * took over), and then nothing was written.
    */
-  public boolean markIssued(String issuanceId, String attemptId, IssuedFacts facts, byte[] pdf, Instant at) {
-    Instant now = micros(at);
-    return transact(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE issuance SET state = 'ISSUED', attempt_id = NULL, fee_per_copy_yen = ?, fee_yen = ?,"
-                      + " document_sha256 = ?, page_count = ?, byte_size = ?, verification_code = ?, issued_at = ?"
-                      + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
-            int i = 1;
-            s.setInt(i++, facts.feePerCopyYen());
-            s.setInt(i++, facts.feeYen());
-            s.setString(i++, facts.documentSha256());
-            s.setInt(i++, facts.pageCount());
-            s.setInt(i++, facts.byteSize());
-            if (facts.verificationCode() == null) {
-              s.setNull(i++, Types.VARCHAR);
-            } else {
-              s.setString(i++, facts.verificationCode());
-            }
-            s.setObject(i++, ts(now));
-            s.setString(i++, issuanceId);
-            s.setString(i++, attemptId);
-            if (s.executeUpdate() != 1) {
-              return false;
-            }
-          }
-          try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, pdf) VALUES (?, ?)")) {
-            s.setString(1, issuanceId);
-            s.setBytes(2, pdf);
-            s.executeUpdate();
-          }
-          Map<String, Object> checked = new LinkedHashMap<>();
-          checked.put("document_sha256", facts.documentSha256());
-          try (PreparedStatement s = c.prepareStatement("SELECT binding, municipality_code FROM issuance WHERE issuance_id = ?")) {
-            s.setString(1, issuanceId);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              checked.put("binding", rs.getString(1));
-              checked.put("signer_municipality_code", rs.getString(2));
-            }
-          }
-          chain().append(c, issuanceId, EventKind.BINDING_CHECKED, now, checked);
-          chain().append(c, issuanceId, EventKind.ISSUED, now, JournalEvents.issued(facts));
-          return true;
-        });
+  public Optional<Issuance> markIssued(Issuance owned, IssuedFacts facts, byte[] pdf, Instant at) {
+    Issuance issued = owned.issued(facts, IssuanceRow.micros(at));
+    String issuanceId = owned.issuanceId();
+    // The document first, outside the chained transition and on this thread: the batch then
+    // carries no document, and the sync that makes ISSUED durable covers it (committed before).
+    if (!stage(owned, pdf)) {
+      return Optional.empty();
+    }
+    boolean won =
+        transact(
+            (c, events) -> {
+              try (PreparedStatement s = c.prepareStatement(MARK_ISSUED)) {
+                int next = IssuanceRow.bind(s, 1, ISSUING, issued);
+                s.setString(next++, issuanceId);
+                s.setString(next, owned.attemptId());
+                if (s.executeUpdate() != 1) {
+                  return false;
+                }
+              }
+              // Still this attempt's document: only an attempt that owns the order replaces one.
+              try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?")) {
+                s.setString(1, issuanceId);
+                s.setString(2, owned.attemptId());
+                try (ResultSet rs = s.executeQuery()) {
+                  if (!rs.next()) {
+                    throw new SQLException("issuance " + issuanceId + ": the issuing attempt's document is gone", "XX001");
+                  }
+                }
+              }
+              Map<String, Object> checked = new LinkedHashMap<>();
+              checked.put("document_sha256", facts.documentSha256().hex());
+              checked.put("binding", owned.order().binding().hex());
+              checked.put("signer_municipality_code", owned.order().municipalityCode());
+              events.add(new JournalChain.Event(issuanceId, EventKind.BINDING_CHECKED, issued.issuedAt(), checked));
+              events.add(new JournalChain.Event(issuanceId, EventKind.ISSUED, issued.issuedAt(), IssuanceRow.payload(issued, IssuanceRow.Part.ISSUED)));
+              return true;
+            });
+    if (!won) {
+      reading(() -> db.update("DELETE FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?", issuanceId, owned.attemptId()));
+      return Optional.empty();
+    }
+    return Optional.of(issued);
   }
 
-  /** ORDERED → REFUSED, keeping the true reason. False if this attempt no longer owns it. */
-  public boolean markRefused(String issuanceId, String attemptId, String reason, Instant at) {
-    return refuse(issuanceId, attemptId, reason, null, null, micros(at));
+  /**
+   * Holds {@code pdf} as the document of the order {@code owned}'s attempt still owns, replacing a
+   * document staged by an attempt that died; false if the order is no longer this attempt's.
+   * Committed, not waited for on disk (the ISSUED transition's sync covers it).
+   */
+  private boolean stage(Issuance owned, byte[] pdf) {
+    try {
+      db.inTransaction(
+          c -> {
+            unsynced(c);
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "DELETE FROM issuance_document WHERE issuance_id = ? AND EXISTS"
+                        + " (SELECT 1 FROM issuance WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?)")) {
+              s.setString(1, owned.issuanceId());
+              s.setString(2, owned.issuanceId());
+              s.setString(3, owned.attemptId());
+              s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO issuance_document (issuance_id, attempt_id, pdf) VALUES (?, ?, ?)")) {
+              s.setString(1, owned.issuanceId());
+              s.setString(2, owned.attemptId());
+              s.setBytes(3, pdf);
+              s.executeUpdate();
+            }
+            return null;
+          });
+      return true;
+    } catch (SQLException e) {
+      if (Database.isUniqueViolation(e)) {
+        // Another attempt's document, held for an order this attempt no longer owns.
+        return false;
+      }
+      throw JournalUnavailable.of(e);
+    }
+  }
+
+  /** This transaction's commit does not wait for the WAL flush (PostgreSQL; H2 never waits). */
+  private void unsynced(Connection c) throws SQLException {
+    if (db.dialect() == Database.Dialect.POSTGRESQL) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SET LOCAL synchronous_commit TO OFF");
+      }
+    }
+  }
+
+  /** ORDERED → REFUSED, keeping the true reason. False if the attempt of {@code owned} no longer owns it. */
+  public boolean markRefused(Issuance owned, String reason, Instant at) {
+    return refuse(owned, reason, null, null, IssuanceRow.micros(at));
   }
 
   /**
    * ORDERED → REFUSED because the municipality's document failed the binding check: journals the
    * failure (what was wrong, and the discarded document's digest) and the refusal together. False
-   * if this attempt no longer owns the issuance.
+   * if the attempt of {@code owned} no longer owns the issuance.
    */
-  public boolean markBindingCheckFailed(String issuanceId, String attemptId, String problem, String documentSha256, Instant at) {
-    return refuse(issuanceId, attemptId, Reason.DOCUMENT_BINDING_MISMATCH.name(), problem, documentSha256, micros(at));
+  public boolean markBindingCheckFailed(Issuance owned, String problem, Digest documentSha256, Instant at) {
+    return refuse(owned, Reason.DOCUMENT_BINDING_MISMATCH.name(), problem, documentSha256, IssuanceRow.micros(at));
   }
 
-  private boolean refuse(String issuanceId, String attemptId, String reason, String problem, String documentSha256, Instant now) {
+  private boolean refuse(Issuance owned, String reason, String problem, Digest documentSha256, Instant now) {
+    String issuanceId = owned.issuanceId();
     return transact(
-        c -> {
+        (c, events) -> {
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE issuance SET state = 'REFUSED', attempt_id = NULL, refusal_reason = ?, settled_at = ?"
                       + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
             s.setString(1, reason);
-            s.setObject(2, ts(now));
+            s.setObject(2, IssuanceRow.ts(now));
             s.setString(3, issuanceId);
-            s.setString(4, attemptId);
+            s.setString(4, owned.attemptId());
             if (s.executeUpdate() != 1) {
               return false;
             }
           }
+          deleteDocument(c, issuanceId);
           if (problem != null) {
             Map<String, Object> failed = new LinkedHashMap<>();
             failed.put("problem", problem.length() > MAX_PROBLEM_CHARS ? problem.substring(0, MAX_PROBLEM_CHARS) : problem);
-            failed.put("document_sha256", documentSha256);
-            chain().append(c, issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed);
+            failed.put("document_sha256", documentSha256.hex());
+            events.add(new JournalChain.Event(issuanceId, EventKind.BINDING_CHECK_FAILED, now, failed));
           }
-          chain().append(c, issuanceId, EventKind.REFUSED, now, Map.of("reason", reason));
+          events.add(new JournalChain.Event(issuanceId, EventKind.REFUSED, now, Map.of("reason", reason)));
           return true;
         });
   }
 
   /** Gives the issuance up (the municipality failed or timed out): a retry may claim it at once. */
-  public void release(String issuanceId, String attemptId) {
-    try (Connection c = db.connection();
-        PreparedStatement s =
-            c.prepareStatement("UPDATE issuance SET attempt_id = NULL WHERE issuance_id = ? AND attempt_id = ?")) {
-      s.setString(1, issuanceId);
-      s.setString(2, attemptId);
-      s.executeUpdate();
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
+  public void release(Issuance owned) {
+    reading(() -> db.update("UPDATE issuance SET attempt_id = NULL WHERE issuance_id = ? AND attempt_id = ?", owned.issuanceId(), owned.attemptId()));
   }
 
   /**
@@ -366,9 +343,9 @@ public final class IssuanceJournal {
    * again. Empty when the issuance is no longer ISSUED (its delivery was settled meanwhile).
    */
   public Optional<byte[]> replay(String issuanceId, String sessionId, Instant at) {
-    Instant now = micros(at);
+    Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
+        (c, events) -> {
           try (PreparedStatement s = c.prepareStatement("SELECT state FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
             s.setString(1, issuanceId);
             try (ResultSet rs = s.executeQuery()) {
@@ -387,27 +364,32 @@ public final class IssuanceJournal {
               pdf = rs.getBytes(1);
             }
           }
-          chain().append(c, issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId));
+          events.add(new JournalChain.Event(issuanceId, EventKind.REPLAYED, now, Map.of("session_id", sessionId)));
           return Optional.of(pdf);
         });
   }
 
   public Optional<Issuance> find(String issuanceId) {
-    return one("SELECT " + COLUMNS + " FROM issuance WHERE issuance_id = ?", issuanceId);
+    return one("SELECT " + IssuanceRow.NAMES + " FROM issuance WHERE issuance_id = ?", issuanceId);
   }
 
   public Optional<Issuance> findByOrder(String orderId) {
-    return one("SELECT " + COLUMNS + " FROM issuance WHERE order_id = ?", orderId);
+    return one("SELECT " + IssuanceRow.NAMES + " FROM issuance WHERE order_id = ?", orderId);
   }
 
   /** The issuance whose document carries this verification code (kofu.verify.v1). */
   public Optional<Issuance> findByVerificationCode(String code) {
-    return one("SELECT " + COLUMNS + " FROM issuance WHERE verification_code = ?", code);
+    return one("SELECT " + IssuanceRow.NAMES + " FROM issuance WHERE verification_code = ?", code);
   }
 
   /** The held PDF of an ISSUED issuance. */
   public Optional<byte[]> document(String issuanceId) {
-    return reading(() -> db.first("SELECT pdf FROM issuance_document WHERE issuance_id = ?", rs -> rs.getBytes(1), issuanceId));
+    return reading(
+        () ->
+            db.first(
+                "SELECT d.pdf FROM issuance_document d JOIN issuance i ON i.issuance_id = d.issuance_id WHERE d.issuance_id = ? AND i.state = 'ISSUED'",
+                rs -> rs.getBytes(1),
+                issuanceId));
   }
 
 
@@ -431,62 +413,83 @@ public final class IssuanceJournal {
   }
 
 
-  /** What a delivery confirmation settled. */
-  public record Settlement(IssuanceState state, int refundedYen) {}
+  /**
+   * What a delivery confirmation came to. The journal says what is so; the service tells the
+   * copier (ISSUANCE_NOT_FOUND, ISSUANCE_ALREADY_FINAL), outside any transaction.
+   */
+  public sealed interface Confirmation permits Settlement, NotIssued, AlreadyFinal {}
+
+  /** Settled by this confirmation, or by an earlier one with the same outcome. */
+  public record Settlement(IssuanceState state, int refundedYen) implements Confirmation {}
+
+  /** No issued document of this card has this id. */
+  public record NotIssued() implements Confirmation {}
+
+  /** Settled before with the other outcome: {@code state}, and why if it was voided. */
+  public record AlreadyFinal(IssuanceState state, VoidReason voidReason) implements Confirmation {}
+
+  /** The columns settling an issuance writes. */
+  private static final List<IssuanceRow.Column> SETTLING = IssuanceRow.of(IssuanceRow.Part.STATE, IssuanceRow.Part.ATTEMPT, IssuanceRow.Part.SETTLED);
+
+  private static final String SETTLE = "UPDATE issuance SET " + IssuanceRow.assignments(SETTLING) + " WHERE issuance_id = ? AND state = ?";
 
   /**
    * ISSUED → DELIVERED (printed) or VOIDED (failed, refunded), deleting the held document. The same
-   * outcome again returns the same settlement; another outcome is ISSUANCE_ALREADY_FINAL (also
+   * outcome again is the same settlement; another outcome finds it {@link AlreadyFinal} (also
    * when reconciliation voided the issuance first).
    */
-  public Settlement settle(String issuanceId, String cardKey, boolean printed, String failure, Instant at) {
-    Instant now = micros(at);
+  public Confirmation settle(String issuanceId, Digest cardKey, boolean printed, String failure, Instant at) {
+    Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
-          Issuance row;
-          try (PreparedStatement s =
-              c.prepareStatement("SELECT " + COLUMNS + " FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
-            s.setString(1, issuanceId);
-            try (ResultSet rs = s.executeQuery()) {
-              row = rs.next() ? read(rs) : null;
-            }
-          }
-          if (row == null || !row.cardKey().equals(cardKey) || row.issuedAt() == null) {
-            throw new KofuException(Reason.ISSUANCE_NOT_FOUND, "issuance_id: no issued document of this card has this id");
+        (c, events) -> {
+          Issuance row = locked(c, issuanceId);
+          if (row == null || !row.cardKey().equals(cardKey) || row.issued() == null) {
+            return new NotIssued();
           }
           IssuanceState target = printed ? IssuanceState.DELIVERED : IssuanceState.VOIDED;
           if (row.state().settled()) {
-            if (row.state() == target) {
-              return new Settlement(row.state(), row.refundedYen() == null ? 0 : row.refundedYen());
-            }
-            if (row.voidReason() == VoidReason.UNCONFIRMED) {
-              throw new KofuException(
-                  Reason.ISSUANCE_ALREADY_FINAL, "issuance was voided and refunded: it was not confirmed in time");
-            }
-            throw new KofuException(Reason.ISSUANCE_ALREADY_FINAL, "issuance already " + row.state());
+            return row.state() == target
+                ? new Settlement(row.state(), row.refundedYen() == null ? 0 : row.refundedYen())
+                : new AlreadyFinal(row.state(), row.voidReason());
           }
           int refund = printed ? 0 : row.feeYen();
-          VoidReason why = printed ? null : VoidReason.PRINT_FAILED;
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE issuance SET state = ?, refunded_yen = ?, print_failure = ?, void_reason = ?, settled_at = ?"
-                      + " WHERE issuance_id = ? AND state = 'ISSUED'")) {
-            s.setString(1, target.name());
-            s.setInt(2, refund);
-            s.setString(3, failure);
-            s.setString(4, why == null ? null : why.name());
-            s.setObject(5, ts(now));
-            s.setString(6, issuanceId);
-            s.executeUpdate();
-          }
-          deleteDocument(c, issuanceId);
-          if (printed) {
-            chain().append(c, issuanceId, EventKind.DELIVERED, now, Map.of());
-          } else {
-            chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, why, failure));
-          }
+          Issuance settled =
+              settle(row, target, new Issuance.Settled(now, null, refund, printed ? null : VoidReason.PRINT_FAILED, failure));
+          write(c, settled, IssuanceState.ISSUED);
+          events.add(new JournalChain.Event(issuanceId, settled.state() == IssuanceState.DELIVERED ? EventKind.DELIVERED : EventKind.VOIDED, now, voidedPayload(settled)));
           return new Settlement(target, refund);
         });
+  }
+
+  private static Issuance settle(Issuance row, IssuanceState state, Issuance.Settled how) {
+    return new Issuance(row.order(), row.orderedAt(), state, row.attempt(), row.issued(), how);
+  }
+
+  /** The state, attempt and settled columns of {@code settled}, if the row is still {@code from}; deletes any held document. */
+  private static void write(Connection c, Issuance settled, IssuanceState from) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SETTLE)) {
+      int next = IssuanceRow.bind(s, 1, SETTLING, settled);
+      s.setString(next++, settled.issuanceId());
+      s.setString(next, from.name());
+      if (s.executeUpdate() != 1) {
+        throw new SQLException("issuance " + settled.issuanceId() + " changed under its row lock", JournalChain.SERIALIZATION_FAILURE);
+      }
+    }
+    deleteDocument(c, settled.issuanceId());
+  }
+
+  /** A DELIVERED event says nothing; a VOIDED one the refund, why, and the copier's failure. */
+  private static Map<String, Object> voidedPayload(Issuance settled) {
+    return settled.state() == IssuanceState.DELIVERED ? Map.of() : IssuanceRow.payload(settled, IssuanceRow.Part.SETTLED);
+  }
+
+  private static Issuance locked(Connection c, String issuanceId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + IssuanceRow.NAMES + " FROM issuance WHERE issuance_id = ? FOR UPDATE")) {
+      s.setString(1, issuanceId);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? IssuanceRow.read(rs) : null;
+      }
+    }
   }
 
   /** ISSUED issuances whose document was issued before {@code cutoff} and never confirmed, oldest first. */
@@ -509,30 +512,16 @@ public final class IssuanceJournal {
    * before {@code cutoff}. False when a confirmation (or another gateway) got there first.
    */
   public boolean voidUnconfirmed(String issuanceId, Instant cutoff, Instant at) {
-    Instant now = micros(at);
+    Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE issuance SET state = 'VOIDED', refunded_yen = fee_yen, void_reason = 'UNCONFIRMED', settled_at = ?"
-                      + " WHERE issuance_id = ? AND state = 'ISSUED' AND issued_at < ?")) {
-            s.setObject(1, ts(now));
-            s.setString(2, issuanceId);
-            s.setObject(3, ts(cutoff));
-            if (s.executeUpdate() != 1) {
-              return false;
-            }
+        (c, events) -> {
+          Issuance row = locked(c, issuanceId);
+          if (row == null || row.state() != IssuanceState.ISSUED || !row.issuedAt().isBefore(cutoff)) {
+            return false;
           }
-          int refund;
-          try (PreparedStatement s = c.prepareStatement("SELECT refunded_yen FROM issuance WHERE issuance_id = ?")) {
-            s.setString(1, issuanceId);
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              refund = rs.getInt(1);
-            }
-          }
-          deleteDocument(c, issuanceId);
-          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(refund, VoidReason.UNCONFIRMED, null));
+          Issuance voided = settle(row, IssuanceState.VOIDED, new Issuance.Settled(now, null, row.feeYen(), VoidReason.UNCONFIRMED, null));
+          write(c, voided, IssuanceState.ISSUED);
+          events.add(new JournalChain.Event(issuanceId, EventKind.VOIDED, now, voidedPayload(voided)));
           return true;
         });
   }
@@ -542,22 +531,19 @@ public final class IssuanceJournal {
    * {@code cutoff}. False when an attempt got there first.
    */
   public boolean voidAbandoned(String issuanceId, Instant cutoff, Instant at) {
-    Instant now = micros(at);
+    Instant now = IssuanceRow.micros(at);
     return transact(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE issuance SET state = 'VOIDED', attempt_id = NULL, refunded_yen = 0, void_reason = 'ABANDONED',"
-                      + " settled_at = ? WHERE issuance_id = ? AND state = 'ORDERED'"
-                      + " AND COALESCE(attempt_started_at, ordered_at) < ?")) {
-            s.setObject(1, ts(now));
-            s.setString(2, issuanceId);
-            s.setObject(3, ts(cutoff));
-            if (s.executeUpdate() != 1) {
-              return false;
-            }
+        (c, events) -> {
+          Issuance row = locked(c, issuanceId);
+          if (row == null || row.state() != IssuanceState.ORDERED || !row.attempt().startedAt().isBefore(cutoff)) {
+            return false;
           }
-          chain().append(c, issuanceId, EventKind.VOIDED, now, JournalEvents.voided(0, VoidReason.ABANDONED, null));
+          Issuance voided =
+              new Issuance(
+                  row.order(), row.orderedAt(), IssuanceState.VOIDED, new Issuance.Attempt(null, row.attempt().startedAt()), null,
+                  new Issuance.Settled(now, null, 0, VoidReason.ABANDONED, null));
+          write(c, voided, IssuanceState.ORDERED);
+          events.add(new JournalChain.Event(issuanceId, EventKind.VOIDED, now, voidedPayload(voided)));
           return true;
         });
   }
@@ -570,78 +556,34 @@ public final class IssuanceJournal {
   }
 
   private List<String> ids(String sql, Instant cutoff, int limit) {
-    return reading(() -> db.list(sql, rs -> rs.getString(1), ts(cutoff), limit));
+    return reading(() -> db.list(sql, rs -> rs.getString(1), IssuanceRow.ts(cutoff), limit));
   }
 
 
   /**
-   * A transaction that writes, on disk before it returns (so before anyone is told of it);
-   * JOURNAL_UNAVAILABLE when it cannot be done.
+   * A chained transition, committed by the group commit and on disk before it returns (so before
+   * anyone is told of it); JOURNAL_UNAVAILABLE when it cannot be done.
    */
-  private <T> T transact(Database.Work<T> work) {
+  private <T> T transact(GroupCommit.Work<T> work) {
+    return commit(work, true);
+  }
+
+  /** A chained transition, committed by the group commit but not waited for on disk. */
+  private <T> T transactUnsynced(GroupCommit.Work<T> work) {
+    return commit(work, false);
+  }
+
+  private <T> T commit(GroupCommit.Work<T> work, boolean durable) {
+    chain();
     try {
-      T result = write(work);
-      sync.awaitDurable();
-      return result;
+      return commits.run(work, durable);
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
-  }
-
-  /** A transaction that writes, committed but not waited for on disk. */
-  private <T> T transactUnsynced(Database.Work<T> work) {
-    try {
-      return writeUnsynced(work);
-    } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
-    }
-  }
-
-  /**
-   * Runs {@code work} as {@link #write} does, without waiting for the disk. On PostgreSQL that is
-   * {@code synchronous_commit} off for this transaction alone: its commit returns before its WAL
-   * is flushed, and the next synchronous commit flushes it too (the WAL is written in order), just
-   * as the next group sync covers it on H2.
-   */
-  private <T> T writeUnsynced(Database.Work<T> work) throws SQLException {
-    if (db.dialect() != Database.Dialect.POSTGRESQL) {
-      return write(work);
-    }
-    return write(
-        c -> {
-          try (java.sql.Statement s = c.createStatement()) {
-            s.execute("SET LOCAL synchronous_commit TO OFF");
-          }
-          return work.run(c);
-        });
-  }
-
-  /**
-   * Runs {@code work} in a transaction, again when it lost a race for a lock (a deadlock victim,
-   * a lock wait past H2's timeout, or the chain head taken): the work is all-or-nothing, so a
-   * retry is safe, and the copier sees no error for what was only contention.
-   */
-  private <T> T write(Database.Work<T> work) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return db.inTransaction(work);
-      } catch (SQLException e) {
-        if (attempt >= MAX_TRIES || !retryable(e)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static boolean retryable(SQLException e) {
-    String state = e.getSQLState();
-    // 40001 serialization failure (H2's deadlock too), 40P01 PostgreSQL's deadlock, HYT00 H2's
-    // lock timeout.
-    return JournalChain.SERIALIZATION_FAILURE.equals(state) || "40P01".equals(state) || "HYT00".equals(state);
   }
 
   private Optional<Issuance> one(String sql, String key) {
-    return reading(() -> db.first(sql, IssuanceJournal::read, key));
+    return reading(() -> db.first(sql, IssuanceRow::read, key));
   }
 
   @FunctionalInterface
@@ -654,60 +596,7 @@ public final class IssuanceJournal {
     try {
       return work.run();
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
-  }
-
-
-  static Issuance read(ResultSet rs) throws SQLException {
-    String voidReason = rs.getString("void_reason");
-    return new Issuance(
-        rs.getString("issuance_id"),
-        rs.getString("order_id"),
-        rs.getString("order_digest"),
-        rs.getString("card_key"),
-        rs.getString("session_id"),
-        rs.getString("store_chain"),
-        rs.getString("store"),
-        rs.getString("terminal"),
-        rs.getString("municipality_code"),
-        rs.getString("relation"),
-        rs.getString("certificate_type"),
-        rs.getInt("copies"),
-        IssuanceState.valueOf(rs.getString("state")),
-        rs.getString("attempt_id"),
-        instant(rs, "attempt_started_at"),
-        rs.getString("refusal_reason"),
-        integer(rs, "fee_per_copy_yen"),
-        integer(rs, "fee_yen"),
-        integer(rs, "refunded_yen"),
-        rs.getString("document_sha256"),
-        rs.getString("binding"),
-        integer(rs, "page_count"),
-        integer(rs, "byte_size"),
-        rs.getString("verification_code"),
-        rs.getString("print_failure"),
-        instant(rs, "ordered_at"),
-        instant(rs, "issued_at"),
-        instant(rs, "settled_at"),
-        voidReason == null ? null : VoidReason.valueOf(voidReason));
-  }
-
-  static Integer integer(ResultSet rs, String column) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? null : v;
-  }
-
-  static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
-  }
-
-  static OffsetDateTime ts(Instant instant) {
-    return micros(instant).atOffset(ZoneOffset.UTC);
-  }
-
-  static Instant micros(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -1,17 +1,16 @@
 package jp.kofu.gateway.journal;
 
+import jp.kofu.gateway.error.JournalUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import jp.kofu.pki.X509;
 
 /**
  * Checks that the journal is what its gateways wrote: the event chain is whole (no event edited,
@@ -64,7 +63,7 @@ public final class JournalAudit {
         c.rollback();
       }
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
   }
 
@@ -88,7 +87,7 @@ public final class JournalAudit {
         while (rs.next()) {
           count++;
           long seq = rs.getLong("seq");
-          String at = String.valueOf(IssuanceJournal.instant(rs, "occurred_at"));
+          String at = String.valueOf(IssuanceRow.instant(rs, "occurred_at"));
           String prevHash = rs.getString("prev_hash");
           String hash = rs.getString("hash");
           if (seq != expected) {
@@ -98,7 +97,7 @@ public final class JournalAudit {
             findings.add("seq " + seq, "does not follow the event before it (an event was deleted, inserted or moved)");
           }
           if (!chain.verifies(
-              hash, prevHash, seq, rs.getString("issuance_id"), rs.getString("kind"), IssuanceJournal.instant(rs, "occurred_at"), rs.getString("payload"))) {
+              hash, prevHash, seq, rs.getString("issuance_id"), rs.getString("kind"), IssuanceRow.instant(rs, "occurred_at"), rs.getString("payload"))) {
             findings.add("seq " + seq, "contents do not match its hash (edited or moved); occurred " + at);
           }
           if (anchor != null && seq == anchor.seq()) {
@@ -142,7 +141,7 @@ public final class JournalAudit {
     long count = 0;
     try (PreparedStatement es =
             c.prepareStatement("SELECT " + JournalEvent.COLUMNS + " FROM journal_event ORDER BY issuance_id, seq");
-        PreparedStatement is = c.prepareStatement("SELECT " + IssuanceJournal.COLUMNS + " FROM issuance ORDER BY issuance_id")) {
+        PreparedStatement is = c.prepareStatement("SELECT " + IssuanceRow.NAMES + " FROM issuance ORDER BY issuance_id")) {
       es.setFetchSize(1000);
       is.setFetchSize(1000);
       try (ResultSet events = es.executeQuery();
@@ -165,7 +164,7 @@ public final class JournalAudit {
             count++;
             Expected e = new Expected(eventId);
             moreEvents = fold(events, e, findings);
-            compare(e, IssuanceJournal.read(records), findings);
+            compare(e, IssuanceRow.read(records), findings);
             moreRecords = records.next();
           }
         }
@@ -178,40 +177,14 @@ public final class JournalAudit {
   private static boolean fold(ResultSet rs, Expected e, Findings findings) throws SQLException {
     boolean more = true;
     while (more && rs.getString("issuance_id").equals(e.issuanceId)) {
-      e.apply(rs.getLong("seq"), rs.getString("kind"), IssuanceJournal.instant(rs, "occurred_at"), rs.getString("payload"), findings);
+      e.apply(rs.getLong("seq"), rs.getString("kind"), IssuanceRow.instant(rs, "occurred_at"), rs.getString("payload"), findings);
       more = rs.next();
     }
     return more;
   }
 
   private static void compare(Expected e, Issuance r, Findings findings) {
-    Map<String, Object> actual = new LinkedHashMap<>();
-    actual.put("state", r.state().name());
-    actual.put("order_id", r.orderId());
-    actual.put("order_digest", r.orderDigest());
-    actual.put("card_key", r.cardKey());
-    actual.put("session_id", r.sessionId());
-    actual.put("store_chain", r.storeChain());
-    actual.put("store", r.store());
-    actual.put("terminal", r.terminal());
-    actual.put("municipality_code", r.municipalityCode());
-    actual.put("relation", r.relation());
-    actual.put("certificate_type", r.certificateType());
-    actual.put("copies", r.copies());
-    actual.put("binding", r.binding());
-    actual.put("refusal_reason", r.refusalReason());
-    actual.put("fee_per_copy_yen", r.feePerCopyYen());
-    actual.put("fee_yen", r.feeYen());
-    actual.put("refunded_yen", r.refundedYen());
-    actual.put("document_sha256", r.documentSha256());
-    actual.put("page_count", r.pageCount());
-    actual.put("byte_size", r.byteSize());
-    actual.put("verification_code", r.verificationCode());
-    actual.put("print_failure", r.printFailure());
-    actual.put("void_reason", r.voidReason() == null ? null : r.voidReason().name());
-    actual.put("ordered_at", r.orderedAt());
-    actual.put("issued_at", r.issuedAt());
-    actual.put("settled_at", r.settledAt());
+    Map<String, Object> actual = IssuanceRow.audited(r);
     List<String> differ = new ArrayList<>();
     actual.forEach(
         (field, value) -> {
@@ -236,9 +209,13 @@ public final class JournalAudit {
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         String id = rs.getString(1);
+        if (IssuanceState.ORDERED.name().equals(rs.getString(3))) {
+          // Staged by the attempt working on it, before its ISSUED transition: not yet held.
+          continue;
+        }
         if (!IssuanceState.ISSUED.name().equals(rs.getString(3))) {
-          findings.add("issuance " + id, "holds a document but is " + rs.getString(3) + " (documents are kept only while ISSUED)");
-        } else if (!HexFormat.of().formatHex(X509.sha256(rs.getBytes(2))).equals(rs.getString(4))) {
+          findings.add("issuance " + id, "holds a document but is " + rs.getString(3) + " (documents are kept only while ORDERED (staged) or ISSUED)");
+        } else if (!Digest.ofHex(rs.getString(4).strip()).isSha256Of(rs.getBytes(2))) {
           findings.add("issuance " + id, "its held document does not match its SHA-256 (edited)");
         }
       }

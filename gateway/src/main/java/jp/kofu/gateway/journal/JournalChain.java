@@ -42,14 +42,17 @@ final class JournalChain {
     this.previous = java.util.List.copyOf(previous);
   }
 
+  /** An event to append: what a transition says, before the chain gives it its place. */
+  record Event(String issuanceId, EventKind kind, Instant at, Map<String, ?> payload) {}
+
   /**
-   * Appends one event. Must be the last thing the caller's transaction writes: it locks the head,
+   * Appends {@code events} in order, as the last thing the caller's transaction writes: it locks
+   * the head once for all of them (a batch of many issuances costs one lock, one head update),
    * and holding that lock while doing anything slow would stall every gateway of the cluster.
    *
-   * @param payload what the event says; null values are left out
-   * @return the event's sequence number
+   * @return the sequence number of the last event
    */
-  long append(Connection c, String issuanceId, EventKind kind, Instant at, Map<String, ?> payload) throws SQLException {
+  long appendAll(Connection c, java.util.List<Event> events) throws SQLException {
     long seq;
     String prev;
     // FOR UPDATE: a second appender waits here until the first commits, then reads its head
@@ -59,36 +62,42 @@ final class JournalChain {
       if (!rs.next()) {
         throw new SQLException("journal_head is missing", "XX000");
       }
-      seq = rs.getLong(1) + 1;
+      seq = rs.getLong(1);
       prev = rs.getString(2);
     }
-    String body = canonical(payload);
-    String hash = hash(prev, seq, issuanceId, kind.name(), at, body);
+    long first = seq + 1;
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO journal_event (seq, issuance_id, kind, occurred_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      s.setLong(1, seq);
-      s.setString(2, issuanceId);
-      s.setString(3, kind.name());
-      s.setObject(4, IssuanceJournal.ts(at));
-      s.setString(5, body);
-      s.setString(6, prev);
-      s.setString(7, hash);
-      s.executeUpdate();
+      for (Event e : events) {
+        seq++;
+        String body = canonical(e.payload());
+        String hash = hash(prev, seq, e.issuanceId(), e.kind().name(), e.at(), body);
+        s.setLong(1, seq);
+        s.setString(2, e.issuanceId());
+        s.setString(3, e.kind().name());
+        s.setObject(4, IssuanceRow.ts(e.at()));
+        s.setString(5, body);
+        s.setString(6, prev);
+        s.setString(7, hash);
+        s.addBatch();
+        prev = hash;
+      }
+      s.executeBatch();
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e)) {
-        // Another append took this seq: the head lock did not serialize us. Never expected, but
+        // Another append took these seqs: the head lock did not serialize us. Never expected, but
         // if it happens the whole transaction is retried rather than failing the copier.
-        throw new SQLException("journal chain contention at seq " + seq, SERIALIZATION_FAILURE, e);
+        throw new SQLException("journal chain contention at seq " + first, SERIALIZATION_FAILURE, e);
       }
       throw e;
     }
     try (PreparedStatement s = c.prepareStatement("UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ?")) {
       s.setLong(1, seq);
-      s.setString(2, hash);
-      s.setLong(3, seq - 1);
+      s.setString(2, prev);
+      s.setLong(3, first - 1);
       if (s.executeUpdate() != 1) {
-        throw new SQLException("journal chain contention at seq " + seq, SERIALIZATION_FAILURE);
+        throw new SQLException("journal chain contention at seq " + first, SERIALIZATION_FAILURE);
       }
     }
     return seq;

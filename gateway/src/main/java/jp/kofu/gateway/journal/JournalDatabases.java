@@ -12,7 +12,7 @@ public final class JournalDatabases {
    * <ul>
    *   <li>{@code WRITE_DELAY=0}: H2 otherwise keeps commits in memory for up to 500 ms, so a killed
    *       process loses commits it had acknowledged; 0 writes each commit to the file (the page
-   *       cache, not the disk: {@link GroupSync} forces it to disk before anyone is told). It also
+   *       cache, not the disk: {@link GroupCommit} forces it to disk before anyone is told). It also
    *       means no background writer, so no background compaction.
    *   <li>{@code MAX_COMPACT_TIME=0}: no compaction when the database closes. H2 2.3.232's
    *       compaction on close can drop the newest chunks' data, so that the next open no longer

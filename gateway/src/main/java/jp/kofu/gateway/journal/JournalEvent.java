@@ -26,7 +26,7 @@ public record JournalEvent(
         rs.getLong("seq"),
         rs.getString("issuance_id"),
         EventKind.valueOf(rs.getString("kind")),
-        IssuanceJournal.instant(rs, "occurred_at"),
+        IssuanceRow.instant(rs, "occurred_at"),
         rs.getString("payload"),
         rs.getString("prev_hash"),
         rs.getString("hash"));

@@ -3,7 +3,6 @@ package jp.kofu.gateway.kiosk;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import jp.kofu.gateway.issuance.OfferedMunicipality;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.issuer.remote.IssuerProtos;
@@ -42,13 +41,13 @@ final class ProtoMapping {
     IssueHeader.Builder h =
         IssueHeader.newBuilder()
             .setIssuanceId(i.issuanceId())
-            .setPageCount(i.pageCount())
-            .setByteSize(i.byteSize())
-            .setSha256(ByteString.copyFrom(HexFormat.of().parseHex(i.documentSha256())))
+            .setPageCount(i.issued().facts().pageCount())
+            .setByteSize(i.issued().facts().byteSize())
+            .setSha256(ByteString.copyFrom(i.documentSha256().bytes()))
             .setFeeYen(i.feeYen())
-            .setCopies(i.copies())
-            .setMunicipalityCode(i.municipalityCode())
-            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.certificateType()))
+            .setCopies(i.order().copies())
+            .setMunicipalityCode(i.order().municipalityCode())
+            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.order().certificateType()))
             .setReplayed(replayed)
             .setOrderId(i.orderId());
     if (i.verificationCode() != null) {
@@ -64,9 +63,9 @@ final class ProtoMapping {
             .setIssuanceId(i.issuanceId())
             .setOrderId(i.orderId())
             .setState(ProtoEnums.toProto(jp.kofu.proto.kiosk.v1.IssuanceState.class, i.state().name()))
-            .setMunicipalityCode(i.municipalityCode())
-            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.certificateType()))
-            .setCopies(i.copies())
+            .setMunicipalityCode(i.order().municipalityCode())
+            .setCertificateType(ProtoEnums.toProto(jp.kofu.proto.type.v1.CertificateType.class, i.order().certificateType()))
+            .setCopies(i.order().copies())
             .setOrderTime(timestamp(i.orderedAt()));
     if (i.feeYen() != null) {
       b.setFeeYen(i.feeYen());
@@ -75,7 +74,7 @@ final class ProtoMapping {
       b.setRefundedYen(i.refundedYen());
     }
     if (i.documentSha256() != null) {
-      b.setSha256(ByteString.copyFrom(HexFormat.of().parseHex(i.documentSha256())));
+      b.setSha256(ByteString.copyFrom(i.documentSha256().bytes()));
     }
     if (i.verificationCode() != null) {
       b.setVerificationCode(i.verificationCode());

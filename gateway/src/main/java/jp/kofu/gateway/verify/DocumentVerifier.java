@@ -44,7 +44,7 @@ public final class DocumentVerifier {
     Issuance issuance =
         journal.find(doc.documentNumber())
             .orElseThrow(() -> new NotGenuineException("no issuance record for document number " + doc.documentNumber()));
-    if (!issuance.municipalityCode().equals(doc.municipalityCode()) || !issuance.binding().equals(doc.bindingHex())) {
+    if (!issuance.order().municipalityCode().equals(doc.municipalityCode()) || !issuance.order().binding().hex().equals(doc.bindingHex())) {
       throw new NotGenuineException("the issuance record of " + doc.documentNumber() + " names another municipality or request");
     }
     switch (issuance.state()) {
@@ -52,7 +52,7 @@ public final class DocumentVerifier {
       case VOIDED -> throw new NotGenuineException("issuance " + doc.documentNumber() + " was voided (printing failed, fee refunded)");
       case ORDERED, REFUSED -> throw new NotGenuineException("issuance " + doc.documentNumber() + " never produced a document");
     }
-    if (!doc.sha256Hex().equals(issuance.documentSha256())) {
+    if (!doc.sha256Hex().equals(issuance.documentSha256().hex())) {
       throw new NotGenuineException("the file differs from the document issued (SHA-256 " + doc.sha256Hex() + ", issued "
           + issuance.documentSha256() + ")");
     }

@@ -153,20 +153,20 @@ public final class Verifications {
           case ORDERED, REFUSED -> throw new KofuException(Reason.VERIFICATION_CODE_UNKNOWN, "no certificate was issued with this code");
         };
     if (status == Verification.Status.GENUINE && sha256 != null
-        && !HexFormat.of().formatHex(sha256).equals(issuance.documentSha256())) {
+        && !HexFormat.of().formatHex(sha256).equals(issuance.documentSha256().hex())) {
       status = Verification.Status.DIGEST_MISMATCH;
     }
-    String code = issuance.municipalityCode();
+    String code = issuance.order().municipalityCode();
     String name = LocalGovernmentCodes.bundled().find(code).map(LocalGovernment::fullName).orElse(code);
     return new Verification(
         status,
         code,
         name,
-        CertificateType.valueOf(issuance.certificateType()),
+        issuance.order().certificateType(),
         issuance.issuanceId(),
         issuedAt,
-        issuance.documentSha256(),
-        issuance.pageCount() == null ? 0 : issuance.pageCount(),
+        issuance.documentSha256().hex(),
+        issuance.issued().facts().pageCount(),
         validUntil);
   }
 

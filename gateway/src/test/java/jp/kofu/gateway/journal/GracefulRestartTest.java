@@ -38,7 +38,7 @@ class GracefulRestartTest {
     List<String> delivered = new ArrayList<>();
     long lastSeq = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      NewOrder order = Journals.order();
+      Issuance.Order order = Journals.order();
       String attempt = Journals.attempt();
       byte[] pdf = document();
       try (Database db = JournalDatabases.openEmbedded(dir)) {
@@ -46,17 +46,16 @@ class GracefulRestartTest {
         // Other copiers' issuances meanwhile: documents held, then deleted on delivery, leave the
         // file's older chunks mostly dead, which is what makes H2 compact it on close.
         for (int i = 0; i < BUSY; i++) {
-          NewOrder other = Journals.order();
+          Issuance.Order other = Journals.order();
           String a = Journals.attempt();
           byte[] d = document();
-          journal.begin(other, a, Instant.now());
-          journal.markIssued(other.issuanceId(), a, Journals.facts(300, 1, d), d, Instant.now());
+          journal.markIssued(journal.begin(other, a, Instant.now()).issuance(), Journals.facts(300, 1, d), d, Instant.now()).orElseThrow();
           journal.settle(other.issuanceId(), other.cardKey(), true, null, Instant.now());
           delivered.add(other.issuanceId());
         }
         lastSeq = journal.head().seq();
-        journal.begin(order, attempt, Instant.now());
-        assertThat(journal.markIssued(order.issuanceId(), attempt, Journals.facts(300, 1, pdf), pdf, Instant.now())).isTrue();
+        Issuance begun = journal.begin(order, attempt, Instant.now()).issuance();
+        assertThat(journal.markIssued(begun, Journals.facts(300, 1, pdf), pdf, Instant.now())).isPresent();
       }
       long seqAfterConfirm;
       try (Database db = JournalDatabases.openEmbedded(dir)) {

@@ -21,9 +21,9 @@ class JournalAuditTest {
   /** Three issuances: delivered, voided, issued; 4 + 4 + 3 = 11 events. */
   static Journals journal(Databases.Kind kind) {
     Journals j = new Journals(kind);
-    NewOrder a = Journals.order("seven", "131016", 1);
+    Issuance.Order a = Journals.order("seven", "131016", 1);
     j.journal.settle(j.issued(a, 300, T0), a.cardKey(), true, null, T0.plusSeconds(60));
-    NewOrder b = Journals.order("lawson", "131016", 2);
+    Issuance.Order b = Journals.order("lawson", "131016", 2);
     j.journal.settle(j.issued(b, 200, T0.plusSeconds(1)), b.cardKey(), false, "PAPER_JAM", T0.plusSeconds(61));
     j.issued(Journals.order("seven", "131016", 1), 300, T0.plusSeconds(2));
     return j;
@@ -144,7 +144,7 @@ class JournalAuditTest {
               c.prepareStatement(
                   "INSERT INTO journal_event (seq, issuance_id, kind, occurred_at, payload, prev_hash, hash) VALUES (12, ?, 'VOIDED', ?, ?, ?, ?)")) {
         s.setString(1, first);
-        s.setObject(2, IssuanceJournal.ts(at));
+        s.setObject(2, IssuanceRow.ts(at));
         s.setString(3, payload);
         s.setString(4, head.hash());
         s.setString(5, hash);

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import jp.kofu.pki.X509;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
 
@@ -28,31 +29,44 @@ final class Journals implements AutoCloseable {
   }
 
   /** A new order at a terminal of {@code chain}, for municipality {@code code}. */
-  static NewOrder order(String chain, String code, int copies) {
+  static Issuance.Order order(String chain, String code, int copies) {
     long n = COUNTER.incrementAndGet();
-    return new NewOrder(
+    return new Issuance.Order(
         issuanceId(),
         "order-" + UUID.randomUUID(),
-        hex(32),
-        hex(32),
+        digest(),
+        digest(),
         hex(16),
         chain,
         "store-" + (n % 3),
         "terminal-" + (n % 5),
         code,
-        "ADDRESS",
-        "RESIDENCE",
+        Relation.ADDRESS,
+        CertificateType.RESIDENCE,
         copies,
-        hex(32));
+        digest());
   }
 
-  static NewOrder order() {
+  /** The same order under another issuance id (a second attempt's first begin). */
+  static Issuance.Order again(Issuance.Order o) {
+    return new Issuance.Order(
+        issuanceId(), o.orderId(), o.orderDigest(), o.cardKey(), o.sessionId(), o.storeChain(), o.store(), o.terminal(),
+        o.municipalityCode(), o.relation(), o.certificateType(), o.copies(), o.binding());
+  }
+
+  static Digest digest() {
+    byte[] b = new byte[Digest.LENGTH];
+    RANDOM.nextBytes(b);
+    return Digest.of(b);
+  }
+
+  static Issuance.Order order() {
     return order("seven", "131016", 1);
   }
 
   /** What the gateway journals of a verified document of {@code bytes}. */
   static IssuedFacts facts(int feePerCopy, int copies, byte[] pdf) {
-    return new IssuedFacts(feePerCopy, feePerCopy * copies, HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null);
+    return new IssuedFacts(feePerCopy, feePerCopy * copies, Digest.sha256(pdf), 1, pdf.length, null);
   }
 
   static byte[] pdf() {
@@ -76,13 +90,10 @@ final class Journals implements AutoCloseable {
   }
 
   /** An order taken to ISSUED; returns its id. */
-  String issued(NewOrder order, int feePerCopy, Instant at) {
-    String attempt = attempt();
-    journal.begin(order, attempt, at);
+  String issued(Issuance.Order order, int feePerCopy, Instant at) {
+    Issuance begun = journal.begin(order, attempt(), at).issuance();
     byte[] pdf = pdf();
-    if (!journal.markIssued(order.issuanceId(), attempt, facts(feePerCopy, order.copies(), pdf), pdf, at)) {
-      throw new IllegalStateException("not issued");
-    }
+    journal.markIssued(begun, facts(feePerCopy, order.copies(), pdf), pdf, at).orElseThrow(() -> new IllegalStateException("not issued"));
     return order.issuanceId();
   }
 

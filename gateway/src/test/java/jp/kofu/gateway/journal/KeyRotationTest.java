@@ -56,7 +56,7 @@ class KeyRotationTest {
       // Written under j1 (Journals' own key).
       j.issued(Journals.order(), 300, Instant.parse("2025-06-02T01:00:00Z"));
       IssuanceJournal rotated = new IssuanceJournal(j.db, new Keyring(j2, List.of(j1)));
-      NewOrder o = Journals.order("lawson", "131016", 1);
+      Issuance.Order o = Journals.order("lawson", "131016", 1);
       rotated.begin(o, "attempt-1", Instant.parse("2025-06-02T02:00:00Z"));
       JournalAudit.Report report = new JournalAudit(rotated).verify(null);
       assertThat(report.findings()).isEmpty();

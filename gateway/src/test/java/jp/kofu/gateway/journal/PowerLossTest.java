@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded journal survives a power cut with everything it acknowledged. Copiers issue
  * (ORDERED → ISSUED, acknowledged when the journal returns, which is when the gateway streams the
- * document) and confirm (DELIVERED, or VOIDED and refunded), from several threads at once, on an H2
+ * document; the document itself written before, outside the chained transition), are refused,
+ * replay a retried order, and confirm (DELIVERED, or VOIDED and refunded), from several threads
+ * at once through the journal's group commit (one fsync for a batch of them), on an H2
  * file whose disk forgets every write not followed by an fsync ({@link PowerCutFileSystem}). At a
  * random moment the power fails; the journal is opened again from what the disk kept, and every
  * acknowledged issuance must be there with its fee, every acknowledged confirmation with its
@@ -35,8 +37,12 @@ class PowerLossTest {
 
   @TempDir Path dir;
 
-  /** What the copier was told. */
-  private record Told(IssuanceState state, int feeYen, int refundedYen) {}
+  /** What the copier was told. {@code replayed}: a retried order was answered with the document again. */
+  private record Told(IssuanceState state, int feeYen, int refundedYen, boolean replayed) {
+    Told(IssuanceState state, int feeYen, int refundedYen) {
+      this(state, feeYen, refundedYen, false);
+    }
+  }
 
   @AfterEach
   void powerOn() {
@@ -101,23 +107,41 @@ class PowerLossTest {
     Random random = new Random();
     while (!stop.get()) {
       try {
-        NewOrder order = Journals.order("seven", "131016", 1 + random.nextInt(3));
+        Issuance.Order order = Journals.order("seven", "131016", 1 + random.nextInt(3));
         String attempt = Journals.attempt();
         Instant now = Instant.now();
-        journal.begin(order, attempt, now);
+        Issuance begun = journal.begin(order, attempt, now).issuance();
+        if (random.nextInt(8) == 0) {
+          // The municipality refused: told only once REFUSED is on disk.
+          if (!journal.markRefused(begun, "NOT_ISSUABLE", now)) {
+            throw new AssertionError("not refused");
+          }
+          told.put(order.issuanceId(), new Told(IssuanceState.REFUSED, 0, 0));
+          continue;
+        }
         byte[] pdf = new byte[4096 + random.nextInt(60_000)];
         random.nextBytes(pdf);
         int fee = 300 * order.copies();
-        if (!journal.markIssued(order.issuanceId(), attempt, Journals.facts(300, order.copies(), pdf), pdf, now)) {
+        if (journal.markIssued(begun, Journals.facts(300, order.copies(), pdf), pdf, now).isEmpty()) {
           throw new AssertionError("not issued");
         }
         told.put(order.issuanceId(), new Told(IssuanceState.ISSUED, fee, 0));
-        int outcome = random.nextInt(3);
+        int outcome = random.nextInt(4);
         if (outcome == 0) {
           continue; // the copier has not confirmed yet
         }
+        if (outcome == 3) {
+          // The copier lost the response and retried the order: the same document again, streamed
+          // only once REPLAYED is on disk; then it is not confirmed yet.
+          byte[] again = journal.replay(order.issuanceId(), "session-retry", Instant.now()).orElseThrow();
+          if (!java.util.Arrays.equals(again, pdf)) {
+            throw new AssertionError("another document replayed");
+          }
+          told.put(order.issuanceId(), new Told(IssuanceState.ISSUED, fee, 0, true));
+          continue;
+        }
         boolean printed = outcome == 1;
-        IssuanceJournal.Settlement s = journal.settle(order.issuanceId(), order.cardKey(), printed, printed ? null : "PAPER_JAM", Instant.now());
+        IssuanceJournal.Settlement s = (IssuanceJournal.Settlement) journal.settle(order.issuanceId(), order.cardKey(), printed, printed ? null : "PAPER_JAM", Instant.now());
         told.put(order.issuanceId(), new Told(s.state(), fee, s.refundedYen()));
       } catch (RuntimeException e) {
         if (!PowerCutFileSystem.isOff()) {
@@ -133,7 +157,16 @@ class PowerLossTest {
       Issuance row = journal.find(e.getKey()).orElse(null);
       assertThat(row).as("acknowledged issuance %s %s", e.getKey(), when).isNotNull();
       Told t = e.getValue();
+      if (t.state() == IssuanceState.REFUSED) {
+        // a refusal is final unless the copier retries, which these copiers do not
+        assertThat(row.state()).as("state of %s %s", e.getKey(), when).isEqualTo(IssuanceState.REFUSED);
+        assertThat(row.feeYen()).as("fee of refused %s %s", e.getKey(), when).isNull();
+        continue;
+      }
       assertThat(row.feeYen()).as("fee of %s %s", e.getKey(), when).isEqualTo(t.feeYen());
+      if (t.replayed()) {
+        assertThat(journal.events(e.getKey())).as("events of %s %s", e.getKey(), when).extracting(JournalEvent::kind).contains(EventKind.REPLAYED);
+      }
       if (t.state() == IssuanceState.ISSUED) {
         // confirmed meanwhile, but the copier had not heard yet: any settled outcome will do
         assertThat(row.state()).as("state of %s %s", e.getKey(), when).isIn(IssuanceState.ISSUED, IssuanceState.DELIVERED, IssuanceState.VOIDED);

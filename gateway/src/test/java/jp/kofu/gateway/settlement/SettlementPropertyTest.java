@@ -20,7 +20,10 @@ import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
 import jp.kofu.gateway.journal.JournalAudit;
 import jp.kofu.gateway.journal.JournalEvent;
-import jp.kofu.gateway.journal.NewOrder;
+import jp.kofu.gateway.journal.Digest;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.pki.X509;
@@ -105,24 +108,23 @@ class SettlementPropertyTest {
     long delivered = 0;
     for (Sale s : sales.stream().sorted(java.util.Comparator.comparingInt(Sale::minuteOfDay)).toList()) {
       Instant at = midnight.plus(Duration.ofMinutes(s.minuteOfDay())).plusMillis(s.hashCode() & 0x7fff);
-      NewOrder order = order(s);
+      Issuance.Order order = order(s);
       String attempt = UUID.randomUUID().toString().replace("-", "");
-      journal.begin(order, attempt, at);
+      Issuance begun = journal.begin(order, attempt, at).issuance();
       switch (s.fate()) {
         case ABANDONED -> {
           continue;
         }
         case REFUSED -> {
-          journal.markRefused(order.issuanceId(), attempt, "NOT_ISSUABLE", at.plusSeconds(1));
+          journal.markRefused(begun, "NOT_ISSUABLE", at.plusSeconds(1));
           continue;
         }
         default -> {}
       }
       byte[] pdf = UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       journal.markIssued(
-          order.issuanceId(),
-          attempt,
-          new IssuedFacts(s.feePerCopy(), s.fee(), HexFormat.of().formatHex(X509.sha256(pdf)), 1, pdf.length, null),
+          begun,
+          new IssuedFacts(s.feePerCopy(), s.fee(), Digest.sha256(pdf), 1, pdf.length, null),
           pdf,
           at.plusSeconds(2));
       issuedIds.add(order.issuanceId());
@@ -194,11 +196,11 @@ class SettlementPropertyTest {
     assertThat(audit.findings()).isEmpty();
   }
 
-  static NewOrder order(Sale s) {
+  static Issuance.Order order(Sale s) {
     String id = jp.kofu.gateway.journal.TestIds.issuanceId();
-    return new NewOrder(
-        id, "order-" + UUID.randomUUID(), "d".repeat(64), "c".repeat(64), "e".repeat(32), s.chain(),
-        s.chain() + "-store", "t1", s.municipality(), "ADDRESS", "RESIDENCE", s.copies(), "b".repeat(64));
+    return new Issuance.Order(
+        id, "order-" + UUID.randomUUID(), Digest.ofHex("d".repeat(64)), Digest.ofHex("c".repeat(64)), "e".repeat(32), s.chain(),
+        s.chain() + "-store", "t1", s.municipality(), Relation.ADDRESS, CertificateType.RESIDENCE, s.copies(), Digest.ofHex("b".repeat(64)));
   }
 
   @AfterContainer

@@ -11,7 +11,10 @@ import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
-import jp.kofu.gateway.journal.NewOrder;
+import jp.kofu.gateway.journal.Digest;
+import jp.kofu.gateway.journal.Issuance;
+import jp.kofu.issuer.spi.CertificateType;
+import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.document.VerificationLink;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.storage.Database;
@@ -30,15 +33,17 @@ class VerificationsTest {
     String issue(String code, Boolean printed) {
       String id = String.format("01KOFU%020d", Math.abs((long) code.hashCode()) + COUNTER.incrementAndGet());
       String attempt = "a".repeat(32);
-      journal.begin(
-          new NewOrder(id, "order-" + id, "d".repeat(64), "c".repeat(64), "s".repeat(32), "chain", "store", "t1", "131016",
-              "ADDRESS", "RESIDENCE", 1, "b".repeat(64)),
-          attempt, clock.instant());
+      Issuance begun =
+          journal.begin(
+                  new Issuance.Order(id, "order-" + id, Digest.ofHex("d".repeat(64)), Digest.ofHex("c".repeat(64)), "s".repeat(32), "chain",
+                      "store", "t1", "131016", Relation.ADDRESS, CertificateType.RESIDENCE, 1, Digest.ofHex("b".repeat(64))),
+                  attempt, clock.instant())
+              .issuance();
       boolean marked =
-          journal.markIssued(id, attempt, new IssuedFacts(200, 200, "e".repeat(64), 1, 1000, code), new byte[] {1, 2, 3}, clock.instant());
+          journal.markIssued(begun, new IssuedFacts(200, 200, Digest.ofHex("e".repeat(64)), 1, 1000, code), new byte[] {1, 2, 3}, clock.instant()).isPresent();
       assertThat(marked).isTrue();
       if (printed != null) {
-        journal.settle(id, "c".repeat(64), printed, printed ? null : "PAPER_JAM", clock.instant());
+        journal.settle(id, Digest.ofHex("c".repeat(64)), printed, printed ? null : "PAPER_JAM", clock.instant());
       }
       return id;
     }

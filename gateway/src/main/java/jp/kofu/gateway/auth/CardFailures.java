@@ -1,5 +1,6 @@
-package jp.kofu.gateway.journal;
+package jp.kofu.gateway.auth;
 
+import jp.kofu.gateway.error.JournalUnavailable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,15 +12,20 @@ import java.util.Optional;
 import jp.kofu.storage.Database;
 
 /**
- * Failed card authentications in the journal, counted per card across the whole cluster. Each
- * method is one transaction; a failure is counted under a row lock, so two gateways recording at
- * once both count. Throws JOURNAL_UNAVAILABLE when the database fails.
+ * Failed card authentications, counted per card across the whole cluster, in the journal's
+ * database but not in its chain (see {@link AuthStore}). Each method is one transaction; a
+ * failure is counted under a row lock, so two gateways recording at once both count. Throws
+ * JOURNAL_UNAVAILABLE when the database fails.
  */
 public final class CardFailures {
   private final Database db;
 
   public CardFailures(Database db) {
     this.db = db;
+  }
+
+  static java.time.OffsetDateTime ts(Instant instant) {
+    return instant.atOffset(java.time.ZoneOffset.UTC);
   }
 
   /** Until when the card is locked out, if it is at {@code now}. */
@@ -37,7 +43,7 @@ public final class CardFailures {
         return Optional.empty();
       }
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
   }
 
@@ -62,7 +68,7 @@ public final class CardFailures {
                     try (PreparedStatement i =
                         c.prepareStatement("INSERT INTO card_auth_failure (card_key, failures, window_start) VALUES (?, 0, ?)")) {
                       i.setString(1, cardKey);
-                      i.setObject(2, IssuanceJournal.ts(now));
+                      i.setObject(2, ts(now));
                       i.executeUpdate();
                     }
                     failures = 0;
@@ -84,8 +90,8 @@ public final class CardFailures {
                       "UPDATE card_auth_failure SET failures = ?, window_start = ?, locked_until = ? WHERE card_key = ?")) {
                 // A lockout starts a fresh count: after it, the card gets `limit` tries again.
                 u.setInt(1, lockedUntil == null ? failures : 0);
-                u.setObject(2, IssuanceJournal.ts(lockedUntil == null ? windowStart : lockedUntil));
-                u.setObject(3, lockedUntil == null ? null : IssuanceJournal.ts(lockedUntil));
+                u.setObject(2, ts(lockedUntil == null ? windowStart : lockedUntil));
+                u.setObject(3, lockedUntil == null ? null : ts(lockedUntil));
                 u.setString(4, cardKey);
                 u.executeUpdate();
               }
@@ -96,7 +102,7 @@ public final class CardFailures {
         if (Database.isUniqueViolation(e) && attempt < 3) {
           continue;
         }
-        throw JournalUnavailableException.of(e);
+        throw JournalUnavailable.of(e);
       }
     }
   }
@@ -108,7 +114,7 @@ public final class CardFailures {
       s.setString(1, cardKey);
       s.executeUpdate();
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
   }
 
@@ -118,11 +124,11 @@ public final class CardFailures {
         PreparedStatement s =
             c.prepareStatement(
                 "DELETE FROM card_auth_failure WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)")) {
-      s.setObject(1, IssuanceJournal.ts(now.minus(window)));
-      s.setObject(2, IssuanceJournal.ts(now));
+      s.setObject(1, ts(now.minus(window)));
+      s.setObject(2, ts(now));
       return s.executeUpdate();
     } catch (SQLException e) {
-      throw JournalUnavailableException.of(e);
+      throw JournalUnavailable.of(e);
     }
   }
 }
