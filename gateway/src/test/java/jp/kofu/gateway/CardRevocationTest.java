@@ -17,6 +17,7 @@ import jp.kofu.pki.ocsp.OcspResponder;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.Refusals;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -172,13 +173,6 @@ class CardRevocationTest {
   }
 
   static StatusRuntimeException refusal(Copier copier, SimulatedCard card) {
-    try {
-      copier.authenticate(copier.openSession(), card, "1234");
-    } catch (StatusRuntimeException e) {
-      return e;
-    } catch (SimulatedCard.PinException e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("authentication succeeded");
+    return Refusals.refusal(() -> copier.authenticate(copier.openSession(), card, "1234"));
   }
 }

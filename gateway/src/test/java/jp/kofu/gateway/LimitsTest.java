@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -13,8 +14,8 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.CardFailures;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -32,15 +33,6 @@ class LimitsTest {
   @AfterAll
   static void close() {
     bench.close();
-  }
-
-  static StatusRuntimeException refusal(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("call succeeded");
   }
 
   static long retryAfterMs(StatusRuntimeException e) {

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import static jp.kofu.testing.Refusals.refusalOrNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -29,24 +30,23 @@ import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.KofuOids;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
-import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.DeliveryOutcome;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.PrintFailure;
+import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.IssueResponse;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
-import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.PrintFailure;
 import jp.kofu.proto.type.v1.CertificateOption;
+import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
-import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -220,7 +220,7 @@ class RejectedInputsTest {
     for (int i = 0; i < CardLockout.DEFAULT_LIMIT; i++) {
       OpenSessionResponse s = copier.openSession();
       byte[] sig = flip(stolen.sign("1234", s.getChallenge().toByteArray()));
-      refusal(() -> auth(s.getChallenge().toByteArray(), stolen.certificateDer(), sig, CredentialKind.CREDENTIAL_KIND_CARD));
+      refusalOrNull(() -> auth(s.getChallenge().toByteArray(), stolen.certificateDer(), sig, CredentialKind.CREDENTIAL_KIND_CARD));
     }
     expect(rpc, "a card after " + CardLockout.DEFAULT_LIMIT + " failed authentications (lockout, the default `limits.lockout-failures`)", Status.Code.PERMISSION_DENIED, Reason.CARD_LOCKED_OUT,
         () -> authCard(stolen));
@@ -388,15 +388,6 @@ class RejectedInputsTest {
   }
 
   // ---- calls
-
-  static StatusRuntimeException refusal(Runnable call) {
-    try {
-      call.run();
-      return null;
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-  }
 
   interface Call {
     Object run() throws Exception;

@@ -23,7 +23,10 @@ public final class Databases {
 
     private static EmbeddedPostgres start() {
       try {
-        EmbeddedPostgres pg = durable(EmbeddedPostgres.builder()).start();
+        // Its data lives as long as the JVM, in the temporary directory: not a test's leak.
+        java.nio.file.Path data = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "kofu-shared-postgres-" + UUID.randomUUID());
+        jp.kofu.testing.LeakCheck.sharedTemporary(data);
+        EmbeddedPostgres pg = durable(EmbeddedPostgres.builder()).setDataDirectory(data).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             pg.close();
