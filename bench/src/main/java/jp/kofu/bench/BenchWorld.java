@@ -29,7 +29,7 @@ final class BenchWorld implements AutoCloseable {
         EmbeddedWorld.start(
             EmbeddedWorld.options()
                 .residentsEach(residents)
-                .clock(jp.kofu.issuer.TestTime.inServiceHours())
+                .clock(jp.kofu.testing.FakeClock.inServiceHours())
                 .gateway((b, responder) -> b.terminalRateLimit(10_000_000, java.time.Duration.ofMinutes(1))));
     CardWallet wallet = CardWallet.open(world.walletDir(), world.pki()).withKeyPool(8);
     Copier probe = copier("probe");

@@ -127,7 +127,7 @@ public final class Figures {
       String order = UUID.randomUUID().toString();
       ReceivedDocument first = local.issue(token, order, holder.entry().municipalityCode(), BenchWorld.RESIDENCE);
       Server bare = StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf());
-      Instant copiersAt = jp.kofu.issuer.TestTime.lastBusinessMorning();
+      Instant copiersAt = jp.kofu.testing.FakeClock.lastBusinessMorning();
       try (Child child =
           new Child(
               List.of(

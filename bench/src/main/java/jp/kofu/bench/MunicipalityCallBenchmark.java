@@ -1,7 +1,6 @@
 package jp.kofu.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -85,7 +84,7 @@ public class MunicipalityCallBenchmark {
   public void setUp() {
     municipality =
         new Municipality(
-            "131016", ADAPTER, new Isolation(Duration.ofSeconds(10), 64, Isolation.Breaker.defaults()), Clock.systemUTC(), new SimpleMeterRegistry());
+            "131016", ADAPTER, new Isolation(Duration.ofSeconds(10), 64, Isolation.Breaker.defaults()), jp.kofu.time.TimeSource.system(), new SimpleMeterRegistry());
   }
 
   @TearDown(Level.Trial)

@@ -23,7 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.auth.CardAuthenticator;
 import jp.kofu.gateway.auth.CardLockout;
@@ -68,6 +69,7 @@ import jp.kofu.gateway.verify.Verifications;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
 import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
 import jp.kofu.storage.Database;
+import jp.kofu.time.TimeSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -97,7 +99,10 @@ public final class Gateway implements AutoCloseable {
   private final List<IssuerAdapter> adapters;
   private final Map<String, Municipality> municipalities;
   private final ExecutorService executor;
-  private final ScheduledExecutorService housekeeping;
+  private final TimeSource time;
+  /** The gateway's own thread for periodic journal work; the ticks come from {@link #time}'s scheduler. */
+  private final ExecutorService housekeeping;
+  private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
   private final Duration shutdownGrace;
   private final IssuanceService issuance;
   private final Reconciler reconciler;
@@ -124,7 +129,8 @@ public final class Gateway implements AutoCloseable {
 
   private Gateway(Builder b) throws IOException {
     bridgeJavaUtilLogging();
-    Clock clock = b.clock;
+    this.time = b.time;
+    Clock clock = time.clock();
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
     this.journal = new IssuanceJournal(journalDatabase, b.journalKeys);
     this.reconciler = new Reconciler(journal, clock, b.unconfirmedTimeout);
@@ -143,7 +149,7 @@ public final class Gateway implements AutoCloseable {
         if (served.containsKey(code)) {
           throw new IllegalArgumentException("municipality " + code + " is served by two adapters");
         }
-        served.put(code, new Municipality(code, adapter, isolation, clock, meters));
+        served.put(code, new Municipality(code, adapter, isolation, time, meters));
       }
     }
     this.municipalities = served;
@@ -151,7 +157,7 @@ public final class Gateway implements AutoCloseable {
     // Card pseudonyms in the journal follow the journal key; challenges and tokens, the session key.
     Hmac cardKey = b.journalKeys.hmac("journal-card");
     this.issuance =
-        new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors), b.attemptTimeout);
+        new IssuanceService(clock, router, journal, cardKey, new DocumentCheck(b.municipalAnchors, clock), b.attemptTimeout);
     List<X509Certificate> cardIssuers = b.cardTrust.issuers().stream().map(CardTrust.IssuingCa::certificate).toList();
     this.revocation = Revocation.start(b.revocation, cardIssuers, b.terminalAnchors, clock);
     for (var age : revocation.crlAges().keySet()) {
@@ -303,8 +309,8 @@ public final class Gateway implements AutoCloseable {
     }
     this.verificationServer = publicServer;
     this.verificationPage = page;
-    this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
-    housekeeping.scheduleWithFixedDelay(
+    this.housekeeping = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("gateway-housekeeping").factory());
+    every(
         () -> {
           try {
             journal.purgeExpired(clock.instant());
@@ -313,12 +319,11 @@ public final class Gateway implements AutoCloseable {
             log.warn("journal housekeeping failed: {}", e.getMessage());
           }
         },
-        1,
-        1,
-        TimeUnit.MINUTES);
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(1));
     // At start too: issuances left open by a gateway that died are settled without waiting.
     long reconcileEveryMs = Math.max(1000, Math.min(b.unconfirmedTimeout.toMillis() / 4, 60_000));
-    housekeeping.scheduleWithFixedDelay(
+    every(
         () -> {
           try {
             reconciler.run();
@@ -326,11 +331,38 @@ public final class Gateway implements AutoCloseable {
             log.warn("journal reconciliation failed: {}", e.getMessage());
           }
         },
-        0,
-        reconcileEveryMs,
-        TimeUnit.MILLISECONDS);
+        Duration.ZERO,
+        Duration.ofMillis(reconcileEveryMs));
     InetSocketAddress listening = address();
     log.info("gateway listening on {} serving {} municipalities", listening, served.size());
+  }
+
+  /**
+   * Runs {@code work} on the housekeeping thread after {@code first}, then every {@code period}
+   * (skipping a turn while the last run still goes): the ticks are the time source's, so a test's
+   * fake clock drives them; the work is not, so a slow journal never holds up a deadline.
+   */
+  private void every(Runnable work, Duration first, Duration period) {
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable once =
+        () -> {
+          try {
+            work.run();
+          } finally {
+            running.set(false);
+          }
+        };
+    Runnable tick =
+        () -> {
+          if (running.compareAndSet(false, true)) {
+            try {
+              housekeeping.execute(once);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+              running.set(false);
+            }
+          }
+        };
+    ticks.add(time.scheduler().scheduleWithFixedDelay(tick, first.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   private static String journalProblem(Database db) {
@@ -470,6 +502,7 @@ public final class Gateway implements AutoCloseable {
     if (verificationPage != null) {
       verificationPage.close();
     }
+    ticks.forEach(t -> t.cancel(false));
     housekeeping.shutdownNow();
     // Calls cancelled at the end of the grace are still releasing their orders in the journal
     // (IssuanceService): let them finish before the journal closes.
@@ -508,16 +541,25 @@ public final class Gateway implements AutoCloseable {
    * unready for good.
    */
   public void drain() {
-    if (!readiness.draining()) {
+    if (readiness.draining()) {
+      return;
+    }
+    if (quietPeriod.isZero()) {
       readiness.drain();
-      if (!quietPeriod.isZero()) {
-        log.info("draining: NOT_SERVING, still serving for the quiet period of {} ms", quietPeriod.toMillis());
-        try {
-          Thread.sleep(quietPeriod);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      return;
+    }
+    // The quiet period ends on the time source's scheduler (a test's fake clock ends it), and is
+    // scheduled before readiness turns: whoever sees NOT_SERVING may already move time on.
+    CountDownLatch over = new CountDownLatch(1);
+    ScheduledFuture<?> end = time.scheduler().schedule(over::countDown, quietPeriod.toNanos(), TimeUnit.NANOSECONDS);
+    readiness.drain();
+    log.info("draining: NOT_SERVING, still serving for the quiet period of {} ms", quietPeriod.toMillis());
+    try {
+      over.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      end.cancel(false);
     }
   }
 
@@ -533,7 +575,7 @@ public final class Gateway implements AutoCloseable {
     private Database journalDatabase;
     private final List<IssuerAdapter> adapters = new ArrayList<>();
     private CardDirectory cardDirectory;
-    private Clock clock = Clock.systemUTC();
+    private TimeSource time = TimeSource.system();
     private Duration challengeTtl = Duration.ofMinutes(2);
     private Duration sessionTtl = Duration.ofMinutes(15);
     private Duration municipalityDeadline = Duration.ofSeconds(10);
@@ -641,8 +683,15 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /** Another wall clock; deadlines and periodic work stay on the system's ticker and timer. */
     public Builder clock(Clock clock) {
-      this.clock = clock;
+      this.time = TimeSource.system().withClock(clock);
+      return this;
+    }
+
+    /** Clock, deadline ticker and scheduler at once: every time path of the gateway reads these. */
+    public Builder time(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "time");
       return this;
     }
 

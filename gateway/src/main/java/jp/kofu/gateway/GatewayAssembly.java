@@ -39,6 +39,7 @@ import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.storage.Database;
+import jp.kofu.time.TimeSource;
 
 /**
  * The one composition root: a running {@link Gateway} from a validated {@link GatewayConfig} and
@@ -64,19 +65,27 @@ public final class GatewayAssembly implements AutoCloseable {
   }
 
   /**
-   * What a caller other than production adds: the clock, services for built-in adapters, adapters
+   * What a caller other than production adds: the time (a clock, or a whole time source), services for built-in adapters, adapters
    * made by hand, a last adjustment of the builder. Production uses {@link #production()}.
    */
   public static final class Extras {
-    Clock clock = Clock.systemUTC();
+    /** The one place production's time comes from: the system clock, ticker and timer. */
+    TimeSource time = TimeSource.system();
     final Map<Class<?>, Object> services = new HashMap<>();
     final List<IssuerAdapter> adapters = new ArrayList<>();
     Isolation isolation;
     Consumer<Gateway.Builder> customize = b -> {};
     ClassLoader loader = GatewayAssembly.class.getClassLoader();
 
+    /** Another wall clock (a shifted one: the demo, {@code --as-of}); deadlines stay on the system ticker. */
     public Extras clock(Clock clock) {
-      this.clock = clock;
+      this.time = TimeSource.system().withClock(clock);
+      return this;
+    }
+
+    /** Clock, deadline ticker and scheduler at once (a test's fake clock). */
+    public Extras time(TimeSource time) {
+      this.time = java.util.Objects.requireNonNull(time, "time");
       return this;
     }
 
@@ -117,7 +126,7 @@ public final class GatewayAssembly implements AutoCloseable {
 
   /** Starts the gateway {@code config} describes. */
   public static GatewayAssembly start(GatewayConfig config, Extras extras) {
-    Clock clock = extras.clock;
+    Clock clock = extras.time.clock();
     TrustFiles files = new TrustFiles(clock);
     // 1. Everything read and checked before anything is opened or bound.
     HeldCertificate server = files.serverCertificate(config.tls());
@@ -203,7 +212,7 @@ public final class GatewayAssembly implements AutoCloseable {
               .edge(config.edge().toLimits())
               .verification(config.verification().validity(), config.verification().lookupsPerMinute(), verificationListen)
               .verificationListeners(verificationGrpcListen, config.verification().trustedProxies())
-              .clock(clock);
+              .time(extras.time);
       adapters.forEach(b::adapter);
       extras.adapters.forEach(b::adapter);
       extras.customize.accept(b);
@@ -263,7 +272,7 @@ public final class GatewayAssembly implements AutoCloseable {
       Path dir = a.kind().equals("embedded") ? config.data().resolve("issuer") : config.data().resolve("adapters").resolve(a.kind() + "-" + i);
       IssuerAdapter adapter;
       try {
-        adapter = factories.create(a.kind(), new AdapterContext(settings, dir, extras.clock, extras.services));
+        adapter = factories.create(a.kind(), new AdapterContext(settings, dir, extras.time.clock(), extras.services));
       } catch (ConfigException e) {
         throw e;
       } catch (RuntimeException e) {

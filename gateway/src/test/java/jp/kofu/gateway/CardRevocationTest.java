@@ -69,7 +69,7 @@ class CardRevocationTest {
 
     // Inside the window the gateway still acts on what it fetched before the move (documented).
     assertThat(authenticate(copier, card)).isNull();
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       StatusRuntimeException e = refusal(copier, card);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
@@ -77,7 +77,7 @@ class CardRevocationTest {
       assertThat(e.getStatus().getDescription()).contains("revoked");
       assertThat(authenticate(copier, neighbour)).as("other cards are unaffected").isNull();
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 
@@ -89,11 +89,11 @@ class CardRevocationTest {
     assertThat(authenticate(copier, card)).isNull();
 
     bench.pki.revoke(card.certificate(), CRLReason.affiliationChanged);
-    bench.clock.advance(REFRESH);
+    bench.clock.forward(REFRESH);
     try {
       assertThat(authenticate(copier, card)).isEqualTo(Reason.CARD_REVOKED);
     } finally {
-      bench.clock.advance(REFRESH.negated());
+      bench.clock.back(REFRESH);
     }
   }
 
@@ -113,7 +113,7 @@ class CardRevocationTest {
     assertThat(authenticate(copier, card)).isNull();
 
     doomed.close();
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       StatusRuntimeException e = refusal(copier, card);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -122,7 +122,7 @@ class CardRevocationTest {
           .contains(mode == RevocationSettings.Mode.OCSP ? "OCSP responder" : "User Certification CA")
           .contains("failing closed");
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 
@@ -138,7 +138,7 @@ class CardRevocationTest {
     SimulatedCard card = bench.card();
     assertThat(authenticate(copier, card)).isNull();
 
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       // Nobody re-signed the files: everything the gateway checks by CRL is refused, copiers too.
       StatusRuntimeException e = refusal(copier, card);
@@ -148,11 +148,11 @@ class CardRevocationTest {
       bench.pki.revoke(card.certificate(), CRLReason.affiliationChanged);
       Files.writeString(cardCrl, Pem.encode(bench.pki.cardCa().crl(Duration.ofDays(1))));
       Files.writeString(terminalCrl, Pem.encode(bench.pki.terminalCa().crl(Duration.ofDays(1))));
-      bench.clock.advance(REFRESH);
+      bench.clock.forward(REFRESH);
       assertThat(authenticate(copier, card)).isEqualTo(Reason.CARD_REVOKED);
       assertThat(authenticate(copier, bench.card())).isNull();
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).plus(REFRESH).negated());
+      bench.clock.back(STALENESS.plusSeconds(1).plus(REFRESH));
     }
   }
 
@@ -164,11 +164,11 @@ class CardRevocationTest {
     assertThat(authenticate(copier, phone)).isNull();
 
     bench.pki.revoke(phone.certificate(), CRLReason.superseded);
-    bench.clock.advance(STALENESS.plusSeconds(1));
+    bench.clock.forward(STALENESS.plusSeconds(1));
     try {
       assertThat(authenticate(copier, phone)).isEqualTo(Reason.CARD_REVOKED);
     } finally {
-      bench.clock.advance(STALENESS.plusSeconds(1).negated());
+      bench.clock.back(STALENESS.plusSeconds(1));
     }
   }
 

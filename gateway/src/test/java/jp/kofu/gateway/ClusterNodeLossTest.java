@@ -34,7 +34,7 @@ import jp.kofu.gateway.journal.Reconciler;
 import jp.kofu.gateway.settlement.DailySettlement;
 import jp.kofu.gateway.settlement.SettlementLine;
 import jp.kofu.issuer.JapanTime;
-import jp.kofu.issuer.TestTime;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.load.LoadPlan;
@@ -88,12 +88,12 @@ class ClusterNodeLossTest {
     Path world = dir.resolve("world");
     Path seedConfig = dir.resolve("seed.yaml");
     Files.writeString(seedConfig, "listen: 127.0.0.1:0\ndata: " + world + "\nverification: {listen: 127.0.0.1:0}\n");
-    EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(seedConfig)).clock(TestTime.runningInServiceHours())).close();
+    EmbeddedWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(seedConfig)).clock(FakeClock.runningInServiceHours())).close();
 
     // One clock for the whole cluster, in service hours: the journal's times are compared across
     // gateways (attempt timeouts, reconciliation).
     long real = System.currentTimeMillis();
-    Duration offset = Duration.ofMillis(TestTime.lastBusinessMorning(Instant.ofEpochMilli(real)).toEpochMilli() - real);
+    Duration offset = Duration.ofMillis(FakeClock.lastBusinessMorning(Instant.ofEpochMilli(real)).toEpochMilli() - real);
     Files.writeString(world.resolve(GatewayProcess.CLOCK_ORIGIN), real + " " + (real + offset.toMillis()));
 
     Database pg = Databases.fresh(Databases.Kind.POSTGRESQL, IssuanceJournal.MIGRATIONS);
@@ -248,7 +248,7 @@ class ClusterNodeLossTest {
       IssuanceJournal journal = new IssuanceJournal(db, IssuanceJournal.chainKey(secret));
       // What no copier will settle, reconciliation does once its timeout has passed.
       Instant later = Instant.now().plus(offset).plus(Duration.ofMinutes(31));
-      Reconciler.Result reconciled = new Reconciler(journal, new MutableClock(later), Duration.ofMinutes(30)).run();
+      Reconciler.Result reconciled = new Reconciler(journal, new FakeClock(later), Duration.ofMinutes(30)).run();
 
       int acknowledged = 0;
       int failedOver = 0;

@@ -124,11 +124,11 @@ class ClusterReplayTest {
       assertThat(reasonOrNull(() -> yOnB.stub().authenticate(forX))).isEqualTo(Reason.CHALLENGE_INVALID);
 
       AuthenticateRequest late = signed(x.openSession(), card);
-      cluster.bench.clock.advance(Duration.ofMinutes(2));
+      cluster.bench.clock.forward(Duration.ofMinutes(2));
       try {
         assertThat(reasonOrNull(() -> xOnB.stub().authenticate(late))).isEqualTo(Reason.CHALLENGE_EXPIRED);
       } finally {
-        cluster.bench.clock.advance(Duration.ofMinutes(-2));
+        cluster.bench.clock.back(Duration.ofMinutes(2));
       }
       // Refused as another copier's or as expired, the challenge above was not spent.
       assertThat(reasonOrNull(() -> xOnB.stub().authenticate(forX))).isNull();
@@ -152,12 +152,12 @@ class ClusterReplayTest {
       assertThat(reasonOrNull(() -> xOnB.stub().listOfferings(list))).isEqualTo(Reason.SESSION_CLOSED);
 
       ByteString other = x.stub().authenticate(signed(x.openSession(), cluster.bench.card())).getSessionToken();
-      cluster.bench.clock.advance(Duration.ofMinutes(16));
+      cluster.bench.clock.forward(Duration.ofMinutes(16));
       try {
         assertThat(reasonOrNull(() -> xOnB.stub().listOfferings(ListOfferingsRequest.newBuilder().setSessionToken(other).build())))
             .isEqualTo(Reason.SESSION_EXPIRED);
       } finally {
-        cluster.bench.clock.advance(Duration.ofMinutes(-16));
+        cluster.bench.clock.back(Duration.ofMinutes(16));
       }
     }
   }

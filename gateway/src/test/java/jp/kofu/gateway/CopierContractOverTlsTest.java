@@ -26,6 +26,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.PdfText;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @WholeWorld
 class CopierContractOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(260);
 
   /** A card whose holder lives with at least one other active resident. */

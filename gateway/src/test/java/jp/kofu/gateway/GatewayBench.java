@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -34,7 +35,7 @@ import jp.kofu.storage.Databases;
 final class GatewayBench implements AutoCloseable {
   static final String MUNICIPALITY = "131016";
 
-  final MutableClock clock = MutableClock.inServiceHours();
+  final FakeClock clock = FakeClock.inServiceHours();
   final TrustWorld pki = TrustWorld.generate(clock);
   final OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
   final FeedCardDirectory directory = new FeedCardDirectory();

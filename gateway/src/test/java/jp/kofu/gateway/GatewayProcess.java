@@ -22,7 +22,7 @@ public final class GatewayProcess {
 
   public static void main(String[] args) throws Exception {
     GatewayConfig config = GatewayConfig.load(Path.of(args[0]));
-    java.time.Clock clock = jp.kofu.issuer.TestTime.runningInServiceHours();
+    java.time.Clock clock = jp.kofu.testing.FakeClock.runningInServiceHours();
     Path origin = config.data().resolve(CLOCK_ORIGIN);
     if (Files.exists(origin)) {
       String[] t = Files.readString(origin).strip().split(" ");

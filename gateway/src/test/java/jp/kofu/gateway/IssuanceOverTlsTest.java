@@ -33,6 +33,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.PdfText;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** End to end over real loopback sockets with TLS: a simulated copier against a whole world. */
 @WholeWorld
 class IssuanceOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(260);
 
   static CertificateRequest residence() {
@@ -139,14 +140,14 @@ class IssuanceOverTlsTest {
     SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-4");
     OpenSessionResponse session = copier.openSession();
-    clock.advance(Duration.ofMinutes(3));
+    clock.forward(Duration.ofMinutes(3));
     try {
       StatusRuntimeException e =
           authenticate(copier, session, card.certificateDer(), card.sign(entry.pin(), session.getChallenge().toByteArray()));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
       assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.CHALLENGE_EXPIRED);
     } finally {
-      clock.advance(Duration.ofMinutes(-3));
+      clock.back(Duration.ofMinutes(3));
     }
   }
 

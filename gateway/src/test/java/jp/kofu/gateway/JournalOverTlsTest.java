@@ -34,6 +34,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @WholeWorld
 class JournalOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock);
   static IssuanceJournal journal;
 
@@ -158,10 +159,10 @@ class JournalOverTlsTest {
     String id = doc.header().getIssuanceId();
     Reconciler reconciler = world.gateway().reconciler();
 
-    clock.advance(Duration.ofMinutes(29));
+    clock.forward(Duration.ofMinutes(29));
     assertThat(reconciler.run().unconfirmedVoided()).isZero();
     assertThat(journal.find(id).orElseThrow().state()).isEqualTo(IssuanceState.ISSUED);
-    clock.advance(Duration.ofMinutes(2));
+    clock.forward(Duration.ofMinutes(2));
     assertThat(reconciler.run().unconfirmedVoided()).isEqualTo(1);
 
     Issuance r = journal.find(id).orElseThrow();

@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -99,7 +100,7 @@ class KillNineDurabilityTest {
   static void makeTheWorld() throws IOException {
     Path file = shared.resolve("kofu-gateway.yaml");
     Files.writeString(file, "listen: 127.0.0.1:0\ndata: world\nverification: {listen: 127.0.0.1:0}\n");
-    try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(file)).clock(jp.kofu.issuer.TestTime.runningInServiceHours()))) {
+    try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(file)).clock(jp.kofu.testing.FakeClock.runningInServiceHours()))) {
       cards = world.eligibleCards(8);
     }
   }
@@ -170,7 +171,7 @@ class KillNineDurabilityTest {
     GatewayConfig config = GatewayConfig.load(file);
     Path data = config.data();
     int kills = kills(kind);
-    TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"), jp.kofu.issuer.TestTime.runningInServiceHours());
+    TrustWorld pki = TrustWorld.openOrCreate(data.resolve("pki"), jp.kofu.testing.FakeClock.runningInServiceHours());
     CardWallet wallet = CardWallet.open(data.resolve("wallet"), pki);
     List<Order> orders = new ArrayList<>();
     ExecutorService pool = Executors.newCachedThreadPool();
@@ -252,7 +253,7 @@ class KillNineDurabilityTest {
       assertThat(new JournalAudit(journal).verify(null).findings()).isEmpty();
 
       // Nobody confirms it: once the timeout has passed, reconciliation voids and refunds it.
-      MutableClock later = new MutableClock(Instant.now().plus(Duration.ofMinutes(31)));
+      FakeClock later = new FakeClock(Instant.now().plus(Duration.ofMinutes(31)));
       assertThat(new Reconciler(journal, later, Duration.ofMinutes(30)).run().unconfirmedVoided()).isEqualTo(1);
       Issuance refunded = journal.find(lost.issuanceId()).orElseThrow();
       assertThat(refunded.voidReason()).isEqualTo(VoidReason.UNCONFIRMED);

@@ -22,13 +22,13 @@ import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.routing.Isolation;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
-import jp.kofu.issuer.remote.IssuerServer;
-import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.registry.CardRecord;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.registry.ResidentStatus;
+import jp.kofu.issuer.remote.IssuerServer;
 import jp.kofu.issuer.seed.Specimen;
+import jp.kofu.issuer.spi.AdapterContext;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.pki.X509;
@@ -36,6 +36,7 @@ import jp.kofu.pki.ocsp.OcspResponder;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.LeakCheck;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole world for a test in one line — trust world, seeded municipalities, gateway on real TLS
@@ -67,7 +69,8 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
   private final EmbeddedWorld.Options options;
   private final boolean ownOptions;
   private final Path dir = Path.of(System.getProperty("java.io.tmpdir"), "kofu-world-" + UUID.randomUUID());
-  private Clock clock = MutableClock.inServiceHours();
+  private Clock clock = FakeClock.inServiceHours();
+  private jp.kofu.time.TimeSource time;
   private String configYaml;
   private GatewayConfig loadedConfig;
   private List<String> municipalities = List.of(jp.kofu.issuer.seed.Seeder.DEMO_MUNICIPALITY, jp.kofu.issuer.seed.Seeder.DEMO_DOMICILE_MUNICIPALITY);
@@ -102,10 +105,22 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
 
   // ---- options (before the world starts) ----
 
-  /** The world's one clock (default: {@link MutableClock#inServiceHours()}). */
+  /**
+   * The world's wall clock (default: a {@link FakeClock#inServiceHours()}); the gateway's deadlines
+   * and periodic work stay on real time.
+   */
   public KofuWorld clock(Clock clock) {
     notStarted();
     this.clock = clock;
+    this.time = null;
+    return this;
+  }
+
+  /** The world's clock and also the gateway's deadline ticker and scheduler (a {@link FakeClock}: deadlines and housekeeping move only when the test moves it). */
+  public KofuWorld time(jp.kofu.time.TimeSource time) {
+    notStarted();
+    this.clock = time.clock();
+    this.time = time;
     return this;
   }
 
@@ -192,7 +207,11 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
       byHand = true;
     }
     if (ownOptions) { // else the caller's options name the data directory and the clock
-      options.clock(clock);
+      if (time != null) {
+        options.time(time);
+      } else {
+        options.clock(clock);
+      }
       try {
         Files.createDirectories(dir);
         if (!remote.isEmpty()) {

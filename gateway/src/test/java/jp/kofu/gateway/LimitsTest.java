@@ -64,12 +64,12 @@ class LimitsTest {
     // 5 per minute refill one every 12 s.
     assertThat(retryAfterMs(e)).isBetween(11_000L, 12_000L);
     assertThat(calm.openSession().getChallenge().size()).as("another terminal has its own allowance").isEqualTo(64);
-    bench.clock.advance(Duration.ofSeconds(12));
+    bench.clock.forward(Duration.ofSeconds(12));
     try {
       assertThat(busy.openSession().getChallenge().size()).isEqualTo(64);
       assertThat(KofuException.reasonOf(refusal(busy::openSession))).isEqualTo(Reason.RATE_LIMITED);
     } finally {
-      bench.clock.advance(Duration.ofSeconds(-12));
+      bench.clock.back(Duration.ofSeconds(12));
     }
   }
 
@@ -115,11 +115,11 @@ class LimitsTest {
     assertThat(retryAfterMs(locked)).isBetween(lockout.toMillis() - 1_000, lockout.toMillis());
     assertThat(onA.authenticate(onA.openSession(), other, "1234").getSessionToken().isEmpty()).as("other cards go on").isFalse();
 
-    bench.clock.advance(lockout);
+    bench.clock.forward(lockout);
     try {
       assertThat(onA.authenticate(onA.openSession(), card, "1234").getSessionToken().isEmpty()).isFalse();
     } finally {
-      bench.clock.advance(lockout.negated());
+      bench.clock.back(lockout);
     }
   }
 

@@ -133,7 +133,7 @@ class RejectedInputsTest {
     expect(rpc, "challenge given to another copier", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_INVALID,
         () -> auth(other.getChallenge().toByteArray(), card.certificateDer(), sign(card, other), CredentialKind.CREDENTIAL_KIND_CARD));
     OpenSessionResponse late = copier.openSession();
-    bench.clock.advance(Duration.ofMinutes(3));
+    bench.clock.forward(Duration.ofMinutes(3));
     expect(rpc, "challenge past its expiry", Status.Code.UNAUTHENTICATED, Reason.CHALLENGE_EXPIRED,
         () -> auth(late.getChallenge().toByteArray(), card.certificateDer(), sign(card, late), CredentialKind.CREDENTIAL_KIND_CARD));
     OpenSessionResponse once = copier.openSession();
@@ -238,7 +238,7 @@ class RejectedInputsTest {
     Copier other = bench.copier(gateway, "hostile-other");
     expect(rpc, "session_token of another copier", Status.Code.UNAUTHENTICATED, Reason.SESSION_INVALID,
         () -> other.stub().listOfferings(ListOfferingsRequest.newBuilder().setSessionToken(token).build()));
-    bench.clock.advance(Duration.ofMinutes(16));
+    bench.clock.forward(Duration.ofMinutes(16));
     expect(rpc, "session past its expiry", Status.Code.UNAUTHENTICATED, Reason.SESSION_EXPIRED, () -> list(token));
     ByteString closed = copier.authenticate(copier.openSession(), card, "1234").getSessionToken();
     copier.stub().closeSession(CloseSessionRequest.newBuilder().setSessionToken(closed).build());
@@ -370,7 +370,7 @@ class RejectedInputsTest {
     Copier revoked = bench.copier(gateway, "hostile-revoked");
     revoked.openSession();
     bench.pki.revokeTerminal("test-chain", "store-1", "hostile-revoked", CRLReason.cessationOfOperation);
-    bench.clock.advance(Duration.ofMinutes(1));
+    bench.clock.forward(Duration.ofMinutes(1));
     expect("any", "a revoked terminal certificate (terminal CA CRL)", Status.Code.PERMISSION_DENIED, Reason.TERMINAL_REVOKED, revoked::openSession);
   }
 

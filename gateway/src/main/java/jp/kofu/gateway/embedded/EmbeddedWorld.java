@@ -77,7 +77,8 @@ public final class EmbeddedWorld implements AutoCloseable {
     List<String> municipalities = List.of(Seeder.DEMO_MUNICIPALITY, Seeder.DEMO_DOMICILE_MUNICIPALITY);
     int residentsEach = 60;
     long seed = 20230327L;
-    Clock clock = Clock.systemUTC();
+    jp.kofu.time.TimeSource time = jp.kofu.time.TimeSource.system();
+    Clock clock = time.clock();
     final List<jp.kofu.issuer.spi.IssuerAdapter> extraAdapters = new java.util.ArrayList<>();
     jp.kofu.gateway.routing.Isolation isolation;
     BiConsumer<Gateway.Builder, OcspResponder> customize = (b, r) -> {};
@@ -129,8 +130,17 @@ public final class EmbeddedWorld implements AutoCloseable {
       return this;
     }
 
+    /** The world's wall clock (the gateway's deadlines and periodic work stay on real time). */
     public Options clock(Clock clock) {
+      this.time = jp.kofu.time.TimeSource.system().withClock(clock);
       this.clock = clock;
+      return this;
+    }
+
+    /** The world's clock, and the gateway's deadline ticker and scheduler (a test's fake clock). */
+    public Options time(jp.kofu.time.TimeSource time) {
+      this.time = time;
+      this.clock = time.clock();
       return this;
     }
 
@@ -184,7 +194,7 @@ public final class EmbeddedWorld implements AutoCloseable {
         config.withRevocationSources(
             responder.ocspUri(), List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa())));
     GatewayAssembly.Extras extras =
-        GatewayAssembly.production().clock(o.clock).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, responder));
+        GatewayAssembly.production().time(o.time).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, responder));
     o.extraAdapters.forEach(extras::adapter);
     try {
       GatewayAssembly assembly = GatewayAssembly.start(config, extras);

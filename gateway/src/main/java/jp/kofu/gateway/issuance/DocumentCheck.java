@@ -1,6 +1,7 @@
 package jp.kofu.gateway.issuance;
 
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import jp.kofu.issuer.document.DocumentVerificationException;
@@ -14,16 +15,19 @@ import jp.kofu.issuer.document.VerifiedDocument;
  */
 public final class DocumentCheck {
   private final List<X509Certificate> municipalAnchors;
+  private final Clock clock;
 
-  public DocumentCheck(List<X509Certificate> municipalAnchors) {
+  /** @param clock when certificate validity is judged (the gateway's clock) */
+  public DocumentCheck(List<X509Certificate> municipalAnchors, Clock clock) {
     this.municipalAnchors = List.copyOf(municipalAnchors);
+    this.clock = clock;
   }
 
   /** Why the document is refused, or null when it is the one asked for. */
   public String problem(byte[] pdf, String municipalityCode, byte[] binding, String issuanceId) {
     VerifiedDocument doc;
     try {
-      doc = SignedDocuments.verify(pdf, municipalAnchors);
+      doc = SignedDocuments.verify(pdf, municipalAnchors, clock.instant());
     } catch (DocumentVerificationException e) {
       return "signature: " + e.getMessage();
     }

@@ -11,23 +11,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.spi.IssuanceRefusedException;
 import jp.kofu.issuer.spi.IssuerAdapter;
 import jp.kofu.proto.type.v1.Reason;
+import jp.kofu.time.TimeSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * municipality's server too), and its result, if it ever comes, is dropped: only the caller's
  * thread journals and streams, and the caller has already left with MUNICIPALITY_TIMEOUT. No later
  * request can receive it (the Yokohama failure, DOMAIN.md §7).
+ *
+ * <p>All of its time comes from one {@link TimeSource}: the deadline counts on its ticker and fires
+ * on its scheduler, durations are read from its ticker, the breaker's open period from its clock.
+ * The caller waits for the answer or the deadline, never with a timed wait of its own, so a test
+ * that forwards a fake clock past the deadline sees the call aborted at once.
  */
 public final class Municipality implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Municipality.class);
-
-  /** Fires the deadlines of the contexts calls run in; shared, it only cancels. */
-  private static final ScheduledExecutorService DEADLINES =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("municipality-deadlines").factory());
 
   /** What {@link #status()} reports. */
   public enum Status {
@@ -74,20 +73,22 @@ public final class Municipality implements AutoCloseable {
   private final Bulkhead bulkhead;
   private final CircuitBreaker breaker;
   private final ExecutorService executor;
+  private final TimeSource time;
   private final MeterRegistry meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   public Municipality(String code, IssuerAdapter adapter, Duration deadline, int maxConcurrent) {
-    this(code, adapter, new Isolation(deadline, maxConcurrent, Isolation.Breaker.defaults()), Clock.systemUTC(), new SimpleMeterRegistry());
+    this(code, adapter, new Isolation(deadline, maxConcurrent, Isolation.Breaker.defaults()), TimeSource.system(), new SimpleMeterRegistry());
   }
 
   /**
-   * @param clock the breaker's clock: how long it stays open (tests move it by hand)
+   * @param time the deadline's ticker and scheduler, and the clock of the breaker's open period
    * @param meters where this municipality's metrics go, tagged {@code municipality=CODE}
    */
-  public Municipality(String code, IssuerAdapter adapter, Isolation isolation, Clock clock, MeterRegistry meters) {
+  public Municipality(String code, IssuerAdapter adapter, Isolation isolation, TimeSource time, MeterRegistry meters) {
     this.code = code;
+    this.time = time;
     this.adapter = adapter;
     this.isolation = isolation;
     this.meters = meters;
@@ -108,7 +109,7 @@ public final class Municipality implements AutoCloseable {
                 .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
                 // Open → half-open on the first call after openFor, read from the injected clock.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .clock(clock)
+                .clock(time.clock())
                 .ignoreExceptions(IssuanceRefusedException.class)
                 .build());
     breaker
@@ -198,70 +199,65 @@ public final class Municipality implements AutoCloseable {
           Reason.MUNICIPALITY_BUSY, code + " is at its concurrency limit", Map.of("municipality_code", code, "retry_after_ms", "1000"));
     }
     Context caller = Context.current();
-    // The call's own context: cancelled with the caller's (the copier went away) and at this
-    // municipality's deadline. A remote adapter's gRPC call inherits both.
-    Context.CancellableContext scope = caller.withDeadline(Deadline.after(isolation.deadline().toNanos(), TimeUnit.NANOSECONDS), DEADLINES);
-    long started = System.nanoTime();
-    Callable<T> task =
-        () -> {
-          try {
-            return scope.call(() -> work.call(adapter));
-          } finally {
-            bulkhead.onComplete();
-          }
-        };
-    Future<T> future;
+    long started = time.ticker().nanoTime();
+    Context.CancellableContext scope = scope(caller);
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    Future<?> running;
     try {
-      future = executor.submit(task);
+      running =
+          executor.submit(
+              () -> {
+                try {
+                  answer.complete(scope.call(() -> work.call(adapter)));
+                } catch (Throwable t) {
+                  answer.completeExceptionally(t);
+                } finally {
+                  bulkhead.onComplete();
+                }
+              });
     } catch (RuntimeException e) {
       bulkhead.onComplete();
       breaker.releasePermission();
       scope.cancel(null);
       throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is shutting down", Map.of("municipality_code", code));
     }
-    Context.CancellationListener abort = ctx -> future.cancel(true);
+    // The deadline, or the copier going away: the work is interrupted and the caller stops waiting.
+    Context.CancellationListener abort =
+        ctx -> {
+          // First the answer, then the interrupt: what the interrupted work returns comes too late.
+          answer.completeExceptionally(new Aborted());
+          running.cancel(true);
+        };
     scope.addListener(abort, Runnable::run);
     try {
-      long waitNanos = isolation.deadline().toNanos();
-      if (caller.getDeadline() != null) {
-        waitNanos = Math.min(waitNanos, caller.getDeadline().timeRemaining(TimeUnit.NANOSECONDS));
-      }
-      T result = future.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
-      breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      T result = answer.get();
+      breaker.onSuccess(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS);
       record(operation, Outcome.OK, started);
       return result;
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
-      record(operation, Outcome.TIMEOUT, started);
-      log.warn("municipality {} {}: no answer within {} ms, aborted", code, operation, isolation.deadline().toMillis());
-      throw new KofuException(
-          Reason.MUNICIPALITY_TIMEOUT, code + " did not answer within its deadline", Map.of("municipality_code", code));
-    } catch (CancellationException | InterruptedException e) {
-      future.cancel(true);
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    } catch (InterruptedException e) {
+      running.cancel(true);
+      Thread.currentThread().interrupt();
       return abandoned(operation, started, caller);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IssuanceRefusedException refused) {
-        breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        breaker.onSuccess(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS);
         record(operation, Outcome.REFUSED, started);
         throw refused;
       }
-      if (caller.isCancelled()) {
-        // The copier went away and the adapter gave up because of it: not the municipality's failure.
+      if (caller.isCancelled() && !(caller.cancellationCause() instanceof TimeoutException)) {
+        // The copier went away (and the adapter gave up because of it): not the municipality's failure.
         return abandoned(operation, started, caller);
       }
       if (scope.isCancelled()) {
-        // The deadline fired inside the adapter (a remote call saw DEADLINE_EXCEEDED) just before ours.
-        breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
+        // The deadline passed: ours fired, or the adapter saw it first (a remote call's DEADLINE_EXCEEDED).
+        breaker.onError(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS, cause);
         record(operation, Outcome.TIMEOUT, started);
+        log.warn("municipality {} {}: no answer within {} ms, aborted", code, operation, isolation.deadline().toMillis());
         throw new KofuException(
             Reason.MUNICIPALITY_TIMEOUT, code + " did not answer within its deadline", Map.of("municipality_code", code));
       }
-      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, cause);
+      breaker.onError(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS, cause);
       record(operation, Outcome.FAILED, started);
       log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getSimpleName());
       throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is failing", Map.of("municipality_code", code));
@@ -269,6 +265,36 @@ public final class Municipality implements AutoCloseable {
       scope.removeListener(abort);
       scope.cancel(null);
     }
+  }
+
+  /** Why the caller stopped waiting: the call's context was cancelled (deadline or caller gone). */
+  private static final class Aborted extends Exception {
+    Aborted() {
+      super("the call's context was cancelled", null, false, false);
+    }
+  }
+
+  /**
+   * The call's own context: the caller's values, cancelled with the caller (the copier went away)
+   * and at the earlier of this municipality's deadline and the caller's, counted on the injected
+   * ticker and fired by the injected scheduler. A remote adapter's gRPC call inherits both.
+   *
+   * <p>Forked rather than derived: gRPC compares a derived deadline with the parent's, which the
+   * server's own (system) ticker counts, and refuses two tickers; the caller's remaining time is
+   * carried over instead and its cancellation passed on by a listener.
+   */
+  private Context.CancellableContext scope(Context caller) {
+    long nanos = isolation.deadline().toNanos();
+    Deadline callers = caller.getDeadline();
+    if (callers != null) {
+      nanos = Math.min(nanos, callers.timeRemaining(TimeUnit.NANOSECONDS));
+    }
+    Context.CancellableContext scope =
+        caller.fork().withDeadline(Deadline.after(Math.max(0, nanos), TimeUnit.NANOSECONDS, time.ticker()), time.scheduler());
+    Context.CancellationListener callerLeft = ctx -> scope.cancel(ctx.cancellationCause());
+    caller.addListener(callerLeft, Runnable::run);
+    scope.addListener(ctx -> caller.removeListener(callerLeft), Runnable::run);
+    return scope;
   }
 
   /** The caller left (cancelled or interrupted): the call is aborted and counts for nothing. */
@@ -290,7 +316,7 @@ public final class Municipality implements AutoCloseable {
                     .tag("outcome", outcome.tag())
                     .description("time the caller waited for the municipality")
                     .register(meters))
-        .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        .record(time.ticker().nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
   private void count(String operation, Outcome outcome) {

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.edge.EdgeLimits;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
@@ -33,6 +32,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 @WholeWorld
 class DrainAndOverloadOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   final ExecutorService pool = Executors.newCachedThreadPool();
   FaultyMunicipality slow;
   FaultyMunicipality stuck;

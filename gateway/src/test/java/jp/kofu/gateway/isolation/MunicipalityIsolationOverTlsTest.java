@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceState;
@@ -39,6 +38,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @WholeWorld
 class MunicipalityIsolationOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static final Duration DEADLINE = Duration.ofSeconds(2);
   static final Duration OPEN_FOR = Duration.ofSeconds(30);
   static final List<String> codes = Seeder.pickMunicipalities(6, 11);
@@ -183,7 +183,7 @@ class MunicipalityIsolationOverTlsTest {
     stalling.mode = FaultyMunicipality.Mode.HEALTHY;
     // Two timeouts of four calls opened the circuit; once it may try again, the same order is
     // issued afresh, bound to its order, and another resident gets their own document.
-    clock.advance(OPEN_FOR.plusSeconds(1));
+    clock.forward(OPEN_FOR.plusSeconds(1));
     ReceivedDocument retried = stuck.get(0).issue(orderA);
     stuck.get(0).copier().accept(retried, stuck.get(0).card(), orderA, stalling.code);
     String next = UUID.randomUUID().toString();
@@ -226,7 +226,7 @@ class MunicipalityIsolationOverTlsTest {
     elsewhere.copier().accept(elsewhere.issue(order), elsewhere.card(), order, healthy);
 
     failing.mode = FaultyMunicipality.Mode.HEALTHY;
-    clock.advance(OPEN_FOR.plusSeconds(1));
+    clock.forward(OPEN_FOR.plusSeconds(1));
     String trial = UUID.randomUUID().toString();
     ReceivedDocument d = people.get(1).issue(trial);
     people.get(1).copier().accept(d, people.get(1).card(), trial, failing.code);

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.config.GatewayConfig;
 import jp.kofu.gateway.routing.Isolation;
 import jp.kofu.issuer.seed.Seeder;
@@ -18,6 +17,7 @@ import jp.kofu.sim.load.LoadRunner;
 import jp.kofu.sim.load.LoadTarget;
 import jp.kofu.sim.load.Scenario;
 import jp.kofu.sim.load.ScenarioMix;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +51,7 @@ class SimulatorThroughAnOutageTest {
             settings: {municipalities: "%s"}
         """
             .formatted(codes.get(0)));
-    MutableClock clock = MutableClock.inServiceHours();
+    FakeClock clock = FakeClock.inServiceHours();
     FaultyMunicipality down = new FaultyMunicipality(codes.get(1), dir, clock);
     down.mode = FaultyMunicipality.Mode.FAIL;
     java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();

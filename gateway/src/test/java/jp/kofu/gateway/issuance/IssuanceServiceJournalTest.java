@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.auth.Hmac;
 import jp.kofu.gateway.auth.SessionClaims;
 import jp.kofu.gateway.auth.TerminalIdentity;
@@ -98,12 +98,12 @@ class IssuanceServiceJournalTest {
     Database db = Databases.fresh(kind, IssuanceJournal.MIGRATIONS);
     IssuanceJournal journal = new IssuanceJournal(db, IssuanceJournal.chainKey(SECRET));
     Scripted adapter = new Scripted();
-    MutableClock clock = new MutableClock(Instant.parse("2025-06-02T01:00:00Z"));
+    FakeClock clock = new FakeClock(Instant.parse("2025-06-02T01:00:00Z"));
     MunicipalityRouter router =
         new MunicipalityRouter(LocalGovernmentCodes.bundled(), Map.of(CODE, new Municipality(CODE, adapter, Duration.ofSeconds(5), 4)));
     IssuanceService service =
         new IssuanceService(
-            clock, router, journal, new Hmac(SECRET, "journal-card"), new DocumentCheck(List.of(PKI.municipalCa().certificate())),
+            clock, router, journal, new Hmac(SECRET, "journal-card"), new DocumentCheck(List.of(PKI.municipalCa().certificate()), clock),
             Duration.ofSeconds(30));
     SessionClaims session =
         new SessionClaims(

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.storage.Databases;
@@ -393,7 +393,7 @@ class IssuanceJournalTest {
   @EnumSource(Databases.Kind.class)
   void reconciliationVoidsAndRefundsWhatWasNeverConfirmedWithinTheTimeout(Databases.Kind kind) {
     try (Journals j = new Journals(kind)) {
-      MutableClock clock = new MutableClock(T0);
+      FakeClock clock = new FakeClock(T0);
       Reconciler reconciler = new Reconciler(j.journal, clock, Duration.ofMinutes(30));
       NewOrder unconfirmed = Journals.order("seven", "131016", 2);
       String lost = j.issued(unconfirmed, 300, clock.instant());
@@ -401,13 +401,13 @@ class IssuanceJournalTest {
       String kept = j.issued(confirmed, 300, clock.instant());
       NewOrder abandoned = Journals.order();
       j.journal.begin(abandoned, Journals.attempt(), clock.instant());
-      clock.advance(Duration.ofMinutes(10));
+      clock.forward(Duration.ofMinutes(10));
       j.journal.settle(kept, confirmed.cardKey(), true, null, clock.instant());
       NewOrder recent = Journals.order();
       String fresh = j.issued(recent, 300, clock.instant());
 
       assertThat(reconciler.run()).isEqualTo(new Reconciler.Result(0, 0));
-      clock.advance(Duration.ofMinutes(21));
+      clock.forward(Duration.ofMinutes(21));
       assertThat(reconciler.run()).isEqualTo(new Reconciler.Result(1, 1));
 
       Issuance voided = j.journal.find(lost).orElseThrow();
@@ -437,14 +437,14 @@ class IssuanceJournalTest {
   @EnumSource(Databases.Kind.class)
   void aConfirmationAndTheReconcilerRacingSettleAnIssuanceOnce(Databases.Kind kind) throws Exception {
     try (Journals j = new Journals(kind)) {
-      MutableClock clock = new MutableClock(T0);
+      FakeClock clock = new FakeClock(T0);
       List<NewOrder> orders = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         NewOrder o = Journals.order();
         j.issued(o, 300, clock.instant());
         orders.add(o);
       }
-      clock.advance(Duration.ofMinutes(31));
+      clock.forward(Duration.ofMinutes(31));
       ExecutorService pool = Executors.newFixedThreadPool(3);
       Future<Reconciler.Result> a = pool.submit(() -> new Reconciler(j.journal, clock, Duration.ofMinutes(30)).run());
       Future<Reconciler.Result> b = pool.submit(() -> new Reconciler(j.journal, clock, Duration.ofMinutes(30)).run());

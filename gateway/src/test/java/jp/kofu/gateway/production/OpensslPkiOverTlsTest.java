@@ -16,7 +16,7 @@ import java.util.Map;
 import jp.kofu.gateway.GatewayAssembly;
 import jp.kofu.gateway.config.ConfigFile;
 import jp.kofu.issuer.JapanTime;
-import jp.kofu.issuer.TestTime;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.pki.HeldCertificate;
@@ -47,7 +47,7 @@ class OpensslPkiOverTlsTest {
   @Test
   void aGatewayOnAnOpensslPkiServesAWholeIssuanceOverMutualTls() throws Exception {
     assumeTrue(hasOpenssl(), "openssl is not on the PATH: this test runs the operator's openssl commands");
-    Clock clock = TestTime.runningInServiceHours();
+    Clock clock = FakeClock.runningInServiceHours();
     DateTimeFormatter openssl = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
     String start = openssl.format(clock.instant().minus(Duration.ofDays(1)));
     crlStart = openssl.format(clock.instant().minus(Duration.ofMinutes(1)));

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceState;
@@ -34,6 +33,7 @@ import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.PdfText;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @WholeWorld
 class SplitMunicipalitiesOverTlsTest {
-  static final MutableClock frozen = MutableClock.inServiceHours();
+  static final FakeClock frozen = FakeClock.inServiceHours();
   static final List<String> codes = Seeder.pickMunicipalities(20, 1);
 
   // ./kofu issuer seed --municipalities 20 (smaller), ./kofu issuer serve --municipalities <the last

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.journal.EventKind;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
@@ -98,7 +98,7 @@ class SettlementPropertyTest {
     // Each try settles a day of its own in the shared journal.
     LocalDate day = FIRST_DAY.plusDays(DAYS.getAndIncrement());
     Instant midnight = day.atStartOfDay(JapanTime.ZONE).toInstant();
-    MutableClock clock = new MutableClock(midnight);
+    FakeClock clock = new FakeClock(midnight);
     List<String> issuedIds = new ArrayList<>();
     long charged = 0;
     long refunded = 0;
@@ -139,7 +139,7 @@ class SettlementPropertyTest {
         default -> refunded += s.fee(); // never confirmed: reconciliation refunds it
       }
     }
-    clock.advance(Duration.ofDays(1).plusHours(1));
+    clock.forward(Duration.ofDays(1).plusHours(1));
     new Reconciler(journal, clock, Duration.ofMinutes(30)).run();
 
     DailySettlement.Report report = DailySettlement.compute(journal, day, commission);

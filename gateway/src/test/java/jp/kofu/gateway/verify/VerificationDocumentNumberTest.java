@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.seed.Specimen;
@@ -26,6 +25,7 @@ import jp.kofu.proto.verify.v1.VerifyRequest;
 import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @WholeWorld
 class VerificationDocumentNumberTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(20);
   static ManagedChannel channel;
   static VerificationServiceGrpc.VerificationServiceBlockingStub verify;
@@ -95,7 +95,7 @@ class VerificationDocumentNumberTest {
 
   @Test
   void onThePageAndInJson() throws Exception {
-    clock.advance(java.time.Duration.ofMinutes(2)); // a fresh lookup allowance
+    clock.forward(java.time.Duration.ofMinutes(2)); // a fresh lookup allowance
     var page = get("/v/" + code + "?d=" + otherNumber());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("DOCUMENT_NUMBER_MISMATCH").doesNotContain("GENUINE");

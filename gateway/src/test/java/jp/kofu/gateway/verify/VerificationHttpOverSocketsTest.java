@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
@@ -40,7 +40,7 @@ class VerificationHttpOverSocketsTest {
   }
 
   VerificationHttpServer server(int lookupsPerMinute, ClientAddresses clients) {
-    Verifications v = new Verifications(new IssuanceJournal(db), MutableClock.inServiceHours(), Duration.ofDays(90), lookupsPerMinute);
+    Verifications v = new Verifications(new IssuanceJournal(db), FakeClock.inServiceHours(), Duration.ofDays(90), lookupsPerMinute);
     VerificationHttpServer s = VerificationHttpServer.start(v, new InetSocketAddress("127.0.0.1", 0), clients);
     servers.add(s);
     return s;

@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jp.kofu.gateway.KofuWorld;
-import jp.kofu.gateway.MutableClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.registry.Household;
 import jp.kofu.issuer.registry.Resident;
@@ -37,6 +36,7 @@ import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.proto.verify.v1.VerifyResponse;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @WholeWorld
 class VerificationOverTlsTest {
-  static final MutableClock clock = MutableClock.inServiceHours();
+  static final FakeClock clock = FakeClock.inServiceHours();
   static final ObjectMapper JSON = new ObjectMapper();
   @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(20);
   static ManagedChannel channel;
@@ -79,7 +79,7 @@ class VerificationOverTlsTest {
 
   @BeforeEach
   void refillTheLookupAllowance() {
-    clock.advance(Duration.ofMinutes(2));
+    clock.forward(Duration.ofMinutes(2));
   }
 
   static Issued issue(CertificateType type, boolean printed) throws Exception {
@@ -213,7 +213,7 @@ class VerificationOverTlsTest {
     assertThat(limited).isNotNull();
     assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(KofuException.reasonOf(limited)).isEqualTo(Reason.RATE_LIMITED);
-    clock.advance(Duration.ofMinutes(1));
+    clock.forward(Duration.ofMinutes(1));
     assertThat(verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build()).getStatus())
         .isEqualTo(VerificationStatus.VERIFICATION_STATUS_GENUINE);
   }
@@ -267,7 +267,7 @@ class VerificationOverTlsTest {
         .hasMessageContaining("voided");
 
     var saved = clock.instant();
-    clock.advance(Duration.ofDays(91));
+    clock.forward(Duration.ofDays(91));
     try {
       VerifyResponse expired = verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build());
       assertThat(expired.getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_EXPIRED);

@@ -7,7 +7,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import jp.kofu.gateway.MutableClock;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.gateway.journal.IssuedFacts;
@@ -26,7 +26,7 @@ class VerificationsTest {
   static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
   /** Writes orders the way the gateway does. */
-  record IssanceHelper(IssuanceJournal journal, MutableClock clock) {
+  record IssanceHelper(IssuanceJournal journal, FakeClock clock) {
     String issue(String code, Boolean printed) {
       String id = String.format("01KOFU%020d", Math.abs((long) code.hashCode()) + COUNTER.incrementAndGet());
       String attempt = "a".repeat(32);
@@ -47,7 +47,7 @@ class VerificationsTest {
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void answersFromTheJournal(Databases.Kind kind) throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-26T01:00:00Z"));
+    FakeClock clock = new FakeClock(Instant.parse("2026-11-26T01:00:00Z"));
     try (Database db = Databases.fresh(kind, IssuanceJournal.MIGRATIONS)) {
       IssuanceJournal journal = new IssuanceJournal(db, IssuanceJournal.chainKey(new byte[32]));
       IssanceHelper h = new IssanceHelper(journal, clock);
@@ -72,7 +72,7 @@ class VerificationsTest {
       // One code, one document: the journal refuses a second issuance with the same code.
       assertThat(catchThrowableOfType(RuntimeException.class, () -> h.issue(delivered, null))).isNotNull();
 
-      clock.advance(Duration.ofDays(90));
+      clock.forward(Duration.ofDays(90));
       assertThat(v.verify(delivered, null, CLIENT).status()).isEqualTo(Verification.Status.EXPIRED);
       assertThat(v.verify(delivered, null, CLIENT).municipalityCode()).isNull();
     }
@@ -81,7 +81,7 @@ class VerificationsTest {
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void lookupsPerAddressRefillWithTime(Databases.Kind kind) throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-26T01:00:00Z"));
+    FakeClock clock = new FakeClock(Instant.parse("2026-11-26T01:00:00Z"));
     try (Database db = Databases.fresh(kind, IssuanceJournal.MIGRATIONS)) {
       Verifications v = new Verifications(new IssuanceJournal(db), clock, Duration.ofDays(90), 3);
       InetAddress other = InetAddress.getByAddress(new byte[] {10, 0, 0, 7});
@@ -95,11 +95,11 @@ class VerificationsTest {
       // Another address is not affected; a third of a minute later one more lookup is allowed.
       assertThat(catchThrowableOfType(KofuException.class, () -> v.verify("ZZZZ-ZZZZ-ZZZZ", null, other)).reason())
           .isEqualTo(Reason.VERIFICATION_CODE_UNKNOWN);
-      clock.advance(Duration.ofSeconds(20));
+      clock.forward(Duration.ofSeconds(20));
       assertThat(catchThrowableOfType(KofuException.class, () -> v.verify("ZZZZ-ZZZZ-ZZZZ", null, CLIENT)).reason())
           .isEqualTo(Reason.VERIFICATION_CODE_UNKNOWN);
       // A malformed code is refused as such (and counted: guessing costs the same either way).
-      clock.advance(Duration.ofMinutes(1));
+      clock.forward(Duration.ofMinutes(1));
       assertThat(catchThrowableOfType(KofuException.class, () -> v.verify("1234", null, CLIENT)).reason()).isEqualTo(Reason.FIELD_INVALID);
     }
   }

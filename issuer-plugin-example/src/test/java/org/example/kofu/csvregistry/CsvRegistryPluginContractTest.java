@@ -34,7 +34,7 @@ class CsvRegistryPluginContractTest extends IssuerAdapterContractTest {
         factories.create(
             CsvRegistryAdapterFactory.KIND,
             new AdapterContext(Map.of("directory", m.directory().toString()), root, Clock.systemUTC(), Map.of()));
-    return new Fixture(adapter, PluginDirectory.CODE, m.holders(), m.refused(), m.anchors(), jp.kofu.issuer.TestTime.lastBusinessMorning());
+    return new Fixture(adapter, PluginDirectory.CODE, m.holders(), m.refused(), m.anchors(), jp.kofu.testing.FakeClock.lastBusinessMorning());
   }
 
   @Override

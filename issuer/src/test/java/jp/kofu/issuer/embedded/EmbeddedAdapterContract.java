@@ -16,7 +16,7 @@ abstract class EmbeddedAdapterContract extends IssuerAdapterContractTest {
 
   @Override
   protected Fixture createFixture() {
-    seeded = SeededMunicipality.seed(kind(), TrustWorld.generate(), List.of("131016"), 80, jp.kofu.issuer.TestTime.inServiceHours());
+    seeded = SeededMunicipality.seed(kind(), TrustWorld.generate(), List.of("131016"), 80, jp.kofu.testing.FakeClock.inServiceHours());
     return seeded.fixture(seeded.adapter(Set.of("131016")), "131016");
   }
 

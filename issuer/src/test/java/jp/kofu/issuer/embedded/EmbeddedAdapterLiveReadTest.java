@@ -31,7 +31,7 @@ class EmbeddedAdapterLiveReadTest {
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void aChangeInTheRegistryIsHonouredByTheNextIssuance(Databases.Kind kind) throws Exception {
-    try (SeededMunicipality seeded = SeededMunicipality.seed(kind, TrustWorld.generate(), List.of("131016"), 40, jp.kofu.issuer.TestTime.inServiceHours());
+    try (SeededMunicipality seeded = SeededMunicipality.seed(kind, TrustWorld.generate(), List.of("131016"), 40, jp.kofu.testing.FakeClock.inServiceHours());
         EmbeddedIssuerAdapter adapter = seeded.adapter(Set.of("131016"))) {
       IssuerAdapterContractTest.Holder h = seeded.eligible("131016", 1).get(0);
       String handle = adapter.resolveCard(new CardQuery("131016", h.card(), Relation.ADDRESS, seeded.now)).residentHandle();

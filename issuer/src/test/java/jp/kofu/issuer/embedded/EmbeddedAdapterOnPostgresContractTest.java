@@ -24,7 +24,7 @@ class EmbeddedAdapterOnPostgresContractTest extends IssuerAdapterContractTest {
   @Override
   protected Fixture createFixture() throws Exception {
     TrustWorld pki = TrustWorld.generate();
-    seeded = SeededMunicipality.seed(Databases.Kind.POSTGRESQL, pki, List.of("131016"), 80, jp.kofu.issuer.TestTime.inServiceHours());
+    seeded = SeededMunicipality.seed(Databases.Kind.POSTGRESQL, pki, List.of("131016"), 80, jp.kofu.testing.FakeClock.inServiceHours());
     HikariDataSource ds = (HikariDataSource) seeded.database.dataSource();
     Path password = Files.writeString(seeded.directory.resolve("registry-password"), ds.getPassword() + "\n");
     IssuerAdapter adapter =

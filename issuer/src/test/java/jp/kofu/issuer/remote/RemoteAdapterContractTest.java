@@ -24,7 +24,7 @@ class RemoteAdapterContractTest extends IssuerAdapterContractTest {
   @Override
   protected Fixture createFixture() throws Exception {
     TrustWorld pki = TrustWorld.generate();
-    seeded = SeededMunicipality.seed(Databases.Kind.H2, pki, List.of("131016", "141020"), 60, jp.kofu.issuer.TestTime.inServiceHours());
+    seeded = SeededMunicipality.seed(Databases.Kind.H2, pki, List.of("131016", "141020"), 60, jp.kofu.testing.FakeClock.inServiceHours());
     server =
         IssuerServer.builder()
             .certificate(pki.issuerServer())

@@ -1,0 +1,187 @@
+package jp.kofu.gateway.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import jp.kofu.gateway.error.KofuException;
+import jp.kofu.issuer.spi.CardQuery;
+import jp.kofu.issuer.spi.IssueCommand;
+import jp.kofu.issuer.spi.IssuedDocument;
+import jp.kofu.issuer.spi.IssuerAdapter;
+import jp.kofu.issuer.spi.MunicipalityOfferings;
+import jp.kofu.issuer.spi.OfferingsQuery;
+import jp.kofu.issuer.spi.ResidentRef;
+import jp.kofu.proto.type.v1.Reason;
+import jp.kofu.testing.FakeClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A municipality's deadline, breaker and call durations all run on the injected time: the tests
+ * move a fake clock past the deadline or the open period instead of waiting for either. The caller
+ * waits only for its call to end; nothing here sleeps.
+ */
+class MunicipalityTimeTest {
+  static final Duration DEADLINE = Duration.ofSeconds(2);
+  static final Duration OPEN_FOR = Duration.ofSeconds(30);
+  static final IssuerAdapter UNUSED =
+      new IssuerAdapter() {
+        @Override
+        public Set<String> municipalityCodes() {
+          return Set.of("131016");
+        }
+
+        @Override
+        public ResidentRef resolveCard(CardQuery query) {
+          throw new AssertionError();
+        }
+
+        @Override
+        public MunicipalityOfferings offerings(OfferingsQuery query) {
+          throw new AssertionError();
+        }
+
+        @Override
+        public IssuedDocument issue(IssueCommand command) {
+          throw new AssertionError();
+        }
+      };
+
+  final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T01:00:00Z"));
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  // A breaker that opens when 2 of 2 calls fail, for 30 s, then lets 1 trial call through.
+  final Municipality municipality =
+      new Municipality("131016", UNUSED, new Isolation(DEADLINE, 2, new Isolation.Breaker(2, 2, 50f, OPEN_FOR, 1)), clock, meters);
+
+  @AfterEach
+  void close() {
+    municipality.close();
+  }
+
+  /** A call that hangs in the adapter, ignoring nothing: it sees the interrupt when the deadline fires. */
+  final class Hang {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final AtomicBoolean interrupted = new AtomicBoolean();
+    final AtomicLong remainingAtStart = new AtomicLong(-1);
+
+    CompletableFuture<String> start(Context in) {
+      return async(
+          () ->
+              in.call(
+                  () ->
+                      municipality.call(
+                          "issue",
+                          a -> {
+                            remainingAtStart.set(Context.current().getDeadline().timeRemaining(TimeUnit.MILLISECONDS));
+                            entered.countDown();
+                            try {
+                              new CountDownLatch(1).await();
+                            } catch (InterruptedException e) {
+                              interrupted.set(true);
+                            }
+                            return "too late";
+                          })));
+    }
+  }
+
+  static <T> CompletableFuture<T> async(java.util.concurrent.Callable<T> work) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return work.call();
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  static Reason reasonOf(CompletableFuture<?> f) throws InterruptedException {
+    try {
+      f.get();
+      throw new AssertionError("the call succeeded");
+    } catch (ExecutionException e) {
+      return ((KofuException) e.getCause()).reason();
+    }
+  }
+
+  @Test
+  void aHungCallIsAbortedWhenTheFakeClockPassesItsDeadlineAndNotBefore() throws Exception {
+    Hang hang = new Hang();
+    CompletableFuture<String> call = hang.start(Context.current());
+    hang.entered.await();
+    assertThat(hang.remainingAtStart.get()).as("the adapter's context carries the deadline, on the fake ticker").isEqualTo(DEADLINE.toMillis());
+
+    clock.forward(DEADLINE.minusMillis(1));
+    assertThat(call).isNotDone();
+    assertThat(hang.interrupted).isFalse();
+    clock.forward(Duration.ofMillis(1));
+
+    assertThat(reasonOf(call)).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
+    assertThat(hang.interrupted).isTrue();
+    assertThat(meters.find("kofu.municipality.calls").tag("outcome", "timeout").counter().count()).isEqualTo(1.0);
+    // The caller waited exactly the deadline, as the ticker counts it.
+    assertThat(meters.find("kofu.municipality.call.duration").tag("outcome", "timeout").timer().totalTime(TimeUnit.MILLISECONDS))
+        .isEqualTo(DEADLINE.toMillis());
+  }
+
+  @Test
+  void theCallersEarlierDeadlineOnTheSystemTickerIsCarriedOverAndItsCancellationAbandonsTheCall() throws Exception {
+    // As in a gRPC server call: the caller's context has a deadline on the real ticker.
+    Context.CancellableContext caller =
+        Context.current().withDeadline(Deadline.after(1, TimeUnit.HOURS), clock.scheduler()).withCancellation();
+    Hang hang = new Hang();
+    CompletableFuture<String> call = hang.start(caller);
+    hang.entered.await();
+    assertThat(hang.remainingAtStart.get()).isEqualTo(DEADLINE.toMillis());
+
+    caller.cancel(null); // the copier went away
+    assertThat(reasonOf(call)).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
+    assertThat(hang.interrupted).isTrue();
+    assertThat(meters.find("kofu.municipality.calls").tag("outcome", "cancelled").counter().count()).isEqualTo(1.0);
+    assertThat(municipality.status()).isEqualTo(Municipality.Status.SERVING);
+  }
+
+  @Test
+  void twoTimeoutsOpenTheCircuitUntilTheFakeClockPassesTheOpenPeriod() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Hang hang = new Hang();
+      CompletableFuture<String> call = hang.start(Context.current());
+      hang.entered.await();
+      clock.forward(DEADLINE);
+      assertThat(reasonOf(call)).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
+    }
+    assertThat(municipality.status()).isEqualTo(Municipality.Status.CIRCUIT_OPEN);
+    CompletableFuture<String> refused = async(() -> municipality.call("issue", a -> "served"));
+    assertThat(reasonOf(refused)).isEqualTo(Reason.MUNICIPALITY_UNAVAILABLE);
+
+    clock.forward(OPEN_FOR.minusSeconds(1));
+    assertThat(reasonOf(async(() -> municipality.call("issue", a -> "served")))).isEqualTo(Reason.MUNICIPALITY_UNAVAILABLE);
+    clock.forward(Duration.ofSeconds(2));
+    // Past the open period: the trial call goes through, succeeds and closes the circuit.
+    String served = municipality.call("issue", a -> "served");
+    assertThat(served).isEqualTo("served");
+    assertThat(municipality.status()).isEqualTo(Municipality.Status.SERVING);
+  }
+
+  @Test
+  void anAnswerBeforeTheDeadlineIsReturnedAndTheDeadlineNoLongerWaitsInTheScheduler() throws Exception {
+    String answer = municipality.call("issue", a -> "on time");
+    assertThat(answer).isEqualTo("on time");
+    assertThat(clock.pendingTasks()).as("the answered call's deadline was cancelled").isZero();
+    clock.forward(DEADLINE.multipliedBy(10));
+    assertThat(meters.find("kofu.municipality.calls").tag("outcome", "timeout").counter()).isNull();
+  }
+}
