@@ -19,8 +19,8 @@ import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.testing.Refusals;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,12 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CardRevocationTest {
   static final Duration STALENESS = Duration.ofMinutes(5);
   static final Duration REFRESH = Duration.ofMinutes(1);
-  static final GatewayBench bench = new GatewayBench();
-
-  @AfterAll
-  static void close() {
-    bench.close();
-  }
+  @RegisterExtension static final GatewayBench bench = GatewayBench.inProcess();
 
   static RevocationSettings settings(RevocationSettings.Mode mode) {
     return (mode == RevocationSettings.Mode.OCSP ? bench.ocsp() : bench.crl()).withStaleness(STALENESS, REFRESH);

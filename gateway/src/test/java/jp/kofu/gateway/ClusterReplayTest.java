@@ -22,7 +22,7 @@ import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,12 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the copier they were given to; a closed session is closed everywhere.
  */
 class ClusterReplayTest {
-  static final GatewayBench shared = new GatewayBench();
-
-  @AfterAll
-  static void closeBench() {
-    shared.close();
-  }
+  @RegisterExtension static final GatewayBench shared = GatewayBench.inProcess();
 
   /** Two gateways, each with its own connection pool to the same journal database. */
   record Cluster(GatewayBench bench, Gateway a, Gateway b) implements AutoCloseable {

@@ -24,9 +24,11 @@ import jp.kofu.issuer.remote.ReflectionListing;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.type.v1.Reason;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 
 /** Health, reflection, the mTLS requirement of kiosk calls, and graceful shutdown, over real TLS. */
+@WholeWorld
 class GatewayServicesOverTlsTest {
   static ManagedChannel withoutClientCertificate(EmbeddedWorld world) throws Exception {
     return withoutClientCertificate(world, world.address());

@@ -21,19 +21,14 @@ import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The per-terminal rate limit (per gateway) and the per-card lockout (cluster-wide). */
 class LimitsTest {
-  static final GatewayBench bench = new GatewayBench();
-
-  @AfterAll
-  static void close() {
-    bench.close();
-  }
+  @RegisterExtension static final GatewayBench bench = GatewayBench.inProcess();
 
   static long retryAfterMs(StatusRuntimeException e) {
     for (var any : StatusProto.fromThrowable(e).getDetailsList()) {

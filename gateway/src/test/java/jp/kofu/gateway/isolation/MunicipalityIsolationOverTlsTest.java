@@ -67,6 +67,7 @@ class MunicipalityIsolationOverTlsTest {
               data: .
               metrics:
                 listen: 127.0.0.1:0
+              verification: {listen: 127.0.0.1:0}
               adapters:
                 - kind: embedded
                   settings: {municipalities: "%s,%s"}

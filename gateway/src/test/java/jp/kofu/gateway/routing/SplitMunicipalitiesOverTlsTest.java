@@ -64,6 +64,7 @@ class SplitMunicipalitiesOverTlsTest {
               """
               listen: 127.0.0.1:0
               data: .
+              verification: {listen: 127.0.0.1:0}
               limits: {terminal-requests: 100000}   # one copier walks every code of Japan
               adapters:
                 - kind: embedded
