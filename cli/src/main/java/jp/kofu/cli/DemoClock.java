@@ -11,15 +11,18 @@ import jp.kofu.issuer.catalog.ServiceHours;
 import jp.kofu.issuer.spi.CertificateType;
 
 /**
- * The demo's one clock: the wall clock, set back to the last moment of service when the demo runs
+ * The demo's one clock (production code, not a test clock: the demo runs a real gateway whose
+ * deadlines, timers and TLS need real time to pass): the wall clock, set back to the last moment of service when the demo runs
  * outside the national service hours (at night, or from 29 December to 3 January), so that it
  * shows issued certificates at any hour; and moved on purpose once, to show what a copier is told
  * outside the hours.
  */
 final class DemoClock extends Clock {
+  private final Clock wall;
   private volatile Duration offset;
 
   DemoClock(Clock wall) {
+    this.wall = wall;
     Instant now = wall.instant();
     this.offset = Duration.between(now, lastOpen(now));
   }
@@ -54,7 +57,7 @@ final class DemoClock extends Clock {
   /** Runs {@code work} as if it were {@code at}, then returns to the demo's time. */
   <T> T at(Instant at, java.util.function.Supplier<T> work) {
     Duration saved = offset;
-    offset = Duration.between(Instant.now(), at);
+    offset = Duration.between(wall.instant(), at);
     try {
       return work.get();
     } finally {
@@ -64,7 +67,7 @@ final class DemoClock extends Clock {
 
   @Override
   public Instant instant() {
-    return Instant.now().plus(offset);
+    return wall.instant().plus(offset);
   }
 
   @Override

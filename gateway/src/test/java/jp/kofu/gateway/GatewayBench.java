@@ -123,7 +123,8 @@ final class GatewayBench implements AutoCloseable, AfterAllCallback {
         inProcess
             ? new Copier(
                 grpc.server().service(gateway.kioskService()).transportFilter(new InProcessTerminal(terminalCertificate)).start(),
-                List.of(pki.municipalCa().certificate()))
+                List.of(pki.municipalCa().certificate()),
+                clock)
             : new Copier(gateway.address(), terminalCertificate, pki.serviceCa().certificate(), List.of(pki.municipalCa().certificate()));
     open.add(0, c);
     return c;

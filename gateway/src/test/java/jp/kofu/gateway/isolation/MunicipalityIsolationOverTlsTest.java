@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Municipalities fenced off from each other, end to end over real TLS sockets: copiers against a
  * gateway routing to healthy embedded municipalities and to municipalities that hang, fail, swap
  * documents or get abandoned by their copier. The assertions are on behaviour (who got what, which
- * reason, what the journal holds), never on timings.
+ * reason, what the journal holds), never on timings. The world runs on a fake clock that is also
+ * the deadline ticker and scheduler: a deadline passes when a test forwards it, never by waiting.
  */
 @WholeWorld
 class MunicipalityIsolationOverTlsTest {
@@ -75,7 +76,8 @@ class MunicipalityIsolationOverTlsTest {
                   .formatted(codes.get(0), healthy))
           .municipalities(codes)
           .residentsEach(40)
-          .clock(clock)
+          // The municipalities' deadlines count on this clock too: the tests forward it past them.
+          .time(clock)
           // Two calls in flight per municipality; a breaker that opens after 4 calls at 50 %.
           .isolation(new Isolation(DEADLINE, 2, new Isolation.Breaker(4, 4, 50f, OPEN_FOR, 1)));
 
@@ -166,6 +168,8 @@ class MunicipalityIsolationOverTlsTest {
     assertThat(stalling.hanging.get()).isEqualTo(2);
     assertThat(municipality(healthy).inFlight()).isZero();
 
+    // The deadline passes when the clock says so, not after a wait.
+    clock.forward(DEADLINE);
     assertThat(KofuException.reasonOf(a.get(30, TimeUnit.SECONDS))).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
     assertThat(KofuException.reasonOf(b.get(30, TimeUnit.SECONDS))).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
     for (String order : List.of(orderA, orderB)) {

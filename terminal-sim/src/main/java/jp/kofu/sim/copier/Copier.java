@@ -47,7 +47,14 @@ public final class Copier implements AutoCloseable {
   private final KioskServiceGrpc.KioskServiceBlockingStub kiosk;
   private final DocumentAcceptance acceptance;
 
+  /** A copier on the machine's clock (a copier is a machine of its own). */
   public Copier(InetSocketAddress gateway, HeldCertificate terminal, X509Certificate serviceCa, List<X509Certificate> municipalAnchors) {
+    this(gateway, terminal, serviceCa, municipalAnchors, java.time.Clock.systemUTC());
+  }
+
+  /** @param clock the copier's clock: when it judges the validity of a document's certificates */
+  public Copier(
+      InetSocketAddress gateway, HeldCertificate terminal, X509Certificate serviceCa, List<X509Certificate> municipalAnchors, java.time.Clock clock) {
     try {
       this.channel =
           ServiceConfig.apply(NettyChannelBuilder.forAddress(gateway))
@@ -61,26 +68,30 @@ public final class Copier implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     this.kiosk = KioskServiceGrpc.newBlockingStub(channel);
-    this.acceptance = new DocumentAcceptance(municipalAnchors);
+    this.acceptance = new DocumentAcceptance(municipalAnchors, clock);
   }
 
-  /** A copier of the development trust world: its terminal certificate is issued on first use. */
+  /**
+   * A copier of the development trust world, on the world's clock: its terminal certificate is
+   * issued on first use.
+   */
   public static Copier forWorld(InetSocketAddress gateway, jp.kofu.pki.TrustWorld pki, String storeChain, String store, String terminal) {
     return new Copier(
         gateway,
         pki.terminal(storeChain, store, terminal),
         pki.serviceCa().certificate(),
-        List.of(pki.municipalCa().certificate()));
+        List.of(pki.municipalCa().certificate()),
+        pki.clock());
   }
 
   /**
    * A copier on a channel made by the caller (grpc-java's in-process transport in the gateway's
    * unit tests): the channel carries the terminal's identity, and its calls every copier check.
    */
-  public Copier(ManagedChannel channel, List<X509Certificate> municipalAnchors) {
+  public Copier(ManagedChannel channel, List<X509Certificate> municipalAnchors, java.time.Clock clock) {
     this.channel = channel;
     this.kiosk = KioskServiceGrpc.newBlockingStub(channel);
-    this.acceptance = new DocumentAcceptance(municipalAnchors);
+    this.acceptance = new DocumentAcceptance(municipalAnchors, clock);
   }
 
   /** The stub, for calls this class does not wrap (tests of bad input). */

@@ -1,6 +1,7 @@
 package jp.kofu.sim.copier;
 
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,9 +19,12 @@ import jp.kofu.pki.X509;
  */
 public final class DocumentAcceptance {
   private final List<X509Certificate> municipalAnchors;
+  private final Clock clock;
 
-  public DocumentAcceptance(List<X509Certificate> municipalAnchors) {
+  /** @param clock the copier's clock, on which certificate validity is judged */
+  public DocumentAcceptance(List<X509Certificate> municipalAnchors, Clock clock) {
     this.municipalAnchors = List.copyOf(municipalAnchors);
+    this.clock = clock;
   }
 
   public VerifiedDocument check(
@@ -35,7 +39,7 @@ public final class DocumentAcceptance {
     }
     VerifiedDocument doc;
     try {
-      doc = SignedDocuments.verify(pdf, municipalAnchors);
+      doc = SignedDocuments.verify(pdf, municipalAnchors, clock.instant());
     } catch (DocumentVerificationException e) {
       throw new MisissuanceException("signature does not verify: " + e.getMessage());
     }

@@ -44,7 +44,7 @@ class DocumentAcceptanceTest {
     return new ReceivedDocument(header, pdf, 1, 0, 0, 0);
   }
 
-  final DocumentAcceptance acceptance = new DocumentAcceptance(List.of(world.municipalCa().certificate()));
+  final DocumentAcceptance acceptance = new DocumentAcceptance(List.of(world.municipalCa().certificate()), world.clock());
 
   @Test
   void acceptsTheDocumentBoundToItsOwnCardAndOrder() throws Exception {
