@@ -1,7 +1,9 @@
 package jp.kofu.gateway;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -93,6 +95,7 @@ public final class Gateway implements AutoCloseable {
   public static final String MUNICIPALITY_HEALTH_PREFIX = "kofu.municipality.";
 
   private final Server server;
+  private final ServerServiceDefinition kioskService;
   private final HealthStatusManager health;
   private final IssuanceJournal journal;
   private final AuthStore authStore;
@@ -216,6 +219,23 @@ public final class Gateway implements AutoCloseable {
             // this port can stay on the closed store network.
             .clientAuth(ClientAuth.REQUIRE)
             .build();
+    ServerInterceptor inFlight =
+        new InFlightLimit(java.util.Set.of(KioskServiceGrpc.getIssueMethod().getFullMethodName()), edge.maxInFlightIssuances(), Duration.ofSeconds(1), meters);
+    ServerInterceptor callLog = new CallLog(meters);
+    ServerInterceptor callMetrics = new MetricCollectingServerInterceptor(meters);
+    // Requests are decoded strictly (StrictRequests), then the terminal is identified and checked
+    // against its CRL, then rate-limited, then served.
+    ServerServiceDefinition kiosk =
+        ServerInterceptors.intercept(
+            StrictRequests.wrap(
+                ServerInterceptors.intercept(
+                    new KioskService(sessions, issuance, new IssuanceMetrics(meters, served.keySet())),
+                    CallLog.terminalTagger(),
+                    new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
+                    new TerminalAuthInterceptor(terminalTrust, revocation))),
+            new LocalizedErrors());
+    // The same, server-wide interceptors included, for another transport (kioskService()).
+    this.kioskService = ServerInterceptors.intercept(kiosk, inFlight, callLog, callMetrics);
     Server started;
     try {
       started =
@@ -235,22 +255,10 @@ public final class Gateway implements AutoCloseable {
               .maxRstFramesPerWindow(edge.maxRstFramesPerWindow(), (int) Math.max(1, edge.rstWindow().toSeconds()))
               // Server-wide interceptors run in the reverse order of these lines: metrics outermost,
               // then the access log, then the in-flight bound, so both see its refusals.
-              .intercept(
-                  new InFlightLimit(
-                      java.util.Set.of(KioskServiceGrpc.getIssueMethod().getFullMethodName()), edge.maxInFlightIssuances(), Duration.ofSeconds(1), meters))
-              .intercept(new CallLog(meters))
-              .intercept(new MetricCollectingServerInterceptor(meters))
-              // Requests are decoded strictly (StrictRequests), then the terminal is identified and
-              // checked against its CRL, then rate-limited, then served.
-              .addService(
-                  ServerInterceptors.intercept(
-                      StrictRequests.wrap(
-                          ServerInterceptors.intercept(
-                              new KioskService(sessions, issuance, new IssuanceMetrics(meters, served.keySet())),
-                              CallLog.terminalTagger(),
-                              new TerminalRateLimit(b.terminalRequests, b.terminalPeriod, clock),
-                              new TerminalAuthInterceptor(terminalTrust, revocation))),
-                      new LocalizedErrors()))
+              .intercept(inFlight)
+              .intercept(callLog)
+              .intercept(callMetrics)
+              .addService(kiosk)
               .addService(health.getHealthService())
               // Reflection in both versions: v1, and v1alpha for tools that speak only it (grpcui,
               // older Postman).
@@ -432,6 +440,17 @@ public final class Gateway implements AutoCloseable {
   /** Where kofu.verify.v1 listens (TLS, no client certificate), or null when it was not started. */
   public InetSocketAddress verificationGrpcAddress() {
     return verificationServer == null ? null : (InetSocketAddress) verificationServer.getListenSockets().get(0);
+  }
+
+  /**
+   * The kiosk service as this gateway's listener serves it, with every interceptor (metrics, access
+   * log, in-flight bound, strict decoding, terminal identification from the call's TLS session,
+   * rate limit, localized errors): for serving it on another transport, such as grpc-java's
+   * in-process one in unit tests that are not about sockets. The caller supplies the transport
+   * attributes (the peer's TLS session) that the kiosk listener's TLS gives its calls.
+   */
+  public ServerServiceDefinition kioskService() {
+    return kioskService;
   }
 
   public InetSocketAddress address() {

@@ -17,9 +17,10 @@ import jp.kofu.pki.ocsp.OcspResponder;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.Refusals;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,12 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class CardRevocationTest {
   static final Duration STALENESS = Duration.ofMinutes(5);
   static final Duration REFRESH = Duration.ofMinutes(1);
-  static final GatewayBench bench = new GatewayBench();
-
-  @AfterAll
-  static void close() {
-    bench.close();
-  }
+  @RegisterExtension static final GatewayBench bench = GatewayBench.inProcess();
 
   static RevocationSettings settings(RevocationSettings.Mode mode) {
     return (mode == RevocationSettings.Mode.OCSP ? bench.ocsp() : bench.crl()).withStaleness(STALENESS, REFRESH);
@@ -172,13 +168,6 @@ class CardRevocationTest {
   }
 
   static StatusRuntimeException refusal(Copier copier, SimulatedCard card) {
-    try {
-      copier.authenticate(copier.openSession(), card, "1234");
-    } catch (StatusRuntimeException e) {
-      return e;
-    } catch (SimulatedCard.PinException e) {
-      throw new AssertionError(e);
-    }
-    throw new AssertionError("authentication succeeded");
+    return Refusals.refusal(() -> copier.authenticate(copier.openSession(), card, "1234"));
   }
 }

@@ -1,6 +1,5 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.issuer.JapanTime;
 import jp.kofu.issuer.seed.Seeder;
@@ -30,42 +28,39 @@ import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
-import org.junit.jupiter.api.AfterAll;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every refusal a store gives, end to end over real TLS sockets: a simulated copier asks for the
  * specimen resident's certificate and gets the documented status and reason; the support measure
  * is hidden from the copier and kept in the journal; hours follow the injected clock.
  */
+@WholeWorld
 class CertificateRulesOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
-  static TestWorld world;
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(30);
   static Copier copier;
 
   @BeforeAll
   static void start() {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(30));
     copier = world.copier("rules-1");
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
   }
 
   /** The refusal as the copier sees it: status, reason, ErrorInfo metadata, and the order id used. */
   record Refusal(Status.Code code, Reason reason, Map<String, String> metadata, String orderId) {}
 
   static Refusal ask(Specimen s, CertificateRequest request) throws Exception {
-    CardWallet.Entry entry = world.wallet.entry(s.residentId()).orElseThrow();
+    CardWallet.Entry entry = world.wallet().entry(s.residentId()).orElseThrow();
     String order = UUID.randomUUID().toString();
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
             () -> {
-              ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(s.residentId()), entry.pin()).getSessionToken();
+              ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(s.residentId()), entry.pin()).getSessionToken();
               try {
                 copier.issue(token, order, s.municipalityCode(), request);
               } finally {
@@ -107,7 +102,7 @@ class CertificateRulesOverTlsTest {
         Refusal r = ask(s, request(type(s)));
         assertThat(r.code()).as(s.note()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(r.reason()).as(s.note()).isEqualTo(Reason.valueOf(reason));
-        assertThat(world.world.gateway().journal().findByOrder(r.orderId()).orElseThrow().refusalReason()).isEqualTo(reason);
+        assertThat(world.gateway().journal().findByOrder(r.orderId()).orElseThrow().refusalReason()).isEqualTo(reason);
       }
     }
   }
@@ -139,11 +134,11 @@ class CertificateRulesOverTlsTest {
     assertThat(r.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(r.reason()).isEqualTo(Reason.NOT_ISSUABLE);
     assertThat(r.metadata()).doesNotContainValue("SUPPORT_MEASURE").containsOnlyKeys("municipality_code");
-    Issuance journaled = world.world.gateway().journal().findByOrder(r.orderId()).orElseThrow();
+    Issuance journaled = world.gateway().journal().findByOrder(r.orderId()).orElseThrow();
     assertThat(journaled.refusalReason()).isEqualTo("SUPPORT_MEASURE");
     // ListOfferings says no more than NOT_ISSUABLE either.
-    CardWallet.Entry entry = world.wallet.entry(s.residentId()).orElseThrow();
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(s.residentId()), entry.pin()).getSessionToken();
+    CardWallet.Entry entry = world.wallet().entry(s.residentId()).orElseThrow();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(s.residentId()), entry.pin()).getSessionToken();
     ListOfferingsResponse offerings = copier.offerings(token);
     copier.closeSession(token);
     assertThat(offerings.toString()).doesNotContain("SUPPORT_MEASURE");
@@ -155,8 +150,8 @@ class CertificateRulesOverTlsTest {
   @Test
   void theDomicileWithoutUseRegistrationIsListedAsSuch() throws Exception {
     Specimen s = world.specimen("DOMICILE_NOT_REGISTERED", "no ");
-    CardWallet.Entry entry = world.wallet.entry(s.residentId()).orElseThrow();
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(s.residentId()), entry.pin()).getSessionToken();
+    CardWallet.Entry entry = world.wallet().entry(s.residentId()).orElseThrow();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(s.residentId()), entry.pin()).getSessionToken();
     ListOfferingsResponse offerings = copier.offerings(token);
     copier.closeSession(token);
     MunicipalityOfferings domicile =
@@ -190,23 +185,23 @@ class CertificateRulesOverTlsTest {
   @Test
   void theIssuableSpecimenGetsEveryTypeWithAVerificationCode() throws Exception {
     Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
-    CardWallet.Entry entry = world.wallet.entry(all.residentId()).orElseThrow();
+    CardWallet.Entry entry = world.wallet().entry(all.residentId()).orElseThrow();
     for (CertificateType type : new CertificateType[] {
         CertificateType.CERTIFICATE_TYPE_RESIDENCE, CertificateType.CERTIFICATE_TYPE_RESIDENCE_ITEMS, CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION,
         CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL, CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_INDIVIDUAL, CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_ANNEX,
         CertificateType.CERTIFICATE_TYPE_INCOME_TAX}) {
-      Copier.Outcome outcome = copier.issueOnce(world.wallet.card(all.residentId()), entry.pin(), Seeder.DEMO_MUNICIPALITY, request(type));
+      Copier.Outcome outcome = copier.issueOnce(world.wallet().card(all.residentId()), entry.pin(), Seeder.DEMO_MUNICIPALITY, request(type));
       ReceivedDocument doc = outcome.document();
       assertThat(doc.header().getCertificateType()).isEqualTo(type);
       assertThat(doc.header().getVerificationCode()).matches("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}");
-      assertThat(world.world.gateway().journal().find(doc.header().getIssuanceId()).orElseThrow().verificationCode())
+      assertThat(world.gateway().journal().find(doc.header().getIssuanceId()).orElseThrow().verificationCode())
           .isEqualTo(doc.header().getVerificationCode());
     }
     // Through the 利用登録 at the 本籍地.
     Specimen viaUse = world.specimen(Specimen.ISSUABLE, "利用登録");
-    CardWallet.Entry e2 = world.wallet.entry(viaUse.residentId()).orElseThrow();
+    CardWallet.Entry e2 = world.wallet().entry(viaUse.residentId()).orElseThrow();
     Copier.Outcome koseki =
-        copier.issueOnce(world.wallet.card(viaUse.residentId()), e2.pin(), Seeder.DEMO_DOMICILE_MUNICIPALITY, request(CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL));
+        copier.issueOnce(world.wallet().card(viaUse.residentId()), e2.pin(), Seeder.DEMO_DOMICILE_MUNICIPALITY, request(CertificateType.CERTIFICATE_TYPE_FAMILY_REGISTER_FULL));
     assertThat(koseki.verified().municipalityCode()).isEqualTo(Seeder.DEMO_DOMICILE_MUNICIPALITY);
     assertThat(clock.instant()).isBefore(Instant.now().plus(Duration.ofMinutes(1)));
   }

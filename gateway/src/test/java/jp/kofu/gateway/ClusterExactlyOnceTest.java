@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
@@ -34,6 +34,7 @@ import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one document and one charge; the loser is told ORDER_IN_PROGRESS and, retrying, gets that very
  * document. A gateway restarted mid-way replays what its peer issued.
  */
+@WholeWorld
 class ClusterExactlyOnceTest {
   @TempDir Path dir;
 
@@ -69,18 +71,18 @@ class ClusterExactlyOnceTest {
         """
             .formatted(url));
     GatewayConfig config = GatewayConfig.load(file);
-    TestWorld a = TestWorld.start(EmbeddedWorld.options().config(config));
+    KofuWorld a = KofuWorld.embedded().config(config).clock(Clock.systemUTC()).start();
     EmbeddedWorld b = EmbeddedWorld.start(EmbeddedWorld.options().config(config));
     EmbeddedWorld restarted = null;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       CardWallet.Entry entry = a.eligibleCards(1).get(0);
-      SimulatedCard card = a.wallet.card(entry.residentId());
+      SimulatedCard card = a.wallet().card(entry.residentId());
       Copier toA = a.copier("cluster-copier");
       Copier toB = Copier.forWorld(b.address(), b.pki(), "test-chain", "store-1", "cluster-copier");
       // Sessions are stateless: a token from one gateway is good on the other.
       ByteString token = toA.authenticate(toA.openSession(), card, entry.pin()).getSessionToken();
-      IssuanceJournal journal = a.world.gateway().journal();
+      IssuanceJournal journal = a.gateway().journal();
       int rounds = 4;
       int inProgressSeen = 0;
       for (int round = 0; round < rounds; round++) {

@@ -1,30 +1,28 @@
 package jp.kofu.gateway;
 
+import static jp.kofu.testing.Refusals.reasonOrNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.zaxxer.hikari.HikariDataSource;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -34,12 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the copier they were given to; a closed session is closed everywhere.
  */
 class ClusterReplayTest {
-  static final GatewayBench shared = new GatewayBench();
-
-  @AfterAll
-  static void closeBench() {
-    shared.close();
-  }
+  @RegisterExtension static final GatewayBench shared = GatewayBench.inProcess();
 
   /** Two gateways, each with its own connection pool to the same journal database. */
   record Cluster(GatewayBench bench, Gateway a, Gateway b) implements AutoCloseable {
@@ -67,17 +60,6 @@ class ClusterReplayTest {
         .build();
   }
 
-  static Reason reason(Callable<?> call) {
-    try {
-      call.call();
-      return null;
-    } catch (StatusRuntimeException e) {
-      return KofuException.reasonOf(e);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void aChallengeOpenedOnOneGatewayIsSpentOnEveryGateway(Databases.Kind kind) throws Exception {
@@ -87,9 +69,9 @@ class ClusterReplayTest {
       SimulatedCard card = cluster.bench.card();
       AuthenticateRequest request = signed(onA.openSession(), card);
 
-      assertThat(reason(() -> onB.stub().authenticate(request))).isNull();
-      assertThat(reason(() -> onB.stub().authenticate(request))).isEqualTo(Reason.CHALLENGE_REUSED);
-      assertThat(reason(() -> onA.stub().authenticate(request))).isEqualTo(Reason.CHALLENGE_REUSED);
+      assertThat(reasonOrNull(() -> onB.stub().authenticate(request))).isNull();
+      assertThat(reasonOrNull(() -> onB.stub().authenticate(request))).isEqualTo(Reason.CHALLENGE_REUSED);
+      assertThat(reasonOrNull(() -> onA.stub().authenticate(request))).isEqualTo(Reason.CHALLENGE_REUSED);
     }
   }
 
@@ -106,7 +88,7 @@ class ClusterReplayTest {
       try {
         List<Future<Reason>> results = new ArrayList<>();
         for (Copier c : copiers) {
-          results.add(pool.submit(() -> reason(() -> c.stub().authenticate(request))));
+          results.add(pool.submit(() -> reasonOrNull(() -> c.stub().authenticate(request))));
         }
         int wins = 0;
         for (Future<Reason> f : results) {
@@ -134,17 +116,17 @@ class ClusterReplayTest {
       SimulatedCard card = cluster.bench.card();
 
       AuthenticateRequest forX = signed(x.openSession(), card);
-      assertThat(reason(() -> yOnB.stub().authenticate(forX))).isEqualTo(Reason.CHALLENGE_INVALID);
+      assertThat(reasonOrNull(() -> yOnB.stub().authenticate(forX))).isEqualTo(Reason.CHALLENGE_INVALID);
 
       AuthenticateRequest late = signed(x.openSession(), card);
       cluster.bench.clock.forward(Duration.ofMinutes(2));
       try {
-        assertThat(reason(() -> xOnB.stub().authenticate(late))).isEqualTo(Reason.CHALLENGE_EXPIRED);
+        assertThat(reasonOrNull(() -> xOnB.stub().authenticate(late))).isEqualTo(Reason.CHALLENGE_EXPIRED);
       } finally {
         cluster.bench.clock.back(Duration.ofMinutes(2));
       }
       // Refused as another copier's or as expired, the challenge above was not spent.
-      assertThat(reason(() -> xOnB.stub().authenticate(forX))).isNull();
+      assertThat(reasonOrNull(() -> xOnB.stub().authenticate(forX))).isNull();
     }
   }
 
@@ -158,16 +140,16 @@ class ClusterReplayTest {
       ByteString token = x.stub().authenticate(signed(x.openSession(), cluster.bench.card())).getSessionToken();
       ListOfferingsRequest list = ListOfferingsRequest.newBuilder().setSessionToken(token).build();
 
-      assertThat(reason(() -> xOnB.stub().listOfferings(list))).as("any gateway serves the session").isNull();
-      assertThat(reason(() -> yOnB.stub().listOfferings(list))).isEqualTo(Reason.SESSION_INVALID);
+      assertThat(reasonOrNull(() -> xOnB.stub().listOfferings(list))).as("any gateway serves the session").isNull();
+      assertThat(reasonOrNull(() -> yOnB.stub().listOfferings(list))).isEqualTo(Reason.SESSION_INVALID);
 
       x.stub().closeSession(CloseSessionRequest.newBuilder().setSessionToken(token).build());
-      assertThat(reason(() -> xOnB.stub().listOfferings(list))).isEqualTo(Reason.SESSION_CLOSED);
+      assertThat(reasonOrNull(() -> xOnB.stub().listOfferings(list))).isEqualTo(Reason.SESSION_CLOSED);
 
       ByteString other = x.stub().authenticate(signed(x.openSession(), cluster.bench.card())).getSessionToken();
       cluster.bench.clock.forward(Duration.ofMinutes(16));
       try {
-        assertThat(reason(() -> xOnB.stub().listOfferings(ListOfferingsRequest.newBuilder().setSessionToken(other).build())))
+        assertThat(reasonOrNull(() -> xOnB.stub().listOfferings(ListOfferingsRequest.newBuilder().setSessionToken(other).build())))
             .isEqualTo(Reason.SESSION_EXPIRED);
       } finally {
         cluster.bench.clock.back(Duration.ofMinutes(16));

@@ -1,16 +1,15 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
+import static jp.kofu.testing.PdfText.normalize;
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.issuer.registry.ResidentStatus;
@@ -27,12 +26,11 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.PdfText;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a copier vendor relies on beyond one issuance, end to end over mTLS: household-member
@@ -40,19 +38,10 @@ import org.junit.jupiter.api.Test;
  * state for crash recovery, refund semantics, opening times and the order id in the header.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@WholeWorld
 class CopierContractOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
-  static TestWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(260));
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(260);
 
   /** A card whose holder lives with at least one other active resident. */
   static CardWallet.Entry cardInAHousehold() {
@@ -82,7 +71,7 @@ class CopierContractOverTlsTest {
   @Test
   void aMemberHandleIsValidOnlyInTheSessionThatListedIt() throws Exception {
     CardWallet.Entry entry = cardInAHousehold();
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("handles");
     Resident holder = world.resident(entry.residentId());
     List<Resident> household =
@@ -113,7 +102,7 @@ class CopierContractOverTlsTest {
     HouseholdMember same = later.stream().filter(m -> m.getDisplayName().equals(other.getDisplayName())).findFirst().orElseThrow();
     String order = UUID.randomUUID().toString();
     ReceivedDocument doc = copier.issue(second, order, entry.municipalityCode(), selected(same.getMemberHandle()));
-    assertThat(normalize(text(doc.pdf()))).contains(normalize(other.getDisplayName())).doesNotContain(normalize(holder.fullName()));
+    assertThat(PdfText.normalized(doc.pdf())).contains(normalize(other.getDisplayName())).doesNotContain(normalize(holder.fullName()));
     copier.accept(doc, card, order, entry.municipalityCode());
     // Retried in its session, the order is the same order.
     assertThat(copier.issue(second, order, entry.municipalityCode(), selected(same.getMemberHandle())).header().getReplayed()).isTrue();
@@ -131,7 +120,7 @@ class CopierContractOverTlsTest {
   @Test
   void onlyTheCopierThatReceivedTheDocumentConfirmsIt() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(3).get(2);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier here = world.copier("printed-here");
     Copier elsewhere = world.copier("elsewhere");
     ByteString token = here.authenticate(here.openSession(), card, entry.pin()).getSessionToken();
@@ -156,7 +145,7 @@ class CopierContractOverTlsTest {
   @Test
   void theCopierThatPlacedAnOrderReadsWhereItStandsAfterACrash() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(4).get(3);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("crashed");
     ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
     String order = UUID.randomUUID().toString();
@@ -193,7 +182,7 @@ class CopierContractOverTlsTest {
     assertThat(voided.getRefundedYen()).isEqualTo(header.getFeeYen());
     assertThat(voided.hasSettleTime()).isTrue();
     long refunds =
-        world.world.gateway().journal().events(header.getIssuanceId()).stream().filter(ev -> ev.kind().name().equals("VOIDED")).count();
+        world.gateway().journal().events(header.getIssuanceId()).stream().filter(ev -> ev.kind().name().equals("VOIDED")).count();
     assertThat(refunds).isEqualTo(1);
   }
 
@@ -203,7 +192,7 @@ class CopierContractOverTlsTest {
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void aClosedMunicipalityListsWhenItOpens() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(5).get(4);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("night");
     // 23:30 in Japan: closed until 6:30 the next morning (not in the new-year closure).
     java.time.Instant night = JapanTimeAt.lateEvening(clock.instant());
@@ -235,24 +224,5 @@ class CopierContractOverTlsTest {
       }
       return day.atTime(23, 30).atZone(jp.kofu.issuer.JapanTime.ZONE).toInstant();
     }
-  }
-
-  static StatusRuntimeException refusal(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("call succeeded");
-  }
-
-  static String text(byte[] pdf) throws IOException {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(doc);
-    }
-  }
-
-  static String normalize(String s) {
-    return s.replaceAll("[\\s　]", "");
   }
 }

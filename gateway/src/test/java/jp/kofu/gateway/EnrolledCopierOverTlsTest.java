@@ -12,23 +12,18 @@ import jp.kofu.sim.copier.Copier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A copier whose key never left its vendor, enrolled from its CSR, is served by a gateway. */
 class EnrolledCopierOverTlsTest {
-  static final GatewayBench bench = new GatewayBench();
+  @RegisterExtension static final GatewayBench bench = new GatewayBench();
   static Gateway gateway;
 
   @BeforeAll
   static void start() {
     gateway = bench.start(b -> {});
-  }
-
-  @AfterAll
-  static void close() {
-    bench.close();
   }
 
   @Test

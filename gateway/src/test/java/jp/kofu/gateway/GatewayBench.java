@@ -25,16 +25,30 @@ import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
+import jp.kofu.testing.GrpcCleanup;
+import jp.kofu.testing.LeakCheck;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Gateways without municipalities, for everything that happens before issuance — terminals,
- * cards, challenges, sessions, revocation, limits — on real TLS sockets, in well under a second
- * each. One bench holds what a cluster shares: the trust world and its OCSP responder, the card
- * directory, the cluster secret and the clock; start as many gateways on it as a test needs.
+ * cards, challenges, sessions, revocation, limits — in well under a second each. One bench holds
+ * what a cluster shares: the trust world and its OCSP responder, the card directory, the cluster
+ * secret and the clock; start as many gateways on it as a test needs.
+ *
+ * <p>{@code new GatewayBench()}: copiers connect over real TLS sockets (what TLS and the transport
+ * do is tested). {@link #inProcess()}: copiers call the gateway's kiosk service on grpc-java's
+ * in-process transport, every interceptor included, their terminal certificate given to the call
+ * as its TLS session ({@link InProcessTerminal}): for what the services decide, where sockets are
+ * not what is tested. As {@code @RegisterExtension static final GatewayBench bench = ...}, JUnit
+ * closes it after the class and fails the class if anything it or its tests started still runs.
  */
-final class GatewayBench implements AutoCloseable {
+final class GatewayBench implements AutoCloseable, AfterAllCallback {
   static final String MUNICIPALITY = "131016";
 
+  private final LeakCheck.Snapshot before = LeakCheck.snapshot();
+  private final boolean inProcess;
+  private final GrpcCleanup grpc = new GrpcCleanup();
   final FakeClock clock = FakeClock.inServiceHours();
   final TrustWorld pki = TrustWorld.generate(clock);
   final OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
@@ -43,7 +57,17 @@ final class GatewayBench implements AutoCloseable {
   private final List<AutoCloseable> open = new ArrayList<>();
 
   GatewayBench() {
+    this(false);
+  }
+
+  private GatewayBench(boolean inProcess) {
+    this.inProcess = inProcess;
     new SecureRandom().nextBytes(secret);
+  }
+
+  /** A bench whose copiers reach the gateways on grpc-java's in-process transport. */
+  static GatewayBench inProcess() {
+    return new GatewayBench(true);
   }
 
   /** Cards by OCSP against the bench's responder, copiers by its terminal CA CRL. */
@@ -95,7 +119,13 @@ final class GatewayBench implements AutoCloseable {
   }
 
   Copier copier(Gateway gateway, HeldCertificate terminalCertificate) {
-    Copier c = new Copier(gateway.address(), terminalCertificate, pki.serviceCa().certificate(), List.of(pki.municipalCa().certificate()));
+    Copier c =
+        inProcess
+            ? new Copier(
+                grpc.server().service(gateway.kioskService()).transportFilter(new InProcessTerminal(terminalCertificate)).start(),
+                List.of(pki.municipalCa().certificate()),
+                clock)
+            : new Copier(gateway.address(), terminalCertificate, pki.serviceCa().certificate(), List.of(pki.municipalCa().certificate()));
     open.add(0, c);
     return c;
   }
@@ -130,7 +160,14 @@ final class GatewayBench implements AutoCloseable {
   }
 
   @Override
+  public void afterAll(ExtensionContext context) {
+    close();
+    before.assertNothingLeaked();
+  }
+
+  @Override
   public void close() {
+    grpc.close();
     for (AutoCloseable c : open) {
       try {
         c.close();

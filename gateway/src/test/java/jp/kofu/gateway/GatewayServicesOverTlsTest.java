@@ -24,9 +24,11 @@ import jp.kofu.issuer.remote.ReflectionListing;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
 import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.type.v1.Reason;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 
 /** Health, reflection, the kiosk listener's mutual TLS, and graceful shutdown, over real TLS. */
+@WholeWorld
 class GatewayServicesOverTlsTest {
   /** A channel to the kiosk listener that presents a copier's terminal certificate. */
   static ManagedChannel asCopier(EmbeddedWorld world) throws Exception {

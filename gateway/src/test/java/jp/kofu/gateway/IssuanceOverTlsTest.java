@@ -1,13 +1,13 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
+import static jp.kofu.testing.PdfText.normalize;
+import static jp.kofu.testing.Refusals.reason;
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,46 +15,35 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.registry.Household;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.IssuanceState;
 import jp.kofu.proto.kiosk.v1.ListOfferingsResponse;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.MunicipalityRelation;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.PdfText;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** End to end over real loopback sockets with TLS: a simulated copier against a whole world. */
+@WholeWorld
 class IssuanceOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
-  static TestWorld world;
-
-  @BeforeAll
-  static void start() {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(260));
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-  }
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(260);
 
   static CertificateRequest residence() {
     return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
@@ -63,7 +52,7 @@ class IssuanceOverTlsTest {
   @Test
   void issuesACertificateOfResidenceThatShowsTheCardHolderAndNobodyElse() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-1");
 
     Copier.Outcome outcome = copier.issueOnce(card, entry.pin(), entry.municipalityCode(), residence());
@@ -81,8 +70,8 @@ class IssuanceOverTlsTest {
     assertThat(outcome.verified().municipalityCode()).isEqualTo(entry.municipalityCode());
 
     Resident holder = world.resident(entry.residentId());
-    Household home = world.registry.household(holder.householdId()).orElseThrow();
-    String text = text(outcome.document().pdf());
+    Household home = world.registry().household(holder.householdId()).orElseThrow();
+    String text = PdfText.of(outcome.document().pdf());
     assertThat(normalize(text)).contains(normalize(holder.fullName())).contains(normalize(home.address()));
     for (Resident other : world.allResidents()) {
       if (!other.fullName().equals(holder.fullName())) {
@@ -94,7 +83,7 @@ class IssuanceOverTlsTest {
   @Test
   void retryingAnOrderReturnsTheSameDocumentAndChargesOnce() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(2).get(1);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-retry");
     ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
     String order = UUID.randomUUID().toString();
@@ -119,7 +108,7 @@ class IssuanceOverTlsTest {
   @Test
   void aWrongSignatureIsRefused() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-2");
     OpenSessionResponse session = copier.openSession();
     byte[] signature = card.sign(entry.pin(), session.getChallenge().toByteArray());
@@ -148,7 +137,7 @@ class IssuanceOverTlsTest {
   @Test
   void anExpiredChallengeIsRefused() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-4");
     OpenSessionResponse session = copier.openSession();
     clock.forward(Duration.ofMinutes(3));
@@ -165,7 +154,7 @@ class IssuanceOverTlsTest {
   @Test
   void aReusedChallengeIsRefused() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("e2e-5");
     OpenSessionResponse session = copier.openSession();
     byte[] signature = card.sign(entry.pin(), session.getChallenge().toByteArray());
@@ -180,7 +169,7 @@ class IssuanceOverTlsTest {
   @Test
   void aChallengeGivenToAnotherTerminalIsRefused() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     OpenSessionResponse session = world.copier("e2e-6a").openSession();
 
     StatusRuntimeException e =
@@ -202,7 +191,7 @@ class IssuanceOverTlsTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 50; t++) {
         CardWallet.Entry entry = cards.get(t);
-        SimulatedCard card = world.wallet.card(entry.residentId());
+        SimulatedCard card = world.wallet().card(entry.residentId());
         Copier copier = world.copier("load-" + t);
         String name = normalize(world.resident(entry.residentId()).fullName());
         results.add(
@@ -210,7 +199,7 @@ class IssuanceOverTlsTest {
                 () -> {
                   for (int i = 0; i < 4; i++) {
                     Copier.Outcome o = copier.issueOnce(card, entry.pin(), entry.municipalityCode(), residence());
-                    assertThat(normalize(text(o.document().pdf()))).contains(name);
+                    assertThat(PdfText.normalized(o.document().pdf())).contains(name);
                   }
                   return 4;
                 }));
@@ -235,31 +224,6 @@ class IssuanceOverTlsTest {
   }
 
   static StatusRuntimeException authenticate(Copier copier, OpenSessionResponse session, byte[] cert, byte[] signature) {
-    try {
-      copier.stub().authenticate(request(session, cert, signature));
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("authentication succeeded");
-  }
-
-  static Reason reason(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return KofuException.reasonOf(e);
-    }
-    throw new AssertionError("call succeeded");
-  }
-
-  static String text(byte[] pdf) throws IOException {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(doc);
-    }
-  }
-
-  /** Text extraction may break lines and spaces differently from how names are stored. */
-  static String normalize(String s) {
-    return s.replaceAll("[\\s　]", "");
+    return refusal(() -> copier.stub().authenticate(request(session, cert, signature)));
   }
 }

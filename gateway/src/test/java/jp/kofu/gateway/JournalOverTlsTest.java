@@ -1,6 +1,6 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.EventKind;
 import jp.kofu.gateway.journal.Issuance;
@@ -35,12 +34,14 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
-import org.junit.jupiter.api.AfterAll;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The journal seen from the wire (real gRPC over TLS): what an issuance leaves in it, that it is
@@ -48,20 +49,15 @@ import org.junit.jupiter.api.TestMethodOrder;
  * confirms. The clock is moved by hand; the last test moves it past the confirmation timeout.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WholeWorld
 class JournalOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
-  static TestWorld world;
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock);
   static IssuanceJournal journal;
 
   @BeforeAll
   static void start() {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock));
-    journal = world.world.gateway().journal();
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
+    journal = world.gateway().journal();
   }
 
   static CertificateRequest residence(int copies) {
@@ -72,7 +68,7 @@ class JournalOverTlsTest {
   @Order(1)
   void anIssuanceLeavesItsWholeStoryInTheJournalAndNoPersonalData() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(1).get(0);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier.Outcome outcome = world.copier("journal-1").issueOnce(card, entry.pin(), entry.municipalityCode(), residence(1));
 
     Issuance r = journal.findByOrder(outcome.orderId()).orElseThrow();
@@ -107,7 +103,7 @@ class JournalOverTlsTest {
   @Order(2)
   void everyTransitionIsDurableBeforeTheCopierHearsOfIt() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(2).get(1);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("journal-2");
     ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
     String order = UUID.randomUUID().toString();
@@ -155,13 +151,13 @@ class JournalOverTlsTest {
   @Order(3)
   void anIssuanceNeverConfirmedIsVoidedAndRefundedAfterTheTimeout() throws Exception {
     CardWallet.Entry entry = world.eligibleCards(3).get(2);
-    SimulatedCard card = world.wallet.card(entry.residentId());
+    SimulatedCard card = world.wallet().card(entry.residentId());
     Copier copier = world.copier("journal-3");
     ByteString token = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
     String order = UUID.randomUUID().toString();
     ReceivedDocument doc = copier.issue(token, order, entry.municipalityCode(), residence(1));
     String id = doc.header().getIssuanceId();
-    Reconciler reconciler = world.world.gateway().reconciler();
+    Reconciler reconciler = world.gateway().reconciler();
 
     clock.forward(Duration.ofMinutes(29));
     assertThat(reconciler.run().unconfirmedVoided()).isZero();
@@ -175,26 +171,17 @@ class JournalOverTlsTest {
     assertThat(r.refundedYen()).isEqualTo(doc.header().getFeeYen());
     assertThat(journal.document(id)).isEmpty();
     // The copier's session is long gone: it cannot confirm any more.
-    StatusRuntimeException late = call(() -> copier.confirm(token, id, true));
+    StatusRuntimeException late = refusal(() -> copier.confirm(token, id, true));
     assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(KofuException.reasonOf(late)).isEqualTo(Reason.SESSION_EXPIRED);
     // Nor issue the order again with a new one: no second document, no second charge.
     ByteString fresh = copier.authenticate(copier.openSession(), card, entry.pin()).getSessionToken();
-    StatusRuntimeException again = call(() -> copier.issue(fresh, order, entry.municipalityCode(), residence(1)));
+    StatusRuntimeException again = refusal(() -> copier.issue(fresh, order, entry.municipalityCode(), residence(1)));
     assertThat(KofuException.reasonOf(again)).isEqualTo(Reason.ISSUANCE_ALREADY_FINAL);
 
     DailySettlement.Report day = DailySettlement.compute(journal, JapanTime.date(r.issuedAt()), 100);
     assertThat(day.total().refundedYen()).isGreaterThanOrEqualTo(r.refundedYen());
     assertThat(day.total().grossYen()).isEqualTo(day.total().deliveredYen() + day.total().refundedYen() + day.total().pendingYen());
     assertThat(new JournalAudit(journal).verify(null).findings()).isEmpty();
-  }
-
-  static StatusRuntimeException call(Runnable r) {
-    try {
-      r.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("call succeeded");
   }
 }

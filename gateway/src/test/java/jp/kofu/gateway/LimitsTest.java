@@ -1,5 +1,6 @@
 package jp.kofu.gateway;
 
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -13,35 +14,21 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.auth.CardFailures;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The per-terminal rate limit (per gateway) and the per-card lockout (cluster-wide). */
 class LimitsTest {
-  static final GatewayBench bench = new GatewayBench();
-
-  @AfterAll
-  static void close() {
-    bench.close();
-  }
-
-  static StatusRuntimeException refusal(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("call succeeded");
-  }
+  @RegisterExtension static final GatewayBench bench = GatewayBench.inProcess();
 
   static long retryAfterMs(StatusRuntimeException e) {
     for (var any : StatusProto.fromThrowable(e).getDetailsList()) {

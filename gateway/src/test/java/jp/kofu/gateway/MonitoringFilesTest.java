@@ -1,6 +1,5 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
@@ -33,6 +31,7 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,19 +41,18 @@ import org.junit.jupiter.api.Test;
  * scrape. When promtool is on the PATH (Debian's prometheus package), the rules must pass {@code
  * promtool check rules} too.
  */
+@WholeWorld
 class MonitoringFilesTest {
   static final Path MONITORING = Path.of("..", "deploy", "monitoring");
   static final Pattern METRIC = Pattern.compile("\\b((?:kofu|grpc|hikaricp|jvm|process)_[a-z0-9_]+)\\b");
 
   @Test
   void everyMetricTheAlertsAndTheDashboardNameIsServed() throws Exception {
-    try (TestWorld world =
-        TestWorld.start(
-            EmbeddedWorld.options()
-                .clock(FakeClock.inServiceHours())
-                .gateway((b, ocsp) -> b.adminListen(new InetSocketAddress("127.0.0.1", 0))))) {
+    try (KofuWorld world =
+        KofuWorld.embedded()
+                .gateway((b, ocsp) -> b.adminListen(new InetSocketAddress("127.0.0.1", 0))).start()) {
       CardWallet.Entry e = world.eligibleCards(1).get(0);
-      SimulatedCard card = world.wallet.card(e.residentId());
+      SimulatedCard card = world.wallet().card(e.residentId());
       Copier copier = world.copier("monitoring");
       ByteString token = copier.authenticate(copier.openSession(), card, e.pin()).getSessionToken();
       String order = UUID.randomUUID().toString();
@@ -69,12 +67,12 @@ class MonitoringFilesTest {
         assertThat(KofuException.reasonOf(expected)).isNotNull();
       }
       try {
-        world.world.gateway().verifications().verify("0000-0000-0000-0000", null, InetAddress.getLoopbackAddress());
+        world.gateway().verifications().verify("0000-0000-0000-0000", null, InetAddress.getLoopbackAddress());
       } catch (KofuException expected) {
         // unknown or malformed: counted either way
       }
 
-      InetSocketAddress admin = world.world.gateway().adminAddress();
+      InetSocketAddress admin = world.gateway().adminAddress();
       String scrape = get(admin, "/metrics").body();
       Set<String> served = new TreeSet<>();
       for (String line : scrape.split("\n")) {

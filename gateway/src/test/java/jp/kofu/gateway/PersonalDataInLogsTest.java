@@ -9,17 +9,18 @@ import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.issuer.registry.Household;
 import jp.kofu.issuer.registry.Resident;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
-import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.PdfText;
+import jp.kofu.testing.Refusals;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * refused); every log line the JVM writes meanwhile, at every level, is scanned for them. The
  * journal is scanned too: an operator reading it must not find them either.
  */
+@WholeWorld
 class PersonalDataInLogsTest {
   record Distinctive(String family, String given, String familyKana, String givenKana, LocalDate born, String address) {}
 
@@ -40,9 +42,10 @@ class PersonalDataInLogsTest {
   void noNameAddressOrBirthDateOfAResidentReachesTheLogsOrTheJournal() throws Exception {
     List<String> secrets = new ArrayList<>();
     try (LogCapture logs = LogCapture.all();
-        TestWorld world = TestWorld.start(EmbeddedWorld.options().residentsEach(30))) {
+        KofuWorld world =
+        KofuWorld.embedded().residentsEach(30).start()) {
       List<CardWallet.Entry> cards = world.eligibleCards(PEOPLE.size());
-      try (Connection c = world.registry.database().connection()) {
+      try (Connection c = world.registry().database().connection()) {
         for (int i = 0; i < PEOPLE.size(); i++) {
           Distinctive p = PEOPLE.get(i);
           Resident r = world.resident(cards.get(i).residentId());
@@ -52,14 +55,14 @@ class PersonalDataInLogsTest {
           secrets.addAll(List.of(p.family() + p.given(), p.family() + " " + p.given(), p.family() + "　" + p.given(), p.family(), p.given(),
               p.familyKana() + " " + p.givenKana(), p.familyKana(), p.givenKana(), p.address()));
           secrets.addAll(dates(p.born()));
-          for (Resident member : world.registry.householdMembers(r.householdId())) {
+          for (Resident member : world.registry().householdMembers(r.householdId())) {
             secrets.add(member.fullName());
             secrets.addAll(dates(member.birthDate()));
             if (member.myNumber() != null) {
               secrets.add(member.myNumber());
             }
           }
-          Household h = world.registry.household(r.householdId()).orElseThrow();
+          Household h = world.registry().household(r.householdId()).orElseThrow();
           assertThat(h.address()).isEqualTo(p.address());
         }
       }
@@ -68,9 +71,9 @@ class PersonalDataInLogsTest {
       int documents = 0;
       for (int i = 0; i < PEOPLE.size(); i++) {
         CardWallet.Entry e = cards.get(i);
-        SimulatedCard card = world.wallet.card(e.residentId());
+        SimulatedCard card = world.wallet().card(e.residentId());
         var own = copier.issueOnce(card, e.pin(), e.municipalityCode(), request(CertificateType.CERTIFICATE_TYPE_RESIDENCE, HouseholdScope.HOUSEHOLD_SCOPE_SELF));
-        assertThat(IssuanceOverTlsTest.normalize(IssuanceOverTlsTest.text(own.document().pdf()))).contains(PEOPLE.get(i).family() + PEOPLE.get(i).given());
+        assertThat(PdfText.normalized(own.document().pdf())).contains(PEOPLE.get(i).family() + PEOPLE.get(i).given());
         documents++;
         var household =
             copier.issueOnce(card, e.pin(), e.municipalityCode(),
@@ -88,7 +91,7 @@ class PersonalDataInLogsTest {
       }
       assertThat(documents).isGreaterThanOrEqualTo(2 * PEOPLE.size());
 
-      String journal = dump(world.world.gateway().journal().database());
+      String journal = dump(world.gateway().journal().database());
       String logged = logs.text();
       assertThat(logs.lines()).as("the capture sees the gateway's own logging").anyMatch(l -> l.contains("gateway listening"));
       // ...and the access log: one line per call, with its ids, in both the text and the JSON form.

@@ -16,7 +16,6 @@ import jp.kofu.gateway.error.KofuException;
 import jp.kofu.proto.kiosk.v1.AuthenticateRequest;
 import jp.kofu.proto.kiosk.v1.CloseSessionRequest;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest;
-import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.kiosk.v1.ConfirmDeliveryRequest.DeliveryOutcome;
 import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.ListOfferingsRequest;
@@ -24,14 +23,15 @@ import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
 import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.proto.type.v1.CertificateOption;
 import jp.kofu.proto.type.v1.CertificateRequest;
-import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.CertificateRequest.HouseholdScope;
+import jp.kofu.proto.type.v1.CertificateType;
+import jp.kofu.proto.type.v1.CredentialKind;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw request bytes — random, and valid requests mutated (bits flipped, bytes cut, inserted,
@@ -44,7 +44,7 @@ class RawRequestFuzzTest {
   static final long SEED = Long.getLong("kofu.fuzz.seed", 20230327L);
   static final int ROUNDS = Integer.getInteger("kofu.fuzz.rounds", 40);
 
-  static final GatewayBench bench = new GatewayBench();
+  @RegisterExtension static final GatewayBench bench = new GatewayBench();
   static Gateway gateway;
   static Copier copier;
   static SimulatedCard card;
@@ -54,11 +54,6 @@ class RawRequestFuzzTest {
     gateway = bench.start(b -> b.terminalRateLimit(100_000, java.time.Duration.ofMinutes(1)));
     copier = bench.copier(gateway, "fuzzer");
     card = bench.card();
-  }
-
-  @AfterAll
-  static void close() {
-    bench.close();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package jp.kofu.gateway;
 
-import jp.kofu.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,9 +14,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.journal.IssuanceJournal;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * journal cannot be reached and SERVING again once it can, by themselves; /livez stays 200 all the
  * while.
  */
+@WholeWorld
 class ReadinessOverPostgresTest {
   private EmbeddedPostgres pg;
 
@@ -46,18 +46,16 @@ class ReadinessOverPostgresTest {
     }
     pg = postgres(data, port);
     Database journal = Database.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", IssuanceJournal.MIGRATIONS, 4);
-    try (TestWorld world =
-        TestWorld.start(
-            EmbeddedWorld.options()
-                .clock(FakeClock.inServiceHours())
+    try (KofuWorld world =
+        KofuWorld.embedded()
                 .gateway(
                     (b, ocsp) ->
                         b.journal(journal)
                             .adminListen(new InetSocketAddress("127.0.0.1", 0))
-                            .readiness(Duration.ofMillis(200), Duration.ofSeconds(1))))) {
-      ManagedChannel channel = GatewayServicesOverTlsTest.asCopier(world.world);
+                            .readiness(Duration.ofMillis(200), Duration.ofSeconds(1))).start()) {
+      ManagedChannel channel = GatewayServicesOverTlsTest.asCopier(world.embeddedWorld());
       try {
-        InetSocketAddress admin = world.world.gateway().adminAddress();
+        InetSocketAddress admin = world.gateway().adminAddress();
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         assertThat(MonitoringFilesTest.get(admin, "/readyz").statusCode()).isEqualTo(200);
         assertThat(overall(health)).isEqualTo(ServingStatus.SERVING);

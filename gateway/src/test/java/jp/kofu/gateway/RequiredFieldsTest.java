@@ -23,7 +23,9 @@ import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The annotations and the validation agree: every field the proto marks
@@ -31,47 +33,48 @@ import org.junit.jupiter.api.Test;
  * (INVALID_ARGUMENT or UNAUTHENTICATED with a kofu reason), in a request that is otherwise
  * accepted. The fields come from the descriptors, so a new REQUIRED annotation is tested at once.
  */
+@WholeWorld
 class RequiredFieldsTest {
+  @RegisterExtension final KofuWorld world = KofuWorld.embedded();
+
   @Test
   void everyRequiredFieldIsRefusedWhenAbsent() throws Exception {
-    try (TestWorld world = TestWorld.start()) {
-      CardWallet.Entry entry = world.eligibleCards(1).getFirst();
-      Copier copier = world.copier("required-fields");
-      ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(entry.residentId()), entry.pin()).getSessionToken();
-      var kiosk = copier.stub();
-      List<String> checked = new ArrayList<>();
+    CardWallet.Entry entry = world.eligibleCards(1).getFirst();
+    Copier copier = world.copier("required-fields");
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(entry.residentId()), entry.pin()).getSessionToken();
+    var kiosk = copier.stub();
+    List<String> checked = new ArrayList<>();
 
-      checked.addAll(check(ListOfferingsRequest.newBuilder().setSessionToken(token).build(), r -> kiosk.listOfferings((ListOfferingsRequest) r)));
-      IssueRequest issue =
-          IssueRequest.newBuilder()
-              .setSessionToken(token)
-              .setOrderId(UUID.randomUUID().toString())
-              .setMunicipalityCode(entry.municipalityCode())
-              .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1))
-              .build();
-      var doc = copier.issue(token, issue.getOrderId(), issue.getMunicipalityCode(), issue.getCertificate());
-      checked.addAll(check(issue.toBuilder().setOrderId(UUID.randomUUID().toString()).build(), r -> {
-        kiosk.issue((IssueRequest) r).forEachRemaining(x -> {});
-        return null;
-      }));
-      ConfirmDeliveryRequest confirm =
-          ConfirmDeliveryRequest.newBuilder()
-              .setSessionToken(token)
-              .setIssuanceId(doc.header().getIssuanceId())
-              .setOutcome(ConfirmDeliveryRequest.DeliveryOutcome.DELIVERY_OUTCOME_PRINTED)
-              .build();
-      checked.addAll(check(confirm, r -> kiosk.confirmDelivery((ConfirmDeliveryRequest) r)));
-      kiosk.confirmDelivery(confirm);
-      checked.addAll(check(CloseSessionRequest.newBuilder().setSessionToken(token).build(), r -> kiosk.closeSession((CloseSessionRequest) r)));
+    checked.addAll(check(ListOfferingsRequest.newBuilder().setSessionToken(token).build(), r -> kiosk.listOfferings((ListOfferingsRequest) r)));
+    IssueRequest issue =
+        IssueRequest.newBuilder()
+            .setSessionToken(token)
+            .setOrderId(UUID.randomUUID().toString())
+            .setMunicipalityCode(entry.municipalityCode())
+            .setCertificate(CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1))
+            .build();
+    var doc = copier.issue(token, issue.getOrderId(), issue.getMunicipalityCode(), issue.getCertificate());
+    checked.addAll(check(issue.toBuilder().setOrderId(UUID.randomUUID().toString()).build(), r -> {
+      kiosk.issue((IssueRequest) r).forEachRemaining(x -> {});
+      return null;
+    }));
+    ConfirmDeliveryRequest confirm =
+        ConfirmDeliveryRequest.newBuilder()
+            .setSessionToken(token)
+            .setIssuanceId(doc.header().getIssuanceId())
+            .setOutcome(ConfirmDeliveryRequest.DeliveryOutcome.DELIVERY_OUTCOME_PRINTED)
+            .build();
+    checked.addAll(check(confirm, r -> kiosk.confirmDelivery((ConfirmDeliveryRequest) r)));
+    kiosk.confirmDelivery(confirm);
+    checked.addAll(check(CloseSessionRequest.newBuilder().setSessionToken(token).build(), r -> kiosk.closeSession((CloseSessionRequest) r)));
 
-      assertThat(checked)
-          .contains(
-              "kofu.kiosk.v1.IssueRequest.order_id",
-              "kofu.kiosk.v1.IssueRequest.certificate",
-              "kofu.type.v1.CertificateRequest.type",
-              "kofu.type.v1.CertificateRequest.copies",
-              "kofu.kiosk.v1.ConfirmDeliveryRequest.outcome");
-    }
+    assertThat(checked)
+        .contains(
+            "kofu.kiosk.v1.IssueRequest.order_id",
+            "kofu.kiosk.v1.IssueRequest.certificate",
+            "kofu.type.v1.CertificateRequest.type",
+            "kofu.type.v1.CertificateRequest.copies",
+            "kofu.kiosk.v1.ConfirmDeliveryRequest.outcome");
   }
 
   /** Clears each REQUIRED field of {@code valid} (and of its REQUIRED messages) and expects a refusal. */

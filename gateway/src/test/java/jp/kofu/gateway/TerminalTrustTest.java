@@ -16,26 +16,21 @@ import jp.kofu.sim.copier.Copier;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Copiers: only a certificate of the store-terminal CA gets through the handshake; one that is
  * revoked, or names no store, is refused at its first call; and the gateway's log says why.
  */
 class TerminalTrustTest {
-  static final GatewayBench bench = new GatewayBench();
+  @RegisterExtension static final GatewayBench bench = new GatewayBench();
   static Gateway gateway;
 
   @BeforeAll
   static void start() {
     gateway = bench.start(b -> {});
-  }
-
-  @AfterAll
-  static void close() {
-    bench.close();
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceState;
@@ -20,6 +19,7 @@ import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * document's signed binding names another card and order. Nothing is streamed or charged, the
  * journal keeps the true reason, and the log says it loudly.
  */
+@WholeWorld
 class WrongDocumentTest {
   @Test
   void thePreviousApplicantsDocumentNeverReachesTheNextCopier(@TempDir Path dir) throws Exception {
@@ -43,17 +44,18 @@ class WrongDocumentTest {
             + "    settings:\n"
             + "      catalog: " + data.resolve("issuer/municipalities") + "\n"
             + "      database-url: \"" + Database.h2FileUrl(data.resolve("issuer/registry")) + "\"\n");
-    try (TestWorld world = TestWorld.start(EmbeddedWorld.options().config(GatewayConfig.load(config)).residentsEach(20))) {
+    try (KofuWorld world =
+        KofuWorld.embedded().config(GatewayConfig.load(config)).residentsEach(20).start()) {
       List<CardWallet.Entry> cards = world.eligibleCards(2);
       Copier first = world.copier("store-a");
       Copier second = world.copier("store-b");
       CertificateRequest residence = CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
 
       // The first applicant gets their own document (there is no "previous" one yet).
-      first.issueOnce(world.wallet.card(cards.get(0).residentId()), cards.get(0).pin(), cards.get(0).municipalityCode(), residence);
+      first.issueOnce(world.wallet().card(cards.get(0).residentId()), cards.get(0).pin(), cards.get(0).municipalityCode(), residence);
 
       CardWallet.Entry next = cards.get(1);
-      var token = second.authenticate(second.openSession(), world.wallet.card(next.residentId()), next.pin()).getSessionToken();
+      var token = second.authenticate(second.openSession(), world.wallet().card(next.residentId()), next.pin()).getSessionToken();
       String order = UUID.randomUUID().toString();
       try (LogCapture logs = LogCapture.at(Level.INFO)) {
         StatusRuntimeException e =
@@ -64,11 +66,11 @@ class WrongDocumentTest {
         assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.DOCUMENT_BINDING_MISMATCH);
         assertThat(logs.text()).contains("MISISSUANCE PREVENTED").contains("binding does not match");
       }
-      Issuance row = world.world.gateway().journal().findByOrder(order).orElseThrow();
+      Issuance row = world.gateway().journal().findByOrder(order).orElseThrow();
       assertThat(row.state()).isEqualTo(IssuanceState.REFUSED);
       assertThat(row.refusalReason()).isEqualTo("DOCUMENT_BINDING_MISMATCH");
       assertThat(row.feeYen()).isNull();
-      assertThat(world.world.gateway().journal().document(row.issuanceId())).isEmpty();
+      assertThat(world.gateway().journal().document(row.issuanceId())).isEmpty();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
+import jp.kofu.testing.LeakCheck;
 
 /**
  * Test databases of both kinds kofu supports: an embedded H2 and a real PostgreSQL server (binaries
@@ -23,7 +24,10 @@ public final class Databases {
 
     private static EmbeddedPostgres start() {
       try {
-        EmbeddedPostgres pg = durable(EmbeddedPostgres.builder()).start();
+        // Its data lives as long as the JVM, in the temporary directory: not a test's leak.
+        java.nio.file.Path data = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "kofu-shared-postgres-" + UUID.randomUUID());
+        LeakCheck.sharedTemporary(data);
+        EmbeddedPostgres pg = durable(EmbeddedPostgres.builder()).setDataDirectory(data).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
             pg.close();

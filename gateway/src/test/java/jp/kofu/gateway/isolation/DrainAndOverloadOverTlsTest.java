@@ -10,8 +10,6 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -19,11 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
-import jp.kofu.gateway.config.GatewayConfig;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.edge.EdgeLimits;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceJournal;
@@ -37,6 +32,8 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,12 +43,13 @@ import org.junit.jupiter.api.Test;
  * readiness NOT_SERVING first, keeps serving for the quiet period, then lets calls in flight finish
  * within the grace, and cancels the others, whose orders are released in the journal.
  */
+@WholeWorld
 class DrainAndOverloadOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
   final ExecutorService pool = Executors.newCachedThreadPool();
   FaultyMunicipality slow;
   FaultyMunicipality stuck;
-  TestWorld world;
+  KofuWorld world;
 
   @AfterEach
   void stop() {
@@ -69,46 +67,42 @@ class DrainAndOverloadOverTlsTest {
   }
 
   /** A world whose gateway runs at most {@code maxIssuances}, stopping with {@code quiet} and {@code grace}. */
-  TestWorld start(int maxIssuances, Duration quiet, Duration grace, String journalUrl) throws Exception {
-    Path dir = Files.createTempDirectory("kofu-drain-");
+  KofuWorld start(int maxIssuances, Duration quiet, Duration grace, String journalUrl) {
     List<String> codes = Seeder.pickMunicipalities(3, 7);
-    Files.writeString(
-        dir.resolve("kofu-gateway.yaml"),
-        """
-        listen: 127.0.0.1:0
-        data: .
-        verification:
-          listen: 127.0.0.1:0
-        adapters:
-          - kind: embedded
-            settings: {municipalities: "%s"}
-        """
-            .formatted(codes.get(0)));
-    slow = new FaultyMunicipality(codes.get(1), dir, clock);
-    stuck = new FaultyMunicipality(codes.get(2), dir, clock);
+    world = KofuWorld.embedded();
+    slow = new FaultyMunicipality(codes.get(1), world.dir(), clock);
+    stuck = new FaultyMunicipality(codes.get(2), world.dir(), clock);
     EdgeLimits d = EdgeLimits.DEFAULTS;
-    world =
-        TestWorld.start(
-            EmbeddedWorld.options()
-                .config(GatewayConfig.load(dir.resolve("kofu-gateway.yaml")))
-                .municipalities(codes)
-                .residentsEach(30)
-                // Deadlines and the quiet period count on this clock: they pass when a test forwards it.
-                .time(clock)
-                .isolation(new Isolation(Duration.ofSeconds(30), 4, Isolation.Breaker.defaults()))
-                .adapter(slow)
-                .adapter(stuck)
-                .gateway(
-                    (b, ocsp) -> {
-                      b.edge(new EdgeLimits(
-                              d.maxConnectionAge(), d.maxConnectionAgeGrace(), d.maxConcurrentCallsPerConnection(), d.maxRstFramesPerWindow(),
-                              d.rstWindow(), d.permitKeepAliveTime(), d.maxConnectionIdle(), maxIssuances, maxIssuances + 4))
-                          .drain(quiet, grace);
-                      if (journalUrl != null) {
-                        b.journal(Database.open(journalUrl, "sa", "", IssuanceJournal.MIGRATIONS, 4));
-                      }
-                    }));
-    return world;
+    return world
+        .config(
+            """
+            listen: 127.0.0.1:0
+            data: .
+            verification:
+              listen: 127.0.0.1:0
+            adapters:
+              - kind: embedded
+                settings: {municipalities: "%s"}
+            """
+                .formatted(codes.get(0)))
+        .municipalities(codes)
+        .residentsEach(30)
+        // Deadlines and the quiet period count on this clock: they pass when a test forwards it.
+        .time(clock)
+        .isolation(new Isolation(Duration.ofSeconds(30), 4, Isolation.Breaker.defaults()))
+        .adapter(slow)
+        .adapter(stuck)
+        .gateway(
+            (b, ocsp) -> {
+              b.edge(new EdgeLimits(
+                      d.maxConnectionAge(), d.maxConnectionAgeGrace(), d.maxConcurrentCallsPerConnection(), d.maxRstFramesPerWindow(),
+                      d.rstWindow(), d.permitKeepAliveTime(), d.maxConnectionIdle(), maxIssuances, maxIssuances + 4))
+                  .drain(quiet, grace);
+              if (journalUrl != null) {
+                b.journal(Database.open(journalUrl, "sa", "", IssuanceJournal.MIGRATIONS, 4));
+              }
+            })
+        .start();
   }
 
   record Customer(CardWallet.Entry entry, Copier copier, ByteString token) {
@@ -123,7 +117,7 @@ class DrainAndOverloadOverTlsTest {
     for (CardWallet.Entry e : world.eligibleCards(10_000)) {
       if (e.municipalityCode().equals(code) && used.add(e.residentId())) {
         Copier c = world.copier("drain-" + UUID.randomUUID());
-        return new Customer(e, c, c.authenticate(c.openSession(), world.wallet.card(e.residentId()), e.pin()).getSessionToken());
+        return new Customer(e, c, c.authenticate(c.openSession(), world.wallet().card(e.residentId()), e.pin()).getSessionToken());
       }
     }
     throw new IllegalStateException("no card holder of " + code);
@@ -152,7 +146,7 @@ class DrainAndOverloadOverTlsTest {
         });
     // Refused without waiting for the slot (the hung call holds it for as long as it hangs).
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
-    assertThat(world.world.gateway().meters().find("kofu.inflight.issuances.refused").counter().count()).isEqualTo(1.0);
+    assertThat(world.gateway().meters().find("kofu.inflight.issuances.refused").counter().count()).isEqualTo(1.0);
 
     stuck.release();
     assertThat(first.get(30, TimeUnit.SECONDS).pdf()).isNotEmpty();
@@ -175,8 +169,8 @@ class DrainAndOverloadOverTlsTest {
     CompletableFuture<ReceivedDocument> cancelled = CompletableFuture.supplyAsync(() -> b.issue(abandoned), pool);
     await().atMost(Duration.ofSeconds(20)).until(() -> slow.hanging.get() == 1 && stuck.hanging.get() == 1);
 
-    CompletableFuture<Void> stopping = CompletableFuture.runAsync(world.world.gateway()::close, pool);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !world.world.gateway().readiness().ready());
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(world.gateway()::close, pool);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !world.gateway().readiness().ready());
     // Within the quiet period (the clock has not moved), new calls are still served.
     assertThat(late.copier().offerings(late.token()).getMunicipalitiesCount()).isPositive();
     clock.forward(Duration.ofMillis(1499));

@@ -1,5 +1,6 @@
 package jp.kofu.gateway.isolation;
 
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,14 +8,11 @@ import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,10 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
-import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceState;
@@ -43,9 +38,11 @@ import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Municipalities fenced off from each other, end to end over real TLS sockets: copiers against a
@@ -54,57 +51,44 @@ import org.junit.jupiter.api.Test;
  * reason, what the journal holds), never on timings. The world runs on a fake clock that is also
  * the deadline ticker and scheduler: a deadline passes when a test forwards it, never by waiting.
  */
+@WholeWorld
 class MunicipalityIsolationOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
   static final Duration DEADLINE = Duration.ofSeconds(2);
   static final Duration OPEN_FOR = Duration.ofSeconds(30);
-  static Path dir;
-  static TestWorld world;
-  static List<String> codes;
-  static String healthy;
-  static FaultyMunicipality stalling;
-  static FaultyMunicipality failing;
-  static FaultyMunicipality swapping;
-  static FaultyMunicipality abandoned;
+  static final List<String> codes = Seeder.pickMunicipalities(6, 11);
+  static final String healthy = codes.get(1);
+
+  @RegisterExtension
+  static final KofuWorld world =
+      KofuWorld.embedded()
+          .config(
+              """
+              listen: 127.0.0.1:0
+              data: .
+              metrics:
+                listen: 127.0.0.1:0
+              verification: {listen: 127.0.0.1:0}
+              adapters:
+                - kind: embedded
+                  settings: {municipalities: "%s,%s"}
+              """
+                  .formatted(codes.get(0), healthy))
+          .municipalities(codes)
+          .residentsEach(40)
+          // The municipalities' deadlines count on this clock too: the tests forward it past them.
+          .time(clock)
+          // Two calls in flight per municipality; a breaker that opens after 4 calls at 50 %.
+          .isolation(new Isolation(DEADLINE, 2, new Isolation.Breaker(4, 4, 50f, OPEN_FOR, 1)));
+
+  static final FaultyMunicipality stalling = new FaultyMunicipality(codes.get(2), world.dir(), clock);
+  static final FaultyMunicipality failing = new FaultyMunicipality(codes.get(3), world.dir(), clock);
+  static final FaultyMunicipality swapping = new FaultyMunicipality(codes.get(4), world.dir(), clock);
+  static final FaultyMunicipality abandoned = new FaultyMunicipality(codes.get(5), world.dir(), clock);
   static final ExecutorService pool = Executors.newCachedThreadPool();
 
-  @BeforeAll
-  static void start() throws IOException {
-    dir = Files.createTempDirectory("kofu-isolation-");
-    codes = Seeder.pickMunicipalities(6, 11);
-    healthy = codes.get(1);
-    Files.writeString(
-        dir.resolve("kofu-gateway.yaml"),
-        """
-        listen: 127.0.0.1:0
-        data: .
-        metrics:
-          listen: 127.0.0.1:0
-        verification:
-          listen: 127.0.0.1:0
-        adapters:
-          - kind: embedded
-            settings: {municipalities: "%s,%s"}
-        """
-            .formatted(codes.get(0), healthy));
-    stalling = new FaultyMunicipality(codes.get(2), dir, clock);
-    failing = new FaultyMunicipality(codes.get(3), dir, clock);
-    swapping = new FaultyMunicipality(codes.get(4), dir, clock);
-    abandoned = new FaultyMunicipality(codes.get(5), dir, clock);
-    world =
-        TestWorld.start(
-            EmbeddedWorld.options()
-                .config(GatewayConfig.load(dir.resolve("kofu-gateway.yaml")))
-                .municipalities(codes)
-                .residentsEach(40)
-                // The municipalities' deadlines count on this clock too: the tests forward it past them.
-                .time(clock)
-                // Two calls in flight per municipality; a breaker that opens after 4 calls at 50 %.
-                .isolation(new Isolation(DEADLINE, 2, new Isolation.Breaker(4, 4, 50f, OPEN_FOR, 1)))
-                .adapter(stalling)
-                .adapter(failing)
-                .adapter(swapping)
-                .adapter(abandoned));
+  static {
+    world.adapter(stalling).adapter(failing).adapter(swapping).adapter(abandoned);
   }
 
   @AfterAll
@@ -112,7 +96,6 @@ class MunicipalityIsolationOverTlsTest {
     stalling.release();
     abandoned.release();
     pool.shutdownNow();
-    world.close();
   }
 
   static CertificateRequest residence() {
@@ -130,7 +113,7 @@ class MunicipalityIsolationOverTlsTest {
     List<Customer> out = new ArrayList<>();
     for (CardWallet.Entry e : world.eligibleCards(10_000)) {
       if (e.municipalityCode().equals(code)) {
-        SimulatedCard card = world.wallet.card(e.residentId());
+        SimulatedCard card = world.wallet().card(e.residentId());
         Copier copier = world.copier("iso-" + code + "-" + out.size() + "-" + UUID.randomUUID());
         out.add(new Customer(e, card, copier, copier.authenticate(copier.openSession(), card, e.pin()).getSessionToken()));
         if (out.size() == n) {
@@ -141,21 +124,12 @@ class MunicipalityIsolationOverTlsTest {
     throw new AssertionError("not enough eligible residents in " + code);
   }
 
-  static StatusRuntimeException failure(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
-  }
-
   static Municipality municipality(String code) {
-    return world.world.gateway().municipalities().get(code);
+    return world.gateway().municipalities().get(code);
   }
 
   static double cancelledCalls(String code) {
-    var c = world.world.gateway().meters().find("kofu.municipality.calls").tag("municipality", code).tag("outcome", "cancelled").counter();
+    var c = world.gateway().meters().find("kofu.municipality.calls").tag("municipality", code).tag("outcome", "cancelled").counter();
     return c == null ? 0 : c.count();
   }
 
@@ -177,8 +151,8 @@ class MunicipalityIsolationOverTlsTest {
     stalling.mode = FaultyMunicipality.Mode.HANG;
     String orderA = UUID.randomUUID().toString();
     String orderB = UUID.randomUUID().toString();
-    Future<StatusRuntimeException> a = pool.submit(() -> failure(() -> stuck.get(0).issue(orderA)));
-    Future<StatusRuntimeException> b = pool.submit(() -> failure(() -> stuck.get(1).issue(orderB)));
+    Future<StatusRuntimeException> a = pool.submit(() -> refusal(() -> stuck.get(0).issue(orderA)));
+    Future<StatusRuntimeException> b = pool.submit(() -> refusal(() -> stuck.get(1).issue(orderB)));
     await().atMost(Duration.ofSeconds(30)).until(() -> stalling.hanging.get() == 2 || a.isDone() || b.isDone());
     for (Future<StatusRuntimeException> f : List.of(a, b)) {
       if (f.isDone()) {
@@ -187,7 +161,7 @@ class MunicipalityIsolationOverTlsTest {
     }
 
     assertThat(municipality(stalling.code).inFlight()).isEqualTo(2);
-    StatusRuntimeException busy = failure(() -> stuck.get(2).issue(UUID.randomUUID().toString()));
+    StatusRuntimeException busy = refusal(() -> stuck.get(2).issue(UUID.randomUUID().toString()));
     assertThat(KofuException.reasonOf(busy)).isEqualTo(Reason.MUNICIPALITY_BUSY);
     assertThat(busy.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     for (Customer c : fine) {
@@ -204,10 +178,10 @@ class MunicipalityIsolationOverTlsTest {
     assertThat(KofuException.reasonOf(a.get(30, TimeUnit.SECONDS))).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
     assertThat(KofuException.reasonOf(b.get(30, TimeUnit.SECONDS))).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
     for (String order : List.of(orderA, orderB)) {
-      Issuance row = world.world.gateway().journal().findByOrder(order).orElseThrow();
+      Issuance row = world.gateway().journal().findByOrder(order).orElseThrow();
       assertThat(row.state()).isEqualTo(IssuanceState.ORDERED);
       assertThat(row.attemptId()).as("the aborted attempt released its order").isNull();
-      assertThat(world.world.gateway().journal().document(row.issuanceId())).isEmpty();
+      assertThat(world.gateway().journal().document(row.issuanceId())).isEmpty();
     }
     // The hung work still holds its permits (it ignores interrupts): the municipality stays fenced.
     assertThat(municipality(stalling.code).inFlight()).isEqualTo(2);
@@ -229,8 +203,8 @@ class MunicipalityIsolationOverTlsTest {
     assertThat(HexFormat.of().formatHex(X509.sha256(retried.pdf()))).isNotIn(lateDigests);
     assertThat(HexFormat.of().formatHex(X509.sha256(other.pdf()))).isNotIn(lateDigests);
     for (String order : List.of(orderA, orderB)) {
-      Issuance row = world.world.gateway().journal().findByOrder(order).orElseThrow();
-      world.world.gateway().journal().document(row.issuanceId())
+      Issuance row = world.gateway().journal().findByOrder(order).orElseThrow();
+      world.gateway().journal().document(row.issuanceId())
           .ifPresent(pdf -> assertThat(HexFormat.of().formatHex(X509.sha256(pdf))).isNotIn(lateDigests));
     }
   }
@@ -246,14 +220,14 @@ class MunicipalityIsolationOverTlsTest {
     Customer c = people.get(0);
     failing.mode = FaultyMunicipality.Mode.FAIL;
     for (int i = 0; i < 4; i++) {
-      StatusRuntimeException e = failure(() -> c.issue(UUID.randomUUID().toString()));
+      StatusRuntimeException e = refusal(() -> c.issue(UUID.randomUUID().toString()));
       assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.MUNICIPALITY_UNAVAILABLE);
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     }
     assertThat(municipality(failing.code).status()).isEqualTo(Municipality.Status.CIRCUIT_OPEN);
     int callsWhenOpened = failing.calls.get();
 
-    StatusRuntimeException open = failure(() -> c.issue(UUID.randomUUID().toString()));
+    StatusRuntimeException open = refusal(() -> c.issue(UUID.randomUUID().toString()));
     assertThat(KofuException.reasonOf(open)).isEqualTo(Reason.MUNICIPALITY_UNAVAILABLE);
     assertThat(failing.calls.get()).as("an open circuit does not call the municipality").isEqualTo(callsWhenOpened);
     // Other municipalities are not affected.
@@ -283,13 +257,13 @@ class MunicipalityIsolationOverTlsTest {
     people.get(0).copier().accept(own, people.get(0).card(), first, swapping.code);
 
     String second = UUID.randomUUID().toString();
-    StatusRuntimeException e = failure(() -> people.get(1).issue(second));
+    StatusRuntimeException e = refusal(() -> people.get(1).issue(second));
 
     assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.DOCUMENT_BINDING_MISMATCH);
-    Issuance row = world.world.gateway().journal().findByOrder(second).orElseThrow();
+    Issuance row = world.gateway().journal().findByOrder(second).orElseThrow();
     assertThat(row.state()).isEqualTo(IssuanceState.REFUSED);
     assertThat(row.refusalReason()).isEqualTo(Reason.DOCUMENT_BINDING_MISMATCH.name());
-    assertThat(world.world.gateway().journal().document(row.issuanceId())).isEmpty();
+    assertThat(world.gateway().journal().document(row.issuanceId())).isEmpty();
   }
 
   /**
@@ -303,7 +277,7 @@ class MunicipalityIsolationOverTlsTest {
     abandoned.mode = FaultyMunicipality.Mode.HANG;
     String order = UUID.randomUUID().toString();
     Context.CancellableContext leaving = Context.current().withCancellation();
-    Future<StatusRuntimeException> call = pool.submit(() -> leaving.call(() -> failure(() -> c.issue(order))));
+    Future<StatusRuntimeException> call = pool.submit(() -> leaving.call(() -> refusal(() -> c.issue(order))));
     await().atMost(Duration.ofSeconds(30)).until(() -> abandoned.hanging.get() == 1);
 
     leaving.cancel(null);
@@ -312,15 +286,15 @@ class MunicipalityIsolationOverTlsTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> abandoned.sawInterrupt.get());
     // Aborted because the copier left, not because the deadline passed.
     await().atMost(Duration.ofSeconds(30)).until(() -> cancelledCalls(abandoned.code) == 1);
-    assertThat(world.world.gateway().meters().find("kofu.municipality.calls").tag("municipality", abandoned.code).tag("outcome", "timeout").counter())
+    assertThat(world.gateway().meters().find("kofu.municipality.calls").tag("municipality", abandoned.code).tag("outcome", "timeout").counter())
         .isNull();
-    await().atMost(Duration.ofSeconds(30)).until(() -> world.world.gateway().journal().findByOrder(order).orElseThrow().attemptId() == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> world.gateway().journal().findByOrder(order).orElseThrow().attemptId() == null);
     abandoned.mode = FaultyMunicipality.Mode.HEALTHY;
     abandoned.release();
     await().atMost(Duration.ofSeconds(30)).until(() -> abandoned.late.size() == 1);
-    Issuance row = world.world.gateway().journal().findByOrder(order).orElseThrow();
+    Issuance row = world.gateway().journal().findByOrder(order).orElseThrow();
     assertThat(row.state()).isEqualTo(IssuanceState.ORDERED);
-    assertThat(world.world.gateway().journal().document(row.issuanceId())).isEmpty();
+    assertThat(world.gateway().journal().document(row.issuanceId())).isEmpty();
 
     ReceivedDocument again = c.issue(order);
     c.copier().accept(again, c.card(), order, abandoned.code);
@@ -333,7 +307,7 @@ class MunicipalityIsolationOverTlsTest {
     Customer c = customers(healthy, 1).get(0);
     String order = UUID.randomUUID().toString();
     c.copier().accept(c.issue(order), c.card(), order, healthy);
-    var address = world.world.gateway().metricsAddress();
+    var address = world.gateway().metricsAddress();
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
 import jp.kofu.gateway.routing.Isolation;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.sim.load.LoadPlan;
@@ -19,6 +17,8 @@ import jp.kofu.sim.load.LoadRunner;
 import jp.kofu.sim.load.LoadTarget;
 import jp.kofu.sim.load.Scenario;
 import jp.kofu.sim.load.ScenarioMix;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * would be reported as a misissuance); the run must end with no misissuance at all, and the
  * outage must show as what it is, not as expected refusals.
  */
+@WholeWorld
 class SimulatorThroughAnOutageTest {
   /** The clock stands still in this test: an opened circuit would stay open, so none opens. */
   static final Isolation.Breaker NEVER_OPENS = new Isolation.Breaker(1000, 1000, 100f, Duration.ofSeconds(1), 1);
@@ -54,18 +55,17 @@ class SimulatorThroughAnOutageTest {
     FaultyMunicipality down = new FaultyMunicipality(codes.get(1), dir, clock);
     down.mode = FaultyMunicipality.Mode.FAIL;
     java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
-    try (TestWorld world =
-        TestWorld.start(
-            EmbeddedWorld.options()
+    try (KofuWorld world =
+        KofuWorld.embedded()
                 .config(GatewayConfig.load(dir.resolve("kofu-gateway.yaml")))
                 .municipalities(codes)
                 .residentsEach(60)
                 .clock(clock)
                 .isolation(new Isolation(Duration.ofSeconds(5), 16, NEVER_OPENS))
-                .adapter(down))) {
+                .adapter(down).start()) {
       ScenarioMix mix = new ScenarioMix(Map.of(Scenario.ISSUE, 6, Scenario.REFUSED_RESIDENT, 4));
       LoadPlan plan = new LoadPlan(3, 12, Duration.ofSeconds(6), Duration.ZERO, mix, false, 5, Duration.ofMillis(300));
-      LoadReport report = new LoadRunner(plan, new LoadTarget(world.world.address(), world.world.pki(), world.wallet.withKeyPool(4), true)).run(line -> {
+      LoadReport report = new LoadRunner(plan, new LoadTarget(world.address(), world.pki(), world.wallet().withKeyPool(4), true)).run(line -> {
         // Down for the first three seconds of the measured run, then up again.
         if (line.startsWith("t=") && ticks.incrementAndGet() == 3) {
           down.mode = FaultyMunicipality.Mode.HEALTHY;

@@ -16,7 +16,6 @@ import java.util.Map;
 import jp.kofu.gateway.GatewayAssembly;
 import jp.kofu.gateway.config.ConfigFile;
 import jp.kofu.issuer.JapanTime;
-import jp.kofu.testing.FakeClock;
 import jp.kofu.issuer.registry.ResidentRegistry;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.pki.HeldCertificate;
@@ -27,6 +26,8 @@ import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.storage.Database;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an openssl-made card CA, signed by an openssl-made municipal signer, checked against CRLs
  * openssl signed. Real sockets.
  */
+@WholeWorld
 class OpensslPkiOverTlsTest {
   static final String CODE = Seeder.DEMO_MUNICIPALITY;
 

@@ -1,13 +1,12 @@
 package jp.kofu.gateway.routing;
 
+import static jp.kofu.testing.PdfText.normalize;
+import static jp.kofu.testing.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -21,36 +20,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
-import jp.kofu.gateway.config.GatewayConfig;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.gateway.journal.Issuance;
 import jp.kofu.gateway.journal.IssuanceState;
-import jp.kofu.issuer.JapanTime;
-import jp.kofu.issuer.embedded.EmbeddedIssuerAdapterFactory;
 import jp.kofu.issuer.reference.LocalGovernment;
 import jp.kofu.issuer.reference.LocalGovernmentCodes;
-import jp.kofu.issuer.registry.ResidentRegistry;
-import jp.kofu.issuer.remote.IssuerServer;
 import jp.kofu.issuer.seed.Seeder;
-import jp.kofu.issuer.spi.AdapterContext;
-import jp.kofu.pki.TrustWorld;
-import jp.kofu.pki.X509;
 import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
-import jp.kofu.storage.Database;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.PdfText;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo-able setup, over real sockets: 20 synthetic municipalities, ten served in the gateway's
@@ -58,62 +45,34 @@ import org.junit.jupiter.api.Test;
  * gateway reaches with the remote adapter — the same split as README's "Municipalities" section.
  * The clock stands still, so every request of a test happens in the same second.
  */
+@WholeWorld
 class SplitMunicipalitiesOverTlsTest {
   static final FakeClock frozen = FakeClock.inServiceHours();
-  static Path dir;
-  static List<String> codes;
-  static IssuerServer cloud;
-  static TestWorld world;
+  static final List<String> codes = Seeder.pickMunicipalities(20, 1);
 
-  @BeforeAll
-  static void start() throws Exception {
-    dir = Files.createTempDirectory("kofu-split-");
-    codes = Seeder.pickMunicipalities(20, 1);
-    TrustWorld pki = TrustWorld.openOrCreate(dir.resolve("pki"), frozen);
-    // ./kofu issuer seed --municipalities 20 (smaller): one registry, one card feed, one wallet.
-    try (Database db = Database.open(ResidentRegistry.embeddedUrl(dir.resolve("issuer")), "sa", "", ResidentRegistry.MIGRATIONS, 4)) {
-      new Seeder(new ResidentRegistry(db), dir.resolve("issuer/municipalities"), dir.resolve("issuer/card-directory.csv"),
-              dir.resolve("wallet/cards.csv"), X509.keyId(pki.cardCa().certificate()))
-          .seed(codes, 30, 1, JapanTime.date(frozen.instant()));
-    }
-    // ./kofu issuer serve --municipalities <the last ten>
-    cloud =
-        IssuerServer.builder()
-            .certificate(pki.issuerServer())
-            .clientAnchors(List.of(pki.serviceCa().certificate()))
-            .adapter(
-                new EmbeddedIssuerAdapterFactory()
-                    .create(
-                        new AdapterContext(
-                            Map.of("municipalities", String.join(",", codes.subList(10, 20))),
-                            dir.resolve("issuer"),
-                            frozen,
-                            Map.of(TrustWorld.class, pki))))
-            .start();
-    // ./kofu gateway --config kofu-gateway.yaml
-    Files.writeString(
-        dir.resolve("kofu-gateway.yaml"),
-        """
-        listen: 127.0.0.1:0
-        data: .
-        limits: {terminal-requests: 100000}   # one copier walks every code of Japan
-        adapters:
-          - kind: embedded
-            settings: {municipalities: "%s"}
-          - kind: remote
-            settings: {target: "127.0.0.1:%d"}
-        """
-            .formatted(String.join(",", codes.subList(0, 10)), cloud.port()));
-    world =
-        TestWorld.start(
-            EmbeddedWorld.options().config(GatewayConfig.load(dir.resolve("kofu-gateway.yaml"))).municipalities(codes).clock(frozen));
-  }
-
-  @AfterAll
-  static void stop() {
-    world.close();
-    cloud.close();
-  }
+  // ./kofu issuer seed --municipalities 20 (smaller), ./kofu issuer serve --municipalities <the last
+  // ten>, ./kofu gateway --config kofu-gateway.yaml
+  @RegisterExtension
+  static final KofuWorld world =
+      KofuWorld.embedded()
+          .clock(frozen)
+          .municipalities(codes)
+          .residentsEach(30)
+          .seed(1)
+          .servedRemotely(codes.subList(10, 20))
+          .config(
+              """
+              listen: 127.0.0.1:0
+              data: .
+              verification: {listen: 127.0.0.1:0}
+              limits: {terminal-requests: 100000}   # one copier walks every code of Japan
+              adapters:
+                - kind: embedded
+                  settings: {municipalities: "%s"}
+                - kind: remote
+                  settings: {target: "{issuer-server}"}
+              """
+                  .formatted(String.join(",", codes.subList(0, 10))));
 
   static CertificateRequest residence() {
     return CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build();
@@ -134,7 +93,7 @@ class SplitMunicipalitiesOverTlsTest {
 
   @Test
   void theGatewayRoutesTenMunicipalitiesInProcessAndTenToTheirServer() throws Exception {
-    Map<String, Municipality> served = world.world.gateway().municipalities();
+    Map<String, Municipality> served = world.gateway().municipalities();
     assertThat(served.keySet()).containsExactlyInAnyOrderElementsOf(codes);
     for (int i = 0; i < 20; i++) {
       String code = codes.get(i);
@@ -142,9 +101,9 @@ class SplitMunicipalitiesOverTlsTest {
           .isEqualTo(i < 10 ? "EmbeddedIssuerAdapter" : "RemoteIssuerAdapter");
       CardWallet.Entry e = eligible(code, 1).get(0);
       Copier copier = world.copier("split-" + code);
-      Copier.Outcome o = copier.issueOnce(world.wallet.card(e.residentId()), e.pin(), code, residence());
+      Copier.Outcome o = copier.issueOnce(world.wallet().card(e.residentId()), e.pin(), code, residence());
       assertThat(o.verified().municipalityCode()).isEqualTo(code);
-      assertThat(normalize(text(o.document().pdf()))).contains(normalize(world.resident(e.residentId()).fullName()));
+      assertThat(PdfText.normalized(o.document().pdf())).contains(normalize(world.resident(e.residentId()).fullName()));
     }
   }
 
@@ -163,7 +122,7 @@ class SplitMunicipalitiesOverTlsTest {
         CountDownLatch together = new CountDownLatch(1);
         List<Future<Set<String>>> results = new ArrayList<>();
         for (CardWallet.Entry e : cards) {
-          SimulatedCard card = world.wallet.card(e.residentId());
+          SimulatedCard card = world.wallet().card(e.residentId());
           Copier copier = world.copier("kawasaki-" + code + "-" + e.residentId());
           ByteString token = copier.authenticate(copier.openSession(), card, e.pin()).getSessionToken();
           String name = normalize(world.resident(e.residentId()).fullName());
@@ -176,7 +135,7 @@ class SplitMunicipalitiesOverTlsTest {
                       String order = UUID.randomUUID().toString();
                       var d = copier.issue(token, order, code, residence());
                       copier.accept(d, card, order, code);
-                      assertThat(normalize(text(d.pdf()))).contains(name);
+                      assertThat(PdfText.normalized(d.pdf())).contains(name);
                       ids.add(d.header().getIssuanceId());
                     }
                     return ids;
@@ -202,13 +161,13 @@ class SplitMunicipalitiesOverTlsTest {
   void aSupportMeasureRefusedByTheRemoteServerIsJournaledButNotShown() throws Exception {
     String code = codes.get(15);
     CardWallet.Entry e = eligible(code, 3).get(2);
-    try (Connection c = world.registry.database().connection();
+    try (Connection c = world.registry().database().connection();
         PreparedStatement s = c.prepareStatement("UPDATE resident SET support_measure = TRUE WHERE id = ?")) {
       s.setLong(1, e.residentId());
       s.executeUpdate();
     }
     Copier copier = world.copier("dv-" + code);
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(e.residentId()), e.pin()).getSessionToken();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(e.residentId()), e.pin()).getSessionToken();
     String order = UUID.randomUUID().toString();
     try {
       copier.issue(token, order, code, residence());
@@ -217,7 +176,7 @@ class SplitMunicipalitiesOverTlsTest {
       assertThat(KofuException.reasonOf(ex)).isEqualTo(Reason.NOT_ISSUABLE);
       assertThat(ex.getStatus().getDescription()).doesNotContain("SUPPORT");
     }
-    Issuance row = world.world.gateway().journal().findByOrder(order).orElseThrow();
+    Issuance row = world.gateway().journal().findByOrder(order).orElseThrow();
     assertThat(row.state()).isEqualTo(IssuanceState.REFUSED);
     assertThat(row.refusalReason()).isEqualTo("SUPPORT_MEASURE");
   }
@@ -227,17 +186,17 @@ class SplitMunicipalitiesOverTlsTest {
   void everyMunicipalityCodeOfJapanAnswers() throws Exception {
     CardWallet.Entry e = eligible(codes.get(0), 1).get(0);
     Copier copier = world.copier("all-codes");
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(e.residentId()), e.pin()).getSessionToken();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(e.residentId()), e.pin()).getSessionToken();
     int notServed = 0;
     for (LocalGovernment g : LocalGovernmentCodes.bundled().all()) {
       String bad = MunicipalityRouterTest.wrongCheckDigits(g.code()).get(0);
-      StatusRuntimeException invalid = failure(() -> copier.issue(token, UUID.randomUUID().toString(), bad, residence()));
+      StatusRuntimeException invalid = refusal(() -> copier.issue(token, UUID.randomUUID().toString(), bad, residence()));
       assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(KofuException.reasonOf(invalid)).isEqualTo(Reason.MUNICIPALITY_CODE_INVALID);
       if (codes.contains(g.code())) {
         continue;
       }
-      StatusRuntimeException answer = failure(() -> copier.issue(token, UUID.randomUUID().toString(), g.code(), residence()));
+      StatusRuntimeException answer = refusal(() -> copier.issue(token, UUID.randomUUID().toString(), g.code(), residence()));
       if (g.type() == LocalGovernment.Type.PREFECTURE) {
         assertThat(KofuException.reasonOf(answer)).isEqualTo(Reason.MUNICIPALITY_CODE_INVALID);
       } else {
@@ -248,24 +207,4 @@ class SplitMunicipalitiesOverTlsTest {
     }
     assertThat(notServed).isEqualTo(1965 - 47 - 20);
   }
-
-  static StatusRuntimeException failure(Runnable call) {
-    try {
-      call.run();
-    } catch (StatusRuntimeException e) {
-      return e;
-    }
-    throw new AssertionError("the call succeeded");
-  }
-
-  static String text(byte[] pdf) throws IOException {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(doc);
-    }
-  }
-
-  static String normalize(String s) {
-    return s.replaceAll("[\\s　]", "");
-  }
-
 }

@@ -13,9 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.seed.Seeder;
 import jp.kofu.issuer.seed.Specimen;
@@ -27,17 +25,21 @@ import jp.kofu.proto.verify.v1.VerifyRequest;
 import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The document number on the paper (and in the QR code's link) is checked against the code: a
  * code copied onto another paper is never GENUINE, over gRPC, in JSON and on the page.
  */
+@WholeWorld
 class VerificationDocumentNumberTest {
   static final FakeClock clock = FakeClock.inServiceHours();
-  static TestWorld world;
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(20);
   static ManagedChannel channel;
   static VerificationServiceGrpc.VerificationServiceBlockingStub verify;
   static String code;
@@ -45,17 +47,16 @@ class VerificationDocumentNumberTest {
 
   @BeforeAll
   static void start() throws Exception {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(20));
     channel =
         // The public verification listener: TLS, no client certificate.
-        NettyChannelBuilder.forAddress(world.world.gateway().verificationGrpcAddress())
+        NettyChannelBuilder.forAddress(world.gateway().verificationGrpcAddress())
             .sslContext(sslContext())
             .build();
     verify = VerificationServiceGrpc.newBlockingStub(channel);
     Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
-    CardWallet.Entry entry = world.wallet.entry(all.residentId()).orElseThrow();
+    CardWallet.Entry entry = world.wallet().entry(all.residentId()).orElseThrow();
     Copier copier = world.copier("verify-number");
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(all.residentId()), entry.pin()).getSessionToken();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(all.residentId()), entry.pin()).getSessionToken();
     var doc = copier.issue(token, java.util.UUID.randomUUID().toString(), Seeder.DEMO_MUNICIPALITY,
         CertificateRequest.newBuilder().setType(CertificateType.CERTIFICATE_TYPE_RESIDENCE).setCopies(1).build());
     copier.confirm(token, doc.header().getIssuanceId(), true);
@@ -65,7 +66,7 @@ class VerificationDocumentNumberTest {
 
   static io.netty.handler.ssl.SslContext sslContext() {
     try {
-      return GrpcSslContexts.forClient().trustManager(world.world.pki().serviceCa().certificate()).build();
+      return GrpcSslContexts.forClient().trustManager(world.pki().serviceCa().certificate()).build();
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException(e);
     }
@@ -74,7 +75,6 @@ class VerificationDocumentNumberTest {
   @AfterAll
   static void stop() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    world.close();
   }
 
   static String otherNumber() {
@@ -105,7 +105,7 @@ class VerificationDocumentNumberTest {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    var address = world.world.gateway().verificationAddress();
+    var address = world.gateway().verificationAddress();
     return HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }

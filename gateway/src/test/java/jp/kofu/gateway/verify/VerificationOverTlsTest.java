@@ -20,9 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import jp.kofu.testing.FakeClock;
-import jp.kofu.gateway.TestWorld;
-import jp.kofu.gateway.embedded.EmbeddedWorld;
+import jp.kofu.gateway.KofuWorld;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.registry.Household;
 import jp.kofu.issuer.registry.Resident;
@@ -33,25 +31,29 @@ import jp.kofu.proto.type.v1.CertificateRequest;
 import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.proto.verify.v1.VerificationServiceGrpc;
-import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.proto.verify.v1.VerifyRequest;
 import jp.kofu.proto.verify.v1.VerifyResponse;
+import jp.kofu.proto.verify.v1.VerifyResponse.VerificationStatus;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.FakeClock;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Verification anyone can do, over real sockets: by code through gRPC (TLS, no client
  * certificate) and through the HTTP page and JSON, and by file. Each rejects a tampered file,
  * answers VOIDED and EXPIRED, limits lookups per address, and shows no personal data.
  */
+@WholeWorld
 class VerificationOverTlsTest {
   static final FakeClock clock = FakeClock.inServiceHours();
   static final ObjectMapper JSON = new ObjectMapper();
-  static TestWorld world;
+  @RegisterExtension static final KofuWorld world = KofuWorld.embedded().clock(clock).residentsEach(20);
   static ManagedChannel channel;
   static VerificationServiceGrpc.VerificationServiceBlockingStub verify;
   static HttpClient http = HttpClient.newHttpClient();
@@ -61,11 +63,10 @@ class VerificationOverTlsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    world = TestWorld.start(EmbeddedWorld.options().clock(clock).residentsEach(20));
     channel =
         // The public verification listener: TLS, no client certificate.
-        NettyChannelBuilder.forAddress(world.world.gateway().verificationGrpcAddress())
-            .sslContext(GrpcSslContexts.forClient().trustManager(world.world.pki().serviceCa().certificate()).build())
+        NettyChannelBuilder.forAddress(world.gateway().verificationGrpcAddress())
+            .sslContext(GrpcSslContexts.forClient().trustManager(world.pki().serviceCa().certificate()).build())
             .build();
     verify = VerificationServiceGrpc.newBlockingStub(channel);
     delivered = issue(CertificateType.CERTIFICATE_TYPE_RESIDENCE, true);
@@ -74,7 +75,6 @@ class VerificationOverTlsTest {
   @AfterAll
   static void stop() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    world.close();
   }
 
   @BeforeEach
@@ -84,9 +84,9 @@ class VerificationOverTlsTest {
 
   static Issued issue(CertificateType type, boolean printed) throws Exception {
     Specimen all = world.specimen(Specimen.ISSUABLE, "本籍 here");
-    CardWallet.Entry entry = world.wallet.entry(all.residentId()).orElseThrow();
+    CardWallet.Entry entry = world.wallet().entry(all.residentId()).orElseThrow();
     Copier copier = world.copier("verify-" + type + printed);
-    ByteString token = copier.authenticate(copier.openSession(), world.wallet.card(all.residentId()), entry.pin()).getSessionToken();
+    ByteString token = copier.authenticate(copier.openSession(), world.wallet().card(all.residentId()), entry.pin()).getSessionToken();
     var doc = copier.issue(token, java.util.UUID.randomUUID().toString(), Seeder.DEMO_MUNICIPALITY,
         CertificateRequest.newBuilder().setType(type).setCopies(1).build());
     copier.confirm(token, doc.header().getIssuanceId(), printed);
@@ -102,7 +102,7 @@ class VerificationOverTlsTest {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    var address = world.world.gateway().verificationAddress();
+    var address = world.gateway().verificationAddress();
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
@@ -244,7 +244,7 @@ class VerificationOverTlsTest {
 
     // Nothing of the resident: name, reading, birth date, address, My Number.
     Resident holder = world.resident(world.specimen(Specimen.ISSUABLE, "本籍 here").residentId());
-    Household home = world.registry.household(holder.householdId()).orElseThrow();
+    Household home = world.registry().household(holder.householdId()).orElseThrow();
     for (String answerText : List.of(json.body(), page.body(), verify.verify(VerifyRequest.newBuilder().setCode(delivered.code()).build()).toString())) {
       assertThat(answerText)
           .doesNotContain(holder.familyName())
@@ -261,7 +261,7 @@ class VerificationOverTlsTest {
     Issued voided = issue(CertificateType.CERTIFICATE_TYPE_SEAL_REGISTRATION, false);
     assertThat(verify.verify(VerifyRequest.newBuilder().setCode(voided.code()).build()).getStatus()).isEqualTo(VerificationStatus.VERIFICATION_STATUS_VOIDED);
     assertThat(JSON.readTree(get("/api/v1/verify/" + voided.code()).body()).get("status").asText()).isEqualTo("VOIDED");
-    DocumentVerifier files = new DocumentVerifier(List.of(world.world.pki().municipalCa().certificate()), world.world.gateway().journal());
+    DocumentVerifier files = new DocumentVerifier(List.of(world.pki().municipalCa().certificate()), world.gateway().journal());
     assertThatThrownBy(() -> files.verify(voided.pdf(), clock.instant()))
         .isInstanceOf(DocumentVerifier.NotGenuineException.class)
         .hasMessageContaining("voided");
@@ -280,7 +280,7 @@ class VerificationOverTlsTest {
 
   @Test
   void byFileTheSignatureAndTheIssuanceRecordTogether() throws Exception {
-    DocumentVerifier files = new DocumentVerifier(List.of(world.world.pki().municipalCa().certificate()), world.world.gateway().journal());
+    DocumentVerifier files = new DocumentVerifier(List.of(world.pki().municipalCa().certificate()), world.gateway().journal());
     DocumentVerifier.Genuine genuine = files.verify(delivered.pdf(), clock.instant());
     assertThat(genuine.issuance().issuanceId()).isEqualTo(delivered.issuanceId());
     assertThatThrownBy(() -> files.verify(tampered(delivered.pdf()), clock.instant()))

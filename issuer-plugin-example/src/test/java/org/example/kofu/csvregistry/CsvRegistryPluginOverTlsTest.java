@@ -15,6 +15,7 @@ import jp.kofu.proto.type.v1.CertificateType;
 import jp.kofu.proto.type.v1.Reason;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
+import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * its plugins directory side by side: a copier issues a certificate of the plugin's municipality
  * over real TLS, checked by the gateway and again by the copier.
  */
+@WholeWorld
 class CsvRegistryPluginOverTlsTest {
   @Test
   void aCopierGetsACertificateFromThePluginMunicipality() throws Exception {

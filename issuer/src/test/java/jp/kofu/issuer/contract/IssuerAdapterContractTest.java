@@ -1,9 +1,9 @@
 package jp.kofu.issuer.contract;
 
+import static jp.kofu.testing.PdfText.normalize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +38,7 @@ import jp.kofu.issuer.spi.OfferingsQuery;
 import jp.kofu.issuer.spi.RefusalReason;
 import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.spi.ResidentRef;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
+import jp.kofu.testing.PdfText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -403,24 +401,13 @@ public abstract class IssuerAdapterContractTest {
     assertThat(v.certificateType()).isEqualTo(command.request().type());
     assertThat(document.pageCount()).isEqualTo(v.pageCount());
     assertThat(document.feePerCopyYen()).isNotNegative();
-    String text = normalize(text(document.pdf()));
+    String text = PdfText.normalized(document.pdf());
     assertThat(text).contains(normalize(holder.name()));
     for (Holder other : fixture.holders()) {
       if (!other.equals(holder) && !normalize(holder.name()).contains(normalize(other.name()))) {
         assertThat(text).as("another resident's name on the document").doesNotContain(normalize(other.name()));
       }
     }
-  }
-
-  private static String text(byte[] pdf) throws IOException {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(doc);
-    }
-  }
-
-  /** Text extraction may break lines and spaces differently from how names are stored. */
-  protected static String normalize(String s) {
-    return s.replaceAll("[\\s　]", "");
   }
 
   private static String randomSerial() {

@@ -38,14 +38,10 @@ import jp.kofu.issuer.spi.Relation;
 import jp.kofu.issuer.spi.ResidentRef;
 import jp.kofu.pki.TrustWorld;
 import jp.kofu.storage.Databases;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
+import jp.kofu.testing.PdfText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The embedded adapter against a seeded registry: every specimen gets its own refusal, the
@@ -152,7 +148,7 @@ class EmbeddedAdapterRulesTest {
       assertThat(verified.timestampTime()).as("PAdES B-T").isEqualTo(MORNING);
       assertThat(verified.municipalityCode()).isEqualTo(Seeder.DEMO_MUNICIPALITY);
       assertThat(doc.verificationCode()).isNotNull();
-      String text = normalized(doc.pdf());
+      String text = PdfText.normalized(doc.pdf());
       assertThat(text).as(type.name()).contains(holder.givenName());
     }
     // Through 利用登録 at the 本籍地 甲府市.
@@ -160,7 +156,7 @@ class EmbeddedAdapterRulesTest {
     IssuedDocument koseki = issue(adapter, viaUse, CertificateRequest.of(CertificateType.FAMILY_REGISTER_FULL), MORNING);
     VerifiedDocument verified = SignedDocuments.verify(koseki.pdf(), List.of(pki.municipalCa().certificate()), MORNING);
     assertThat(verified.municipalityCode()).isEqualTo(Seeder.DEMO_DOMICILE_MUNICIPALITY);
-    assertThat(normalized(koseki.pdf())).contains(seeded.registry.resident(viaUse.residentId()).orElseThrow().givenName());
+    assertThat(PdfText.normalized(koseki.pdf())).contains(seeded.registry.resident(viaUse.residentId()).orElseThrow().givenName());
   }
 
   @Test
@@ -244,11 +240,5 @@ class EmbeddedAdapterRulesTest {
 
   static Instant at(int y, int mo, int d, int h, int mi) {
     return LocalDateTime.of(y, mo, d, h, mi).atZone(JapanTime.ZONE).toInstant();
-  }
-
-  static String normalized(byte[] pdf) throws Exception {
-    try (PDDocument doc = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(doc).replaceAll("[\\s　]", "");
-    }
   }
 }

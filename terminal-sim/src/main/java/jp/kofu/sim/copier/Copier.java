@@ -84,6 +84,16 @@ public final class Copier implements AutoCloseable {
         pki.clock());
   }
 
+  /**
+   * A copier on a channel made by the caller (grpc-java's in-process transport in the gateway's
+   * unit tests): the channel carries the terminal's identity, and its calls every copier check.
+   */
+  public Copier(ManagedChannel channel, List<X509Certificate> municipalAnchors, java.time.Clock clock) {
+    this.channel = channel;
+    this.kiosk = KioskServiceGrpc.newBlockingStub(channel);
+    this.acceptance = new DocumentAcceptance(municipalAnchors, clock);
+  }
+
   /** The stub, for calls this class does not wrap (tests of bad input). */
   public KioskServiceGrpc.KioskServiceBlockingStub stub() {
     return kiosk.withDeadlineAfter(30, TimeUnit.SECONDS);
