@@ -6,7 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.zip.Deflater;
 import org.apache.fontbox.ttf.CmapLookup;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
@@ -50,6 +51,9 @@ public final class CertificateFonts {
   /** The descriptor's entries apart from /FontName and /FontFile2, serialised once. */
   final byte[] descriptorEntries;
   final int numGlyphs;
+  private final AtomicReferenceArray<Glyph> glyphPieces;
+  private final byte[] hinting;
+  private final Zlib.Piece hintingPiece;
 
   private CertificateFonts(byte[] file) {
     this.file = file;
@@ -97,6 +101,19 @@ public final class CertificateFonts {
         tables.put(tag, t);
       }
     }
+    glyphPieces = new AtomicReferenceArray<>(numGlyphs);
+    PdfBytes hints = new PdfBytes(8 * 1024);
+    for (String tag : FontSubset.HINTING_TABLES) {
+      byte[] t = tables.get(tag);
+      if (t != null) {
+        hints.raw(t);
+        while (hints.size() % 4 != 0) {
+          hints.b(0);
+        }
+      }
+    }
+    hinting = hints.toByteArray();
+    hintingPiece = Zlib.piece(hinting, 0, hinting.length, Deflater.BEST_COMPRESSION);
     bmp = new int[0x10000];
     supplementary = new HashMap<>();
     PdfBytes descriptor = new PdfBytes(512);
@@ -211,11 +228,34 @@ public final class CertificateFonts {
     return w;
   }
 
-  /** A short fingerprint of the font file (for subset tags). */
-  long fingerprint() {
-    CRC32 crc = new CRC32();
-    crc.update(file, 0, Math.min(file.length, 4096));
-    return crc.getValue();
+  /** A glyph's outline padded to four bytes, compressed once: a {@link Zlib.Piece} and its TrueType checksum. */
+  record Glyph(Zlib.Piece piece, int checksum) {}
+
+  /**
+   * Glyph {@code glyph}'s outline, padded to four bytes and compressed at the best level on first
+   * use, then kept: a document's font program copies the compressed pieces of its glyphs instead
+   * of deflating them again. Safe from any thread (a race compresses twice, to the same bytes).
+   */
+  Glyph compressedGlyph(int glyph) {
+    Glyph g = glyphPieces.get(glyph);
+    if (g == null) {
+      int length = glyphLength(glyph);
+      byte[] padded = new byte[(length + 3) & ~3];
+      System.arraycopy(file, glyphOffset(glyph), padded, 0, length);
+      g = new Glyph(Zlib.piece(padded, 0, padded.length, Deflater.BEST_COMPRESSION), FontSubset.checksum(padded, 0, padded.length));
+      glyphPieces.set(glyph, g);
+    }
+    return g;
+  }
+
+  /** The hinting tables a subset carries unchanged (cvt, fpgm, gasp, prep): their bytes, each padded to four. */
+  byte[] hintingTables() {
+    return hinting;
+  }
+
+  /** {@link #hintingTables()} compressed once. */
+  Zlib.Piece compressedHintingTables() {
+    return hintingPiece;
   }
 
   static byte[] readMincho() {

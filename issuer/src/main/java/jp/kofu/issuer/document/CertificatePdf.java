@@ -245,9 +245,10 @@ final class CertificatePdf {
 
   private void writeFont(PdfFile file, PdfBytes d) {
     // The program first: building it gives composite glyphs' components their CIDs.
-    byte[] program = subset.program();
+    FontSubset.Program program = subset.program();
     String name = subset.tag() + "+" + fonts.postScriptName;
-    file.deflatedStream(FONT_FILE, "/Length1 " + program.length, program, program.length);
+    file.rawStream(FONT_FILE, "/Length1 " + program.length() + " /Filter /FlateDecode", program.zlib().array(),
+        program.zlib().size());
     d.reset();
     d.a("/Type /FontDescriptor /FontName ").name(name).sp().raw(fonts.descriptorEntries).a(" /FontFile2 ")
         .ref(FONT_FILE);

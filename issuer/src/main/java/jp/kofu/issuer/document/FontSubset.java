@@ -141,106 +141,156 @@ final class FontSubset {
     out.a("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
   }
 
+  /** The hinting tables, carried over unchanged, in the order they sit in a subset's file. */
+  static final String[] HINTING_TABLES = {"cvt ", "fpgm", "gasp", "prep"};
+
+  /** A font program as a zlib stream, and its uncompressed length (the stream's /Length1). */
+  record Program(PdfBytes zlib, int length) {}
+
   /**
-   * The TrueType font program of the subset: glyph {@code i} is the glyph of CID {@code i}. Holds
-   * the tables PDF needs of an embedded TrueType program (head, hhea, maxp, loca, glyf, hmtx, and
-   * the hinting tables cvt, fpgm, prep, gasp); no cmap, which a CIDFont with /Identity does not use.
+   * The TrueType font program of the subset, compressed: glyph {@code i} is the glyph of CID
+   * {@code i}. Holds the tables PDF needs of an embedded TrueType program (head, hhea, maxp, loca,
+   * glyf, hmtx, and the hinting tables cvt, fpgm, gasp, prep); no cmap, which a CIDFont with
+   * /Identity does not use.
+   *
+   * <p>Only the small per-document tables (directory, head, hhea, maxp, loca, hmtx, about 1 KB)
+   * are deflated here; the hinting tables and every glyph's outline are pieces compressed once
+   * per process ({@link CertificateFonts#compressedGlyph}) and copied ({@link Zlib}).
    */
-  byte[] program() {
-    byte[] file = font.file;
-    // Glyph outlines, each padded to four bytes; composites point to their components' new index.
-    int total = 0;
+  Program program() {
+    // Composites point to their components: give those CIDs first.
     for (int cid = 0; cid < count; cid++) {
       addComponents(glyphs[cid]);
-      total += pad4(font.glyphLength(glyphs[cid]));
     }
-    byte[] glyf = new byte[total];
-    byte[] loca = new byte[4 * (count + 1)];
-    byte[] hmtx = new byte[4 * count];
-    int at = 0;
-    for (int cid = 0; cid < count; cid++) {
-      int g = glyphs[cid];
-      int length = font.glyphLength(g);
-      putInt(loca, 4 * cid, at);
-      System.arraycopy(file, font.glyphOffset(g), glyf, at, length);
-      if (length > 0 && (short) (((glyf[at] & 0xFF) << 8) | (glyf[at + 1] & 0xFF)) < 0) {
-        renumberComponents(glyf, at);
-      }
-      at += pad4(length);
-      putShort(hmtx, 4 * cid, font.advanceUnits(g));
-      putShort(hmtx, 4 * cid + 2, font.leftSideBearing(g));
-    }
-    putInt(loca, 4 * count, at);
-
-    byte[] head = font.table("head").clone();
-    putInt(head, 8, 0); // checkSumAdjustment, set below
-    putShort(head, 50, 1); // long loca offsets
-    byte[] hhea = font.table("hhea").clone();
-    putShort(hhea, 34, count);
-    byte[] maxp = font.table("maxp").clone();
-    putShort(maxp, 4, count);
-
+    byte[] hinting = font.hintingTables();
     String[] tags = CertificateFonts.SUBSET_TABLES;
-    byte[][] data = new byte[tags.length][];
-    int tableCount = 0;
-    for (int t = 0; t < tags.length; t++) {
-      data[t] = switch (tags[t]) {
-        case "glyf" -> glyf;
-        case "loca" -> loca;
-        case "hmtx" -> hmtx;
-        case "head" -> head;
-        case "hhea" -> hhea;
-        case "maxp" -> maxp;
-        default -> font.table(tags[t]);
-      };
-      if (data[t] != null) {
-        tableCount++;
-      }
+    int tableCount = 6;
+    int[] hintingLength = new int[HINTING_TABLES.length];
+    for (int t = 0; t < HINTING_TABLES.length; t++) {
+      byte[] table = font.table(HINTING_TABLES[t]);
+      hintingLength[t] = table == null ? -1 : table.length;
+      tableCount += table == null ? 0 : 1;
     }
     int directory = 12 + 16 * tableCount;
-    int size = directory;
-    for (byte[] d : data) {
-      if (d != null) {
-        size += pad4(d.length);
-      }
+    byte[] head = font.table("head");
+    byte[] hhea = font.table("hhea");
+    byte[] maxp = font.table("maxp");
+    int headAt = directory;
+    int hheaAt = headAt + pad4(head.length);
+    int maxpAt = hheaAt + pad4(hhea.length);
+    int locaAt = maxpAt + pad4(maxp.length);
+    int hmtxAt = locaAt + 4 * (count + 1);
+    int hintingAt = hmtxAt + 4 * count;
+    int glyfAt = hintingAt + hinting.length;
+
+    byte[] part = new byte[hintingAt];
+    System.arraycopy(head, 0, part, headAt, head.length);
+    putInt(part, headAt + 8, 0); // checkSumAdjustment, set below
+    putShort(part, headAt + 50, 1); // long loca offsets
+    System.arraycopy(hhea, 0, part, hheaAt, hhea.length);
+    putShort(part, hheaAt + 34, count);
+    System.arraycopy(maxp, 0, part, maxpAt, maxp.length);
+    putShort(part, maxpAt + 4, count);
+
+    CertificateFonts.Glyph[] pieces = new CertificateFonts.Glyph[count];
+    int glyfLength = 0;
+    int glyfChecksum = 0;
+    for (int cid = 0; cid < count; cid++) {
+      int g = glyphs[cid];
+      putInt(part, locaAt + 4 * cid, glyfLength);
+      putShort(part, hmtxAt + 4 * cid, font.advanceUnits(g));
+      putShort(part, hmtxAt + 4 * cid + 2, font.leftSideBearing(g));
+      pieces[cid] = isComposite(g) ? renumbered(g) : font.compressedGlyph(g);
+      glyfLength += pieces[cid].piece().length();
+      glyfChecksum += pieces[cid].checksum();
     }
-    byte[] out = new byte[size];
-    putInt(out, 0, 0x00010000);
-    putShort(out, 4, tableCount);
+    putInt(part, locaAt + 4 * count, glyfLength);
+
+    // The table directory, sorted by tag.
+    putInt(part, 0, 0x00010000);
+    putShort(part, 4, tableCount);
     int power = Integer.highestOneBit(tableCount);
-    putShort(out, 6, power * 16);
-    putShort(out, 8, Integer.numberOfTrailingZeros(power));
-    putShort(out, 10, tableCount * 16 - power * 16);
+    putShort(part, 6, power * 16);
+    putShort(part, 8, Integer.numberOfTrailingZeros(power));
+    putShort(part, 10, tableCount * 16 - power * 16);
     int entry = 12;
-    int offset = directory;
-    int headOffset = 0;
-    for (int t = 0; t < tags.length; t++) {
-      byte[] d = data[t];
-      if (d == null) {
-        continue;
+    int fileChecksum = 0;
+    for (String tag : tags) {
+      int offset;
+      int length;
+      int sum;
+      switch (tag) {
+        case "head" -> { offset = headAt; length = head.length; sum = checksum(part, headAt, pad4(length)); }
+        case "hhea" -> { offset = hheaAt; length = hhea.length; sum = checksum(part, hheaAt, pad4(length)); }
+        case "maxp" -> { offset = maxpAt; length = maxp.length; sum = checksum(part, maxpAt, pad4(length)); }
+        case "loca" -> { offset = locaAt; length = 4 * (count + 1); sum = checksum(part, locaAt, length); }
+        case "hmtx" -> { offset = hmtxAt; length = 4 * count; sum = checksum(part, hmtxAt, length); }
+        case "glyf" -> { offset = glyfAt; length = glyfLength; sum = glyfChecksum; }
+        default -> {
+          int at = hintingAt;
+          int t = 0;
+          while (!HINTING_TABLES[t].equals(tag)) {
+            at += Math.max(0, pad4(hintingLength[t]));
+            t++;
+          }
+          if (hintingLength[t] < 0) {
+            continue;
+          }
+          offset = at;
+          length = hintingLength[t];
+          sum = checksum(hinting, at - hintingAt, pad4(length));
+          fileChecksum += sum;
+        }
       }
       for (int k = 0; k < 4; k++) {
-        out[entry + k] = (byte) tags[t].charAt(k);
+        part[entry + k] = (byte) tag.charAt(k);
       }
-      System.arraycopy(d, 0, out, offset, d.length);
-      putInt(out, entry + 4, checksum(out, offset, pad4(d.length)));
-      putInt(out, entry + 8, offset);
-      putInt(out, entry + 12, d.length);
-      if (tags[t].equals("head")) {
-        headOffset = offset;
-      }
+      putInt(part, entry + 4, sum);
+      putInt(part, entry + 8, offset);
+      putInt(part, entry + 12, length);
       entry += 16;
-      offset += pad4(d.length);
     }
-    putInt(out, headOffset + 8, (int) (0xB1B0AFBAL - (checksum(out, 0, out.length) & 0xFFFFFFFFL)));
-    return out;
+    fileChecksum += checksum(part, 0, part.length) + glyfChecksum;
+    putInt(part, headAt + 8, (int) (0xB1B0AFBAL - (fileChecksum & 0xFFFFFFFFL)));
+
+    Zlib.Piece own = Zlib.piece(part, 0, part.length, PdfFile.DEFLATE_LEVEL);
+    Zlib.Piece hints = font.compressedHintingTables();
+    int size = 16 + own.deflated().length + hints.deflated().length;
+    for (CertificateFonts.Glyph p : pieces) {
+      size += p.piece().deflated().length;
+    }
+    PdfBytes zlib = new PdfBytes(size);
+    Zlib.header(zlib);
+    zlib.raw(own.deflated());
+    zlib.raw(hints.deflated());
+    int adler = Zlib.combine(own.adler(), hints.adler(), hints.length());
+    for (CertificateFonts.Glyph p : pieces) {
+      zlib.raw(p.piece().deflated());
+      adler = Zlib.combine(adler, p.piece().adler(), p.piece().length());
+    }
+    Zlib.trailer(zlib, adler);
+    return new Program(zlib, glyfAt + glyfLength);
+  }
+
+  private boolean isComposite(int glyph) {
+    return font.glyphLength(glyph) > 0 && (short) readShort(font.file, font.glyphOffset(glyph)) < 0;
+  }
+
+  /** A composite glyph, its components renumbered to their CIDs, compressed for this document. */
+  private CertificateFonts.Glyph renumbered(int glyph) {
+    int length = font.glyphLength(glyph);
+    byte[] padded = new byte[pad4(length)];
+    System.arraycopy(font.file, font.glyphOffset(glyph), padded, 0, length);
+    renumberComponents(padded, 0);
+    return new CertificateFonts.Glyph(Zlib.piece(padded, 0, padded.length, PdfFile.DEFLATE_LEVEL),
+        checksum(padded, 0, padded.length));
   }
 
   /** Gives every component of a composite glyph a CID (appended, never shown). */
   private void addComponents(int glyph) {
     int offset = font.glyphOffset(glyph);
     byte[] file = font.file;
-    if (font.glyphLength(glyph) == 0 || (short) readShort(file, offset) >= 0) {
+    if (!isComposite(glyph)) {
       return;
     }
     int p = offset + 10;
@@ -278,7 +328,8 @@ final class FontSubset {
     return length;
   }
 
-  private static int checksum(byte[] b, int offset, int length) {
+  /** The TrueType checksum of a four-byte-aligned range: the sum of its big-endian words. */
+  static int checksum(byte[] b, int offset, int length) {
     int sum = 0;
     for (int i = offset; i < offset + length; i += 4) {
       sum += ((b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);

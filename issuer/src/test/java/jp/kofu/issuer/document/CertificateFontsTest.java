@@ -68,10 +68,13 @@ class CertificateFontsTest {
       for (var sample : SampleCertificates.all().entrySet()) {
         try (PDDocument document = Loader.loadPDF(renderer.render(sample.getValue(), meta))) {
           PDType0Font font = (PDType0Font) document.getPage(0).getResources().getFont(COSName.getPDFName("F1"));
-          TrueTypeFont subset;
-          try (InputStream in = font.getDescendantFont().getFontDescriptor().getFontFile2().createInputStream()) {
-            subset = new TTFParser(true).parse(new RandomAccessReadBuffer(in.readAllBytes()));
+          var fontFile = font.getDescendantFont().getFontDescriptor().getFontFile2();
+          byte[] program;
+          try (InputStream raw = fontFile.getCOSObject().createRawInputStream()) {
+            program = inflateStrictly(raw.readAllBytes());
           }
+          assertThat(program.length).isEqualTo(fontFile.getCOSObject().getInt(COSName.LENGTH1));
+          TrueTypeFont subset = new TTFParser(true).parse(new RandomAccessReadBuffer(program));
           int glyphs = subset.getNumberOfGlyphs();
           assertThat(glyphs).as(sample.getKey().name()).isGreaterThan(20).isLessThan(1000);
           for (int cid = 1; cid < glyphs; cid++) {
@@ -88,6 +91,32 @@ class CertificateFontsTest {
           subset.close();
         }
       }
+    }
+  }
+
+  /**
+   * The JDK's inflater checks what PDFBox's lenient one may not: a well-formed zlib stream, with
+   * a final block and the Adler-32 of the whole (the font program is assembled from pieces).
+   */
+  private static byte[] inflateStrictly(byte[] zlib) {
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+    try {
+      inflater.setInput(zlib);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[64 * 1024];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new AssertionError("font program: truncated zlib stream");
+        }
+        out.write(buf, 0, n);
+      }
+      assertThat(inflater.getRemaining()).as("bytes after the zlib stream").isZero();
+      return out.toByteArray();
+    } catch (java.util.zip.DataFormatException e) {
+      throw new AssertionError("font program: not a valid zlib stream (" + e.getMessage() + ")", e);
+    } finally {
+      inflater.end();
     }
   }
 
