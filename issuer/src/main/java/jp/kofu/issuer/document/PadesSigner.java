@@ -206,9 +206,10 @@ public final class PadesSigner {
       out.write(pdf, end, pdf.length - end);
     }
 
+    /** Non-null, or BouncyCastle skips {@link #write} and digests nothing (the CMS stays detached). */
     @Override
     public Object getContent() {
-      return null;
+      return pdf;
     }
   }
 
