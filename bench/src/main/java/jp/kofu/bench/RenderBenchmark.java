@@ -86,6 +86,9 @@ public class RenderBenchmark {
     private PadesSigner basic;
     private PadesSigner timestamped;
     private final byte[] digest = new byte[32];
+    private CertificateRenderer renderer;
+    private CertificateContent content;
+    private DocumentMeta meta;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -95,8 +98,10 @@ public class RenderBenchmark {
       Clock clock = Clock.systemUTC(); // the benchmark's one clock: both signers and the time-stamping unit
       basic = new PadesSigner(clock);
       timestamped = new PadesSigner(clock, new TimeStampAuthority(world.timestampingUnit(), clock));
-      unsigned = new CertificateRenderer()
-          .render(SampleCertificates.all().get(CertificateType.RESIDENCE), SampleCertificates.meta("KF-20261126-000001"));
+      renderer = new CertificateRenderer();
+      content = SampleCertificates.all().get(CertificateType.RESIDENCE);
+      meta = SampleCertificates.meta("KF-20261126-000001");
+      unsigned = renderer.render(content, meta);
     }
 
     /** One SHA256withRSA signature with a 2048-bit key: the floor of any signed document. */
@@ -117,6 +122,18 @@ public class RenderBenchmark {
     @Benchmark
     public byte[] padesBaselineT() {
       return timestamped.sign(unsigned, signer);
+    }
+
+    /** The issuer's way: render and sign B-T in one pass (/Contents reserved, the CMS patched in). */
+    @Benchmark
+    public PadesSigner.Signed renderSignedOnePass() {
+      return renderer.renderSigned(content, meta, timestamped, signer);
+    }
+
+    /** The same document rendered, then signed B-T by reloading it and saving an incremental update. */
+    @Benchmark
+    public byte[] renderThenSignTwoPasses() {
+      return timestamped.sign(renderer.render(content, meta), signer);
     }
   }
 }

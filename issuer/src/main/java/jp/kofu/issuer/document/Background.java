@@ -6,21 +6,11 @@ import java.awt.font.FontRenderContext;
 import java.awt.geom.PathIterator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import org.apache.pdfbox.cos.COSName;
-import org.apache.pdfbox.cos.COSStream;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDResources;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
-import org.apache.pdfbox.pdmodel.graphics.pattern.PDTilingPattern;
 
 /**
  * The anti-forgery background (地紋) of every page: a pale field of fine dots, rows of micro-text
@@ -35,10 +25,11 @@ import org.apache.pdfbox.pdmodel.graphics.pattern.PDTilingPattern;
  * <p>The micro-text and the word are glyph outlines, not text: a text extractor, a screen reader
  * or a copy-and-paste sees the certificate's content only, never thousands of background words.
  *
- * <p>Speed: a page carries thousands of dots and glyphs, so the drawing is prepared once per
- * municipality name as compressed bytes: the page field (a form XObject), the word (a form drawn
- * eight times) and the micro-text (a tiling pattern of two rows of the name). A document copies
- * those bytes once and every page draws the field with one {@code Do}. Dots and micro-text are
+ * <p>Speed: a page carries thousands of dots and glyphs, so the drawing is written once per
+ * municipality name as PDF objects: the page field (a form XObject), the word (a form drawn
+ * eight times) and the micro-text (a tiling pattern of two rows of the name). They are part of
+ * the prefix every document of the municipality copies as bytes ({@link CertificatePdf}), and
+ * every page draws the field with one {@code Do}. Dots and micro-text are
  * tiling patterns, so a viewer rasterizes one tile and repeats it, and a text extractor, which
  * never opens a pattern, is not slowed by them.
  */
@@ -64,97 +55,60 @@ final class Background {
   private static final float FIELD_MARGIN = 18f;
   private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
 
-  private static final int MAX_CACHED = 2048;
-  private static final Map<String, Prepared> PREPARED = new ConcurrentHashMap<>();
-
   private Background() {}
 
   private record Outline(byte[] deflated, float width, float height) {}
 
-  private record Prepared(byte[] field, byte[] micro, float microWidth, Outline word) {}
-
-  /** The background form for one document of {@code municipalityName}. */
-  static PDFormXObject create(PDDocument document, String municipalityName) {
-    Prepared prepared = PREPARED.get(municipalityName);
-    if (prepared == null) {
-      prepared = prepare(municipalityName);
-      if (PREPARED.size() >= MAX_CACHED) {
-        PREPARED.clear();
-      }
-      PREPARED.put(municipalityName, prepared);
-    }
-    PDFormXObject field = form(document, prepared.field(), CertificateLayout.PAGE_WIDTH, CertificateLayout.PAGE_HEIGHT);
-    PDResources resources = new PDResources();
-    resources.put(COSName.getPDFName(MICRO), microPattern(document, prepared));
-    resources.put(COSName.getPDFName(WORD), form(document, prepared.word().deflated(), prepared.word().width(), prepared.word().height()));
-    resources.put(COSName.getPDFName(FINE), dots(FINE_STEP, FINE_DOT));
-    resources.put(COSName.getPDFName(COARSE), dots(COARSE_STEP, COARSE_DOT));
-    field.setResources(resources);
-    return field;
-  }
-
-  private static PDFormXObject form(PDDocument document, byte[] deflated, float width, float height) {
-    COSStream stream = document.getDocument().createCOSStream();
-    try (OutputStream out = stream.createRawOutputStream()) {
-      out.write(deflated);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
-    PDFormXObject form = new PDFormXObject(stream);
-    form.setFormType(1);
-    // Outlines reach a little below the baseline (origin) and beyond the advance.
-    form.setBBox(new PDRectangle(-0.5f * height, -0.5f * height, width + height, 2 * height));
-    form.setResources(new PDResources());
-    return form;
-  }
-
   /**
-   * The micro-text as a tiling pattern: a tile one name wide and two rows high, the second row
-   * offset by half a name (so the rows do not form columns).
+   * Writes the background of {@code municipalityName} into {@code file} as five objects: the page
+   * field (a form XObject, object {@code first}, drawn by every page), the micro-text pattern
+   * ({@code first + 1}), the word's form ({@code first + 2}) and the fine and coarse dot patterns
+   * ({@code first + 3}, {@code first + 4}). Called once per municipality: the result is part of
+   * the document prefix that every document of the municipality copies as bytes.
    */
-  private static PDTilingPattern microPattern(PDDocument document, Prepared prepared) {
-    COSStream stream = document.getDocument().createCOSStream();
-    try (OutputStream out = stream.createRawOutputStream()) {
-      out.write(prepared.micro());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
-    stream.setItem(COSName.TYPE, COSName.PATTERN);
-    PDTilingPattern pattern = new PDTilingPattern(stream);
-    stream.setInt(COSName.PATTERN_TYPE, PDTilingPattern.TYPE_TILING_PATTERN);
-    pattern.setPaintType(PDTilingPattern.PAINT_COLORED);
-    pattern.setTilingType(PDTilingPattern.TILING_CONSTANT_SPACING);
-    pattern.setBBox(new PDRectangle(prepared.microWidth(), 2 * MICRO_PITCH));
-    pattern.setXStep(prepared.microWidth());
-    pattern.setYStep(2 * MICRO_PITCH);
-    PDResources resources = new PDResources();
-    pattern.setResources(resources);
-    return pattern;
+  static void write(PdfFile file, int first, String municipalityName) {
+    Outline name = outline(municipalityName + "　", MICRO_SIZE);
+    Outline word = outline(WARNING_WORD, WORD_SIZE);
+    byte[] field = field(word);
+    float h = CertificateLayout.PAGE_HEIGHT;
+    file.rawStream(first,
+        "/Type /XObject /Subtype /Form /FormType 1 " + bbox(CertificateLayout.PAGE_WIDTH, h)
+            + " /Resources << /Pattern << /" + MICRO + " " + (first + 1) + " 0 R /" + FINE + " " + (first + 3)
+            + " 0 R /" + COARSE + " " + (first + 4) + " 0 R >> /XObject << /" + WORD + " " + (first + 2)
+            + " 0 R >> >> /Filter /FlateDecode",
+        field, field.length);
+    byte[] micro = micro(name);
+    float tileHeight = 2 * MICRO_PITCH;
+    file.rawStream(first + 1,
+        "/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 " + fmt(name.width()) + " "
+            + fmt(tileHeight) + "] /XStep " + fmt(name.width()) + " /YStep " + fmt(tileHeight)
+            + " /Resources << >> /Filter /FlateDecode",
+        micro, micro.length);
+    file.rawStream(first + 2,
+        "/Type /XObject /Subtype /Form /FormType 1 " + bbox(word.width(), word.height())
+            + " /Resources << >> /Filter /FlateDecode",
+        word.deflated(), word.deflated().length);
+    dots(file, first + 3, FINE_STEP, FINE_DOT);
+    dots(file, first + 4, COARSE_STEP, COARSE_DOT);
+  }
+
+  /** Outlines reach a little below the baseline (origin) and beyond the advance. */
+  private static String bbox(float width, float height) {
+    return "/BBox [" + fmt(-0.5f * height) + " " + fmt(-0.5f * height) + " " + fmt(width + 0.5f * height) + " "
+        + fmt(1.5f * height) + "]";
   }
 
   /** A tiling pattern of one square dot per cell, in the field's tint. */
-  private static PDTilingPattern dots(float step, float dot) {
-    PDTilingPattern pattern = new PDTilingPattern();
-    pattern.setPaintType(PDTilingPattern.PAINT_COLORED);
-    pattern.setTilingType(PDTilingPattern.TILING_CONSTANT_SPACING);
-    pattern.setBBox(new PDRectangle(step, step));
-    pattern.setXStep(step);
-    pattern.setYStep(step);
-    pattern.setResources(new PDResources());
-    String content = TINT + " rg 0 0 " + fmt(dot) + " " + fmt(dot) + " re f\n";
-    try (OutputStream out = ((COSStream) pattern.getCOSObject()).createOutputStream()) {
-      out.write(content.getBytes(StandardCharsets.US_ASCII));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pattern;
+  private static void dots(PdfFile file, int number, float step, float dot) {
+    byte[] content = (TINT + " rg 0 0 " + fmt(dot) + " " + fmt(dot) + " re f\n").getBytes(StandardCharsets.US_ASCII);
+    file.rawStream(number,
+        "/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 " + fmt(step) + " " + fmt(step)
+            + "] /XStep " + fmt(step) + " /YStep " + fmt(step) + " /Resources << >>",
+        content, content.length);
   }
 
-  private static Prepared prepare(String municipalityName) {
-    Outline name = outline(municipalityName + "　", MICRO_SIZE);
-    Outline word = outline(WARNING_WORD, WORD_SIZE);
+  /** The page field: fine dots, the hidden word in coarse dots, the micro-text rows. */
+  private static byte[] field(Outline word) {
     float width = CertificateLayout.PAGE_WIDTH;
     float height = CertificateLayout.PAGE_HEIGHT;
     float fieldWidth = width - 2 * FIELD_MARGIN;
@@ -185,7 +139,7 @@ final class Background {
     // Micro-text rows: the municipality's name, too small to reproduce legibly.
     s.append("/Pattern cs /").append(MICRO).append(" scn ").append(field).append(" f\n");
     s.append("Q\n");
-    return new Prepared(deflate(s.toString().getBytes(StandardCharsets.US_ASCII)), micro(name), name.width(), word);
+    return deflate(s.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The micro-text tile: the name on the lower row, and offset by half a name on the upper. */

@@ -1,34 +1,17 @@
 package jp.kofu.issuer.document;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.GregorianCalendar;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import jp.kofu.issuer.spi.CertificateType;
-import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
-import org.apache.pdfbox.pdmodel.graphics.blend.BlendMode;
-import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
-import org.apache.pdfbox.pdmodel.graphics.state.PDExtendedGraphicsState;
-import org.apache.pdfbox.pdmodel.graphics.state.RenderingMode;
-import org.apache.pdfbox.util.Matrix;
 
 /**
  * The page layout all kofu certificates share: an A4 portrait page on the anti-forgery background
@@ -43,24 +26,17 @@ import org.apache.pdfbox.util.Matrix;
  * refuses with an {@link IllegalArgumentException} that names the field, never its content. So
  * does text with a character the font cannot print (a 外字).
  *
- * <p>Not thread-safe: one instance renders one document, then is closed.
+ * <p>The drawing goes straight into content-stream bytes ({@link PageContent}) and the file is
+ * written by {@link CertificatePdf}: no PDFBox document model per certificate.
  *
- * <p>Streams are deflated at level 1 ({@link #DEFLATE_LEVEL}) unless the process sets PDFBox's
- * {@code org.apache.pdfbox.filter.deflatelevel} itself: on the 住民票の写し that takes 2.3 ms less
- * CPU than the default level 6 for 5 % more bytes (50,037 instead of 47,564).
+ * <p>Not thread-safe: one instance renders one document.
  */
-final class CertificateLayout implements AutoCloseable {
-  /** PDFBox reads the level on every stream it deflates; the operator's setting wins. */
-  static final String DEFLATE_LEVEL = "1";
+final class CertificateLayout {
 
-  static {
-    if (System.getProperty(org.apache.pdfbox.filter.Filter.SYSPROP_DEFLATELEVEL) == null) {
-      System.setProperty(org.apache.pdfbox.filter.Filter.SYSPROP_DEFLATELEVEL, DEFLATE_LEVEL);
-    }
-  }
-
-  static final float PAGE_WIDTH = PDRectangle.A4.getWidth();
-  static final float PAGE_HEIGHT = PDRectangle.A4.getHeight();
+  private static final float POINTS_PER_MM = 1 / (10 * 2.54f) * 72;
+  /** A4 (210 × 297 mm) in points, computed as PDFBox's PDRectangle.A4. */
+  static final float PAGE_WIDTH = 210 * POINTS_PER_MM;
+  static final float PAGE_HEIGHT = 297 * POINTS_PER_MM;
   static final float MARGIN_X = 48;
   static final float TABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
   private static final float TOP = PAGE_HEIGHT - 54;
@@ -102,15 +78,13 @@ final class CertificateLayout implements AutoCloseable {
   private static final float[] SEAL_RED = {0.84f, 0.11f, 0.09f};
   private static final float LABEL_SHADE = 0.93f;
 
-  private final PDDocument document;
-  private final CertificateFonts.Lease lease;
-  private final PDType0Font font;
+  private final CertificateFonts fonts;
+  private final CertificatePdf document;
   private final DocumentMeta meta;
   private final MunicipalityIdentity municipality;
   private final VerificationLink link;
-  private final List<PDPage> pages = new ArrayList<>();
-  private PDFormXObject background;
-  private PDPageContentStream content;
+  private PageContent content;
+  private java.util.function.Consumer<String> shown = text -> {};
   private float y;
   private String continuationHeading;
 
@@ -118,14 +92,8 @@ final class CertificateLayout implements AutoCloseable {
     this.meta = Objects.requireNonNull(meta, "meta");
     this.municipality = Objects.requireNonNull(municipality, "municipality");
     this.link = Objects.requireNonNull(link, "link");
-    this.document = new PDDocument();
-    try {
-      this.lease = fonts.embedIn(document);
-    } catch (RuntimeException e) {
-      closeQuietly(document);
-      throw e;
-    }
-    this.font = lease.font();
+    this.fonts = Objects.requireNonNull(fonts, "fonts");
+    this.document = new CertificatePdf(fonts, municipality.fullName());
   }
 
   /** One labelled cell of a ruled row; {@code field} names it in errors (never the value). */
@@ -222,40 +190,32 @@ final class CertificateLayout implements AutoCloseable {
     ensureRoom(height);
     float top = y;
     drawCells(placed, top);
-    try {
-      content.setLineWidth(1.2f);
-      content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
-      content.stroke();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    content.setLineWidth(1.2f);
+    content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
+    content.stroke();
     y = top - height;
   }
 
   /** Shaded labels, values and the rules between cells. */
   private void drawCells(List<PlacedCell> placed, float top) {
-    try {
-      content.setNonStrokingColor(LABEL_SHADE);
-      for (PlacedCell c : placed) {
-        content.addRect(c.x, top - c.top - c.height, c.labelWidth, c.height);
+    content.setNonStrokingGray(LABEL_SHADE);
+    for (PlacedCell c : placed) {
+      content.addRect(c.x, top - c.top - c.height, c.labelWidth, c.height);
+    }
+    content.fill();
+    content.setNonStrokingGray(0f);
+    for (PlacedCell c : placed) {
+      drawCellText(c, top);
+    }
+    content.setStrokingGray(0f);
+    content.setLineWidth(0.5f);
+    for (PlacedCell c : placed) {
+      float bottom = top - c.top - c.height;
+      if (c.x > MARGIN_X) {
+        line(c.x, bottom, c.x, bottom + c.height);
       }
-      content.fill();
-      content.setNonStrokingColor(0f);
-      for (PlacedCell c : placed) {
-        drawCellText(c, top);
-      }
-      content.setStrokingColor(0f);
-      content.setLineWidth(0.5f);
-      for (PlacedCell c : placed) {
-        float bottom = top - c.top - c.height;
-        if (c.x > MARGIN_X) {
-          line(c.x, bottom, c.x, bottom + c.height);
-        }
-        line(c.x + c.labelWidth, bottom, c.x + c.labelWidth, bottom + c.height);
-        line(c.x, bottom, c.x + c.width, bottom);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      line(c.x + c.labelWidth, bottom, c.x + c.labelWidth, bottom + c.height);
+      line(c.x, bottom, c.x + c.width, bottom);
     }
   }
 
@@ -292,26 +252,17 @@ final class CertificateLayout implements AutoCloseable {
     }
     ensureRoom(height);
     float top = y;
-    PDImageXObject image;
-    try {
-      image = PDImageXObject.createFromByteArray(document, png, "impression");
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("impression: not a readable image");
-    }
+    CertificatePdf.Image image = document.addImage(png);
     drawCells(placed, top);
-    try {
-      show(label, MARGIN_X + PADDING + 2, top - PADDING - (1 - EM_DESCENT) * LABEL_SIZE, LABEL_SIZE);
-      float w = sizePt;
-      float h = sizePt * image.getHeight() / image.getWidth();
-      content.drawImage(image, MARGIN_X + (IMPRESSION_BOX - w) / 2, top - height / 2 - h / 2, w, h);
-      content.setLineWidth(0.5f);
-      line(MARGIN_X + IMPRESSION_BOX, top - height, MARGIN_X + IMPRESSION_BOX, top);
-      content.setLineWidth(1.2f);
-      content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
-      content.stroke();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    show(label, MARGIN_X + PADDING + 2, top - PADDING - (1 - EM_DESCENT) * LABEL_SIZE, LABEL_SIZE);
+    float w = sizePt;
+    float h = sizePt * image.height() / image.width();
+    content.drawImage(image.name(), MARGIN_X + (IMPRESSION_BOX - w) / 2, top - height / 2 - h / 2, w, h);
+    content.setLineWidth(0.5f);
+    line(MARGIN_X + IMPRESSION_BOX, top - height, MARGIN_X + IMPRESSION_BOX, top);
+    content.setLineWidth(1.2f);
+    content.addRect(MARGIN_X, top - height, TABLE_WIDTH, height);
+    content.stroke();
     y = top - height;
   }
 
@@ -365,30 +316,26 @@ final class CertificateLayout implements AutoCloseable {
   private void drawRegisterRow(RegisterRow row, boolean ruleAllowed) {
     float top = y;
     float baseline = top - REGISTER_ROW / 2 - EM_CENTRE * REGISTER_SIZE;
-    try {
-      if (ruleAllowed && row.rule() != Rule.NONE) {
-        content.setLineWidth(row.rule() == Rule.THICK ? 0.9f : 0.35f);
-        line(MARGIN_X, top, MARGIN_X + TABLE_WIDTH, top);
+    if (ruleAllowed && row.rule() != Rule.NONE) {
+      content.setLineWidth(row.rule() == Rule.THICK ? 0.9f : 0.35f);
+      line(MARGIN_X, top, MARGIN_X + TABLE_WIDTH, top);
+    }
+    if (row.label() != null && !row.label().isEmpty()) {
+      float x = MARGIN_X + 6 + (row.indent() ? 2 * REGISTER_SIZE : 0);
+      float room = MARGIN_X + REGISTER_LABEL_WIDTH - 4 - x;
+      float size = fit("registerLabel", row.label(), room, REGISTER_SIZE, LABEL_FLOOR);
+      show(row.label(), x, baseline, size);
+      if (row.boxedLabel()) {
+        content.setLineWidth(0.6f);
+        content.addRect(x - 2, baseline - EM_DESCENT * size - 1.5f, width(row.label(), size) + 4, size + 3);
+        content.stroke();
       }
-      if (row.label() != null && !row.label().isEmpty()) {
-        float x = MARGIN_X + 6 + (row.indent() ? 2 * REGISTER_SIZE : 0);
-        float room = MARGIN_X + REGISTER_LABEL_WIDTH - 4 - x;
-        float size = fit("registerLabel", row.label(), room, REGISTER_SIZE, LABEL_FLOOR);
-        show(row.label(), x, baseline, size);
-        if (row.boxedLabel()) {
-          content.setLineWidth(0.6f);
-          content.addRect(x - 2, baseline - EM_DESCENT * size - 1.5f, width(row.label(), size) + 4, size + 3);
-          content.stroke();
-        }
-      }
-      if (row.text() != null && !row.text().isEmpty()) {
-        float x = MARGIN_X + REGISTER_LABEL_WIDTH + 6;
-        float room = MARGIN_X + TABLE_WIDTH - 4 - x;
-        float size = fit(row.field(), row.text(), room, REGISTER_SIZE, VALUE_FLOOR);
-        show(row.text(), x, baseline, size);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    }
+    if (row.text() != null && !row.text().isEmpty()) {
+      float x = MARGIN_X + REGISTER_LABEL_WIDTH + 6;
+      float room = MARGIN_X + TABLE_WIDTH - 4 - x;
+      float size = fit(row.field(), row.text(), room, REGISTER_SIZE, VALUE_FLOOR);
+      show(row.text(), x, baseline, size);
     }
   }
 
@@ -396,15 +343,11 @@ final class CertificateLayout implements AutoCloseable {
     if (frameTop <= y) {
       return;
     }
-    try {
-      content.setLineWidth(0.5f);
-      line(MARGIN_X + REGISTER_LABEL_WIDTH, y, MARGIN_X + REGISTER_LABEL_WIDTH, frameTop);
-      content.setLineWidth(1.2f);
-      content.addRect(MARGIN_X, y, TABLE_WIDTH, frameTop - y);
-      content.stroke();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    content.setLineWidth(0.5f);
+    line(MARGIN_X + REGISTER_LABEL_WIDTH, y, MARGIN_X + REGISTER_LABEL_WIDTH, frameTop);
+    content.setLineWidth(1.2f);
+    content.addRect(MARGIN_X, y, TABLE_WIDTH, frameTop - y);
+    content.stroke();
   }
 
   /** A short right-aligned remark below the last table, e.g. 以下余白 (the rest is blank). */
@@ -462,95 +405,62 @@ final class CertificateLayout implements AutoCloseable {
     // The four-module quiet zone of ISO/IEC 18004, kept white so the 地紋 cannot confuse a scanner.
     float quiet = 4 * module;
     float top = bottom + QR_SIZE;
-    try {
-      content.setNonStrokingColor(1f);
-      content.addRect(left - quiet, bottom - quiet, QR_SIZE + 2 * quiet, QR_SIZE + 2 * quiet);
-      content.fill();
-      content.setNonStrokingColor(0f);
-      for (int row = 0; row < n; row++) {
-        int column = 0;
-        while (column < n) {
-          if (!matrix.get(column, row)) {
-            column++;
-            continue;
-          }
-          int run = column;
-          while (run < n && matrix.get(run, row)) {
-            run++;
-          }
-          content.addRect(left + column * module, top - (row + 1) * module, (run - column) * module, module);
-          column = run;
+    content.setNonStrokingGray(1f);
+    content.addRect(left - quiet, bottom - quiet, QR_SIZE + 2 * quiet, QR_SIZE + 2 * quiet);
+    content.fill();
+    content.setNonStrokingGray(0f);
+    for (int row = 0; row < n; row++) {
+      int column = 0;
+      while (column < n) {
+        if (!matrix.get(column, row)) {
+          column++;
+          continue;
         }
+        int run = column;
+        while (run < n && matrix.get(run, row)) {
+          run++;
+        }
+        content.addRect(left + column * module, top - (row + 1) * module, (run - column) * module, module);
+        column = run;
       }
-      content.fill();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    content.fill();
     String caption = "照合用コード";
     show(caption, left + QR_SIZE + 8, bottom + QR_SIZE - FOOTER_SIZE, FOOTER_SIZE);
     show(meta.verificationCode(), left + QR_SIZE + 8, bottom + QR_SIZE - 2.6f * FOOTER_SIZE, FOOTER_SIZE);
   }
 
   /**
-   * Writes the footers, the document information and returns the PDF. The custom Info entries
-   * (KofuBinding, …) are part of what the signature will cover.
+   * Writes the footers and the document information, and returns the PDF; with a {@code signature}
+   * the file carries a signature field whose /Contents is reserved for the CMS (see {@link
+   * PadesSigner}). The custom Info entries (KofuBinding, …) are part of what the signature covers.
    */
-  byte[] finish(String title, CertificateType type, MunicipalityIdentity municipality) {
+  CertificatePdf.Written finish(String title, CertificateType type, MunicipalityIdentity municipality,
+      CertificatePdf.SignatureReservation signature) {
     ensurePage();
-    closeContent();
+    content = null;
     String left = "証明書番号　" + meta.documentNumber();
     requirePrintable("documentNumber", left);
     String right = meta.verificationCode() == null ? null : "照合番号　" + meta.verificationCode();
     if (right != null) {
       requirePrintable("verificationCode", right);
     }
-    try {
-      for (int i = 0; i < pages.size(); i++) {
-        try (PDPageContentStream footer =
-            new PDPageContentStream(document, pages.get(i), PDPageContentStream.AppendMode.APPEND, true, true)) {
-          content = footer;
-          content.setStrokingColor(0f);
-          content.setLineWidth(0.4f);
-          line(MARGIN_X, FOOTER_BASELINE + 12, MARGIN_X + TABLE_WIDTH, FOOTER_BASELINE + 12);
-          show(left, MARGIN_X, FOOTER_BASELINE, FOOTER_SIZE);
-          String pageNumber = (i + 1) + " / " + pages.size();
-          show(pageNumber, (PAGE_WIDTH - width(pageNumber, FOOTER_SIZE)) / 2, FOOTER_BASELINE, FOOTER_SIZE);
-          if (right != null) {
-            show(right, MARGIN_X + TABLE_WIDTH - width(right, FOOTER_SIZE), FOOTER_BASELINE, FOOTER_SIZE);
-          }
-        } finally {
-          content = null;
-        }
+    List<PageContent> pages = document.pages();
+    for (int i = 0; i < pages.size(); i++) {
+      content = pages.get(i);
+      content.setStrokingGray(0f);
+      content.setLineWidth(0.4f);
+      line(MARGIN_X, FOOTER_BASELINE + 12, MARGIN_X + TABLE_WIDTH, FOOTER_BASELINE + 12);
+      show(left, MARGIN_X, FOOTER_BASELINE, FOOTER_SIZE);
+      String pageNumber = (i + 1) + " / " + pages.size();
+      show(pageNumber, (PAGE_WIDTH - width(pageNumber, FOOTER_SIZE)) / 2, FOOTER_BASELINE, FOOTER_SIZE);
+      if (right != null) {
+        show(right, MARGIN_X + TABLE_WIDTH - width(right, FOOTER_SIZE), FOOTER_BASELINE, FOOTER_SIZE);
       }
-      PDDocumentInformation info = document.getDocumentInformation();
-      info.setTitle(title);
-      info.setAuthor(municipality.fullName());
-      info.setCreator("kofu issuer");
-      info.setProducer("kofu");
-      info.setCreationDate(GregorianCalendar.from(meta.issuedAt()));
-      info.setCustomMetadataValue(DocumentMeta.INFO_BINDING, meta.bindingHex());
-      info.setCustomMetadataValue(DocumentMeta.INFO_DOCUMENT_NUMBER, meta.documentNumber());
-      info.setCustomMetadataValue(DocumentMeta.INFO_MUNICIPALITY_CODE, municipality.code());
-      info.setCustomMetadataValue(DocumentMeta.INFO_CERTIFICATE_TYPE, type.name());
-      document.getDocumentCatalog().setLanguage("ja-JP");
-      PdfA.apply(document, title, municipality.fullName(), "kofu issuer", "kofu", meta.issuedAt());
-      ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-      document.save(out, CompressParameters.NO_COMPRESSION);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the certificate PDF failed", e);
     }
-  }
-
-  @Override
-  public void close() {
-    try {
-      closeContent();
-    } catch (UncheckedIOException e) {
-      // the document is being discarded anyway
-    }
-    closeQuietly(document);
-    lease.close();
+    content = null;
+    return document.write(new CertificatePdf.Info(title, municipality.fullName(), meta, municipality.code(), type),
+        signature);
   }
 
   // ---- cells
@@ -583,7 +493,7 @@ final class CertificateLayout implements AutoCloseable {
     return placed;
   }
 
-  private void drawCellText(PlacedCell c, float blockTop) throws IOException {
+  private void drawCellText(PlacedCell c, float blockTop) {
     float top = blockTop - c.top;
     float bottom = top - c.height;
     Cell cell = c.cell();
@@ -625,45 +535,39 @@ final class CertificateLayout implements AutoCloseable {
     float innerLeft = centreX - inner / 2;
     float innerTop = centreY + inner / 2;
     float columnWidth = inner / columns;
-    try {
-      PDExtendedGraphicsState ink = new PDExtendedGraphicsState();
-      ink.setBlendMode(BlendMode.MULTIPLY);
-      ink.setNonStrokingAlphaConstant(0.92f);
-      ink.setStrokingAlphaConstant(0.92f);
-      content.saveGraphicsState();
-      content.setGraphicsStateParameters(ink);
-      content.setStrokingColor(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
-      content.setNonStrokingColor(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
-      content.setLineWidth(frame);
-      content.addRect(left + frame / 2, bottom + frame / 2, SEAL_SIZE - frame, SEAL_SIZE - frame);
-      content.stroke();
-      // Engraved seal characters are heavier than a text face: outline the glyphs as well as fill.
-      content.setLineWidth(SEAL_SIZE * 0.014f);
-      content.beginText();
-      content.setFont(font, 1);
-      content.setRenderingMode(RenderingMode.FILL_STROKE);
-      int next = 0;
-      for (int column = 0; column < columns; column++) {
-        int count = base + (column < extra ? 1 : 0);
-        float cellHeight = inner / count;
-        float columnLeft = innerLeft + inner - (column + 1) * columnWidth;
-        for (int row = 0; row < count; row++) {
-          String glyph = new String(codePoints, next++, 1);
-          float advance = font.getStringWidth(glyph) / 1000;
-          float scaleX = columnWidth * 0.96f / advance;
-          float scaleY = cellHeight * 0.98f;
-          float cellBottom = innerTop - (row + 1) * cellHeight;
-          float baseline = cellBottom + (cellHeight - scaleY) / 2 + EM_DESCENT * scaleY;
-          float x = columnLeft + (columnWidth - advance * scaleX) / 2;
-          content.setTextMatrix(new Matrix(scaleX, 0, 0, scaleY, x, baseline));
-          content.showText(glyph);
-        }
+    content.saveGraphicsState();
+    // The seal's ink: a multiply blend at 0.92 opacity (an ExtGState every document shares).
+    content.setGraphicsState(PageContent.INK);
+    content.setStrokingRgb(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
+    content.setNonStrokingRgb(SEAL_RED[0], SEAL_RED[1], SEAL_RED[2]);
+    content.setLineWidth(frame);
+    content.addRect(left + frame / 2, bottom + frame / 2, SEAL_SIZE - frame, SEAL_SIZE - frame);
+    content.stroke();
+    // Engraved seal characters are heavier than a text face: outline the glyphs as well as fill.
+    content.setLineWidth(SEAL_SIZE * 0.014f);
+    content.beginText();
+    content.setFont(1);
+    content.setRenderingMode(2); // fill and stroke
+    int next = 0;
+    for (int column = 0; column < columns; column++) {
+      int count = base + (column < extra ? 1 : 0);
+      float cellHeight = inner / count;
+      float columnLeft = innerLeft + inner - (column + 1) * columnWidth;
+      for (int row = 0; row < count; row++) {
+        String glyph = new String(codePoints, next++, 1);
+        float advance = fonts.width(glyph) / 1000;
+        float scaleX = columnWidth * 0.96f / advance;
+        float scaleY = cellHeight * 0.98f;
+        float cellBottom = innerTop - (row + 1) * cellHeight;
+        float baseline = cellBottom + (cellHeight - scaleY) / 2 + EM_DESCENT * scaleY;
+        float x = columnLeft + (columnWidth - advance * scaleX) / 2;
+        content.setTextMatrix(scaleX, 0, 0, scaleY, x, baseline);
+        shown.accept(glyph);
+        content.showText(glyph);
       }
-      content.endText();
-      content.restoreGraphicsState();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    content.endText();
+    content.restoreGraphicsState();
   }
 
   // ---- pages and text
@@ -682,19 +586,8 @@ final class CertificateLayout implements AutoCloseable {
   }
 
   private void newPage() {
-    closeContent();
-    PDPage page = new PDPage(PDRectangle.A4);
-    document.addPage(page);
-    pages.add(page);
-    try {
-      content = new PDPageContentStream(document, page);
-      if (background == null) {
-        background = Background.create(document, municipality.fullName());
-      }
-      content.drawForm(background);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    content = document.newPage();
+    content.drawForm(PageContent.BACKGROUND);
     y = TOP;
     if (continuationHeading != null) {
       y -= HEADING_SIZE;
@@ -703,31 +596,17 @@ final class CertificateLayout implements AutoCloseable {
     }
   }
 
-  private void closeContent() {
-    if (content != null) {
-      try {
-        content.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
-        content = null;
-      }
-    }
+  /** Tests hear every string shown (to prove that glyph substitution would change none). */
+  void onShow(java.util.function.Consumer<String> listener) {
+    this.shown = Objects.requireNonNull(listener, "listener");
   }
 
   private void show(String text, float x, float baseline, float size) {
-    try {
-      content.beginText();
-      content.setFont(font, size);
-      content.newLineAtOffset(x, baseline);
-      content.showText(text);
-      content.endText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    shown.accept(text);
+    content.text(text, x, baseline, size);
   }
 
-  private void line(float x1, float y1, float x2, float y2) throws IOException {
+  private void line(float x1, float y1, float x2, float y2) {
     content.moveTo(x1, y1);
     content.lineTo(x2, y2);
     content.stroke();
@@ -762,28 +641,16 @@ final class CertificateLayout implements AutoCloseable {
   }
 
   private void requirePrintable(String field, String text) {
-    if (!lease.canPrint(text)) {
+    if (!fonts.canPrint(text)) {
       throw new IllegalArgumentException(field + ": contains a character the certificate font cannot print (外字?)");
     }
   }
 
   private float width(String text, float size) {
-    try {
-      return font.getStringWidth(text) / 1000 * size;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return fonts.width(text) / 1000 * size;
   }
 
   private static boolean isBlank(String s) {
     return s == null || s.isEmpty();
-  }
-
-  private static void closeQuietly(PDDocument document) {
-    try {
-      document.close();
-    } catch (IOException e) {
-      // nothing was written; nothing to lose
-    }
   }
 }

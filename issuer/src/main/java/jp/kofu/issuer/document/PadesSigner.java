@@ -40,6 +40,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSTypedData;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
@@ -153,6 +156,63 @@ public final class PadesSigner {
     }
   }
 
+  /** What a document rendered for this signer reserves: /M now, {@link #RESERVED_CONTENTS} bytes. */
+  CertificatePdf.SignatureReservation reservation() {
+    return new CertificatePdf.SignatureReservation(clock.instant().atZone(JAPAN), RESERVED_CONTENTS);
+  }
+
+  /**
+   * Signs a document written with a reserved signature ({@link CertificatePdf}): fills in the
+   * /ByteRange (everything but the /Contents hex string), computes the CMS over those two ranges
+   * and writes it into /Contents. The bytes are changed in place; nothing is parsed or saved again.
+   */
+  Signed complete(CertificatePdf.Written written, HeldCertificate signer) {
+    Objects.requireNonNull(signer, "signer");
+    if (!written.reserved()) {
+      throw new IllegalArgumentException("written: no reserved signature");
+    }
+    byte[] pdf = written.pdf();
+    int start = written.contentsStart();
+    int end = written.contentsEnd();
+    String range = "[0 " + start + " " + end + " " + (pdf.length - end) + "]";
+    int width = CertificatePdf.BYTE_RANGE_PLACEHOLDER.length();
+    if (range.length() > width) {
+      throw new IllegalStateException("byte range does not fit its placeholder");
+    }
+    int at = written.byteRangeAt();
+    for (int i = 0; i < width; i++) {
+      pdf[at + i] = (byte) (i < range.length() ? range.charAt(i) : ' ');
+    }
+    byte[] cms = cms(new ByteRangeContent(pdf, start, end), signer, timestamps);
+    if (2 * cms.length > end - start - 2) {
+      throw new IllegalStateException(
+          "signature: " + cms.length + " bytes (expected: at most " + (end - start - 2) / 2 + "); is the chain too long?");
+    }
+    byte[] hex = java.util.HexFormat.of().formatHex(cms).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(hex, 0, pdf, start + 1, hex.length);
+    return new Signed(pdf, written.pageCount());
+  }
+
+  /** The signed content of a PDF: all its bytes but the /Contents hex string, without copying them. */
+  private record ByteRangeContent(byte[] pdf, int start, int end) implements CMSTypedData {
+    @Override
+    public ASN1ObjectIdentifier getContentType() {
+      return CMSObjectIdentifiers.data;
+    }
+
+    @Override
+    public void write(java.io.OutputStream out) throws IOException {
+      out.write(pdf, 0, start);
+      out.write(pdf, end, pdf.length - end);
+    }
+
+    /** Non-null, or BouncyCastle skips {@link #write} and digests nothing (the CMS stays detached). */
+    @Override
+    public Object getContent() {
+      return pdf;
+    }
+  }
+
   private static PDDocument load(byte[] pdf) {
     try {
       return Loader.loadPDF(pdf);
@@ -188,6 +248,10 @@ public final class PadesSigner {
 
   /** The same, with a signature-time-stamp attribute from {@code timestamps} unless null. */
   static byte[] cms(byte[] content, HeldCertificate signer, TimeStampSource timestamps) {
+    return cms(new CMSProcessableByteArray(content), signer, timestamps);
+  }
+
+  private static byte[] cms(CMSTypedData content, HeldCertificate signer, TimeStampSource timestamps) {
     X509Certificate certificate = signer.certificate();
     try {
       ContentSigner contentSigner =
@@ -206,7 +270,7 @@ public final class PadesSigner {
               .setSignedAttributeGenerator(signedAttributes)
               .build(contentSigner, certificate));
       generator.addCertificates(new JcaCertStore(signer.chain()));
-      CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), false);
+      CMSSignedData signed = generator.generate(content, false);
       if (timestamps != null) {
         signed = withSignatureTimestamp(signed, timestamps);
       }

@@ -4,20 +4,12 @@ import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import org.apache.pdfbox.cos.COSDictionary;
-import org.apache.pdfbox.cos.COSName;
-import org.apache.pdfbox.cos.COSStream;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentCatalog;
-import org.apache.pdfbox.pdmodel.common.PDMetadata;
-import org.apache.pdfbox.pdmodel.graphics.color.PDOutputIntent;
 
 /**
  * What makes a certificate PDF/A-2b (ISO 19005-2, level B: the look is preserved for the long
@@ -27,8 +19,7 @@ import org.apache.pdfbox.pdmodel.graphics.color.PDOutputIntent;
  * no external content.
  *
  * <p>The output profile is the Java runtime's own sRGB profile, read and compressed once per
- * process: each document gets the same compressed bytes (PDFBox's {@code PDOutputIntent(document,
- * InputStream)} would parse the profile and deflate it again for every document).
+ * process, and written with the output intent into the prefix every document copies as bytes.
  */
 final class PdfA {
   static final String OUTPUT_CONDITION = "sRGB IEC61966-2.1";
@@ -37,39 +28,24 @@ final class PdfA {
 
   private PdfA() {}
 
-  /** Adds the XMP metadata (matching the Info entries written beside it) and the output intent. */
-  static void apply(PDDocument document, String title, String author, String creator, String producer, ZonedDateTime created) {
-    PDDocumentCatalog catalog = document.getDocumentCatalog();
-    try {
-      COSStream profile = document.getDocument().createCOSStream();
-      try (OutputStream out = profile.createRawOutputStream()) {
-        out.write(SRGB_DEFLATED);
-      }
-      profile.setItem(COSName.FILTER, COSName.FLATE_DECODE);
-      profile.setInt(COSName.N, 3);
-      COSDictionary dictionary = new COSDictionary();
-      dictionary.setItem(COSName.TYPE, COSName.OUTPUT_INTENT);
-      dictionary.setItem(COSName.S, COSName.GTS_PDFA1);
-      dictionary.setItem(COSName.DEST_OUTPUT_PROFILE, profile);
-      PDOutputIntent intent = new PDOutputIntent(dictionary);
-      intent.setInfo(OUTPUT_CONDITION);
-      intent.setOutputCondition(OUTPUT_CONDITION);
-      intent.setOutputConditionIdentifier(OUTPUT_CONDITION);
-      intent.setRegistryName("http://www.color.org");
-      catalog.addOutputIntent(intent);
+  /** Writes the sRGB profile (object {@code profile}) and the output intent ({@code intent}) that uses it. */
+  static void writeOutputIntent(PdfFile file, int intent, int profile) {
+    file.rawStream(profile, "/N 3 /Filter /FlateDecode", SRGB_DEFLATED, SRGB_DEFLATED.length);
+    PdfBytes d = new PdfBytes(256);
+    d.a("/Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile ").ref(profile)
+        .a(" /Info ").text(OUTPUT_CONDITION)
+        .a(" /OutputCondition ").text(OUTPUT_CONDITION)
+        .a(" /OutputConditionIdentifier ").text(OUTPUT_CONDITION)
+        .a(" /RegistryName ").text("http://www.color.org");
+    file.dictionary(intent, d);
+  }
 
-      COSStream stream = document.getDocument().createCOSStream();
-      // XMP stays uncompressed so that any tool can find and read it (ISO 19005-2 recommends it).
-      try (OutputStream out = stream.createOutputStream()) {
-        out.write(xmp(title, author, creator, producer, created).getBytes(StandardCharsets.UTF_8));
-      }
-      PDMetadata metadata = new PDMetadata(stream);
-      stream.setItem(COSName.TYPE, COSName.METADATA);
-      stream.setItem(COSName.SUBTYPE, COSName.getPDFName("XML"));
-      catalog.setMetadata(metadata);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Writes the XMP metadata stream (object {@code number}), matching the Info entries written beside it. */
+  static void writeMetadata(PdfFile file, int number, String title, String author, String creator, String producer,
+      ZonedDateTime created) {
+    // XMP stays uncompressed so that any tool can find and read it (ISO 19005-2 recommends it).
+    byte[] xmp = xmp(title, author, creator, producer, created).getBytes(StandardCharsets.UTF_8);
+    file.rawStream(number, "/Type /Metadata /Subtype /XML", xmp, xmp.length);
   }
 
   private static byte[] deflated(byte[] data) {

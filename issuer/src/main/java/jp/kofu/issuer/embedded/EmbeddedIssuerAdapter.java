@@ -412,16 +412,16 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     Checked checked = check(profile, holder, type, request.fiscalYear(), at);
     CertificateContent content = content(profile, holder, request, checked, today);
     DocumentMeta meta = new DocumentMeta(command.issuanceId(), JapanTime.at(at), command.binding(), command.verificationCode());
-    byte[] unsigned;
+    HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
+    PadesSigner.Signed signed;
     try {
-      unsigned = renderer.render(content, meta);
+      // Rendered and signed in one pass: the file is written once with /Contents reserved.
+      signed = renderer.renderSigned(content, meta, padesSigner, signer);
     } catch (IllegalArgumentException e) {
       // The layout refuses what it cannot print (too long, or a character the font lacks); its
       // message names the field, never the content.
       throw new IssuanceRefusedException(RefusalReason.DATA_TOO_LONG, e.getMessage());
     }
-    HeldCertificate signer = signers.signer(profile.code(), profile.identity().fullName());
-    PadesSigner.Signed signed = padesSigner.signCounted(unsigned, signer);
     byte[] pdf = longTerm == null ? signed.pdf() : longTerm.extend(signed.pdf(), signer);
     return new IssuedDocument(pdf, signed.pageCount(), terms.feeYen(), command.verificationCode());
   }

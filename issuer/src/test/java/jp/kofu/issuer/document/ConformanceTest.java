@@ -67,8 +67,11 @@ class ConformanceTest {
     var municipality = world.municipalSigner("131016", "千代田区");
     int n = 0;
     for (var e : SampleCertificates.all().entrySet()) {
-      byte[] pdf = renderer.render(e.getValue(), SampleCertificates.meta("KF-20261126-" + String.format("%06d", ++n)));
-      SIGNED.put(e.getKey(), longTerm.extend(signer.sign(pdf, municipality), municipality));
+      // As the issuer makes them: rendered and signed in one pass (/Contents reserved, CMS patched
+      // in), then extended to B-LT by the appended DSS update.
+      byte[] pdf = renderer.renderSigned(e.getValue(), SampleCertificates.meta("KF-20261126-" + String.format("%06d", ++n)),
+          signer, municipality).pdf();
+      SIGNED.put(e.getKey(), longTerm.extend(pdf, municipality));
     }
     VeraGreenfieldFoundryProvider.initialise();
   }

@@ -50,17 +50,59 @@ class SignedDocumentsTest {
   private final ResidenceCertificateRenderer renderer = new ResidenceCertificateRenderer();
   private final PadesSigner signer = new PadesSigner(Clock.fixed(SIGNED_AT, ISSUED_AT.getZone()));
 
+  private final CertificateRenderer oneStep = new CertificateRenderer();
+
+  /** As the issuer makes them: rendered and signed in one pass. */
   private byte[] signedCertificate(int persons) {
-    return signer.sign(renderer.render(certificate(persons, CertificateOption.HEAD_OF_HOUSEHOLD), meta()), CHIYODA_SIGNER);
+    return oneStep.renderSigned(certificate(persons, CertificateOption.HEAD_OF_HOUSEHOLD), meta(), signer, CHIYODA_SIGNER).pdf();
   }
 
   @Test
   void renderSignVerifyRoundTrip() throws Exception {
     DocumentMeta meta = meta();
-    byte[] pdf = signer.sign(renderer.render(certificate(12), meta), CHIYODA_SIGNER);
+    PadesSigner.Signed signed = oneStep.renderSigned(certificate(12), meta, signer, CHIYODA_SIGNER);
+    byte[] pdf = signed.pdf();
 
     VerifiedDocument verified = SignedDocuments.verify(pdf, ANCHORS);
 
+    assertThat(signed.pageCount()).isEqualTo(verified.pageCount());
+    assertVerified(verified, meta, pdf);
+  }
+
+  /** PDFs from elsewhere are still signed the classic way: load, add the signature, save incrementally. */
+  @Test
+  void anUnsignedPdfIsSignedByAnIncrementalUpdate() throws Exception {
+    DocumentMeta meta = meta();
+    byte[] unsigned = renderer.render(certificate(12), meta);
+    PadesSigner.Signed signed = signer.signCounted(unsigned, CHIYODA_SIGNER);
+    byte[] pdf = signed.pdf();
+
+    assertThat(Arrays.copyOf(pdf, unsigned.length)).as("the unsigned revision, unchanged").isEqualTo(unsigned);
+    VerifiedDocument verified = SignedDocuments.verify(pdf, ANCHORS);
+    assertThat(signed.pageCount()).isEqualTo(verified.pageCount());
+    assertVerified(verified, meta, pdf);
+  }
+
+  /** One pass or two, the same document is signed: only the signature (its /M, the CMS) and the file's layout differ. */
+  @Test
+  void bothWaysOfSigningShowTheSamePages() throws Exception {
+    DocumentMeta meta = meta();
+    byte[] onePass = oneStep.renderSigned(certificate(3), meta, signer, CHIYODA_SIGNER).pdf();
+    byte[] twoPass = signer.sign(renderer.render(certificate(3), meta), CHIYODA_SIGNER);
+    assertThat(TestDocuments.text(onePass)).isEqualTo(TestDocuments.text(twoPass));
+    try (PDDocument a = Loader.loadPDF(onePass); PDDocument b = Loader.loadPDF(twoPass)) {
+      assertThat(a.getNumberOfPages()).isEqualTo(b.getNumberOfPages());
+      for (int i = 0; i < a.getNumberOfPages(); i++) {
+        try (var x = a.getPage(i).getContents(); var y = b.getPage(i).getContents()) {
+          assertThat(x.readAllBytes()).as("content stream of page %d", i + 1).isEqualTo(y.readAllBytes());
+        }
+      }
+      assertThat(a.getSignatureDictionaries().get(0).getSignDate())
+          .isEqualTo(b.getSignatureDictionaries().get(0).getSignDate());
+    }
+  }
+
+  private static void assertVerified(VerifiedDocument verified, DocumentMeta meta, byte[] pdf) {
     assertThat(verified.municipalityCode()).isEqualTo("131016");
     assertThat(verified.bindingHex()).isEqualTo(meta.bindingHex());
     assertThat(verified.documentNumber()).isEqualTo("KF-20261126-000123");
@@ -246,7 +288,7 @@ class SignedDocumentsTest {
       List<Future<byte[]>> results = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         String number = "KF-" + i;
-        results.add(pool.submit(() -> signer.sign(renderer.render(certificate(2), meta(number)), CHIYODA_SIGNER)));
+        results.add(pool.submit(() -> oneStep.renderSigned(certificate(2), meta(number), signer, CHIYODA_SIGNER).pdf()));
       }
       for (int i = 0; i < results.size(); i++) {
         VerifiedDocument verified = SignedDocuments.verify(results.get(i).get(60, TimeUnit.SECONDS), ANCHORS);
@@ -263,7 +305,7 @@ class SignedDocumentsTest {
     // The trust world's certificates are valid from an hour before now, so is the timestamp.
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     var tsa = new jp.kofu.issuer.timestamp.TimeStampAuthority(WORLD.timestampingUnit(), Clock.fixed(now.plusSeconds(2), ISSUED_AT.getZone()));
-    byte[] pdf = new PadesSigner(Clock.fixed(now, ISSUED_AT.getZone()), tsa).sign(renderer.render(certificate(1), meta()), CHIYODA_SIGNER);
+    byte[] pdf = oneStep.renderSigned(certificate(1), meta(), new PadesSigner(Clock.fixed(now, ISSUED_AT.getZone()), tsa), CHIYODA_SIGNER).pdf();
 
     VerifiedDocument verified = SignedDocuments.verify(pdf, ANCHORS);
 
