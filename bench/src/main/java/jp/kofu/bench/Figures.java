@@ -253,12 +253,12 @@ public final class Figures {
           String[] a = answer.split(" ");
           other(
               String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s, %d copiers, default scenario mix", rate, loadSeconds, loadTerminals),
-              "p99 " + a[4] + " ms",
-              "end to end from the intended start: p50 " + a[2] + ", p99.9 " + a[6] + ", max " + a[8] + " ms; " + a[1] + " documents at " + a[10]
-                  + " /s; misissuance " + a[12]);
+              "p99 " + a[5] + " ms",
+              "end to end from the intended start: p50 " + a[3] + ", p99.9 " + a[7] + ", max " + a[9] + " ms; " + a[1] + " documents at " + a[11]
+                  + " /s; misissuance " + a[13]);
           target(
               String.format(Locale.ROOT, "p99 end to end at half the measured capacity (`sim load`, %.1f /s of %.1f /s)", rate, capacity),
-              a[4] + " ms",
+              a[5] + " ms",
               "≤ 100 ms");
         }
         child.run("quit");
