@@ -67,6 +67,7 @@ import jp.kofu.sim.copier.ReceivedDocument;
  *
  * Every CPU figure is also given in RSA-2048 signatures measured in the same run. System
  * properties: {@code figures.issuances} (measured, default 1000), {@code figures.copiers} (8),
+ * {@code figures.warmup} (issuances, twice, before measuring; 200 or half of figures.issuances),
  * {@code figures.streams} (1000), {@code figures.connections} (300), {@code figures.seconds} (per
  * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
  * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
@@ -172,8 +173,9 @@ public final class Figures {
                   copiersAt.toString(),
                   String.join(",", terminals),
                   residents))) {
-        child.run("issue " + Math.max(200, issuances / 2));
-        child.run("issue " + Math.max(200, issuances / 2));
+        int warmup = Integer.getInteger("figures.warmup", Math.max(200, issuances / 2));
+        child.run("issue " + warmup);
+        child.run("issue " + warmup);
         long syncs0 = world.world.gateway().journal().syncs();
         long forced0;
         long wall0;
