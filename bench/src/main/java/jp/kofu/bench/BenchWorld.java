@@ -30,7 +30,14 @@ final class BenchWorld implements AutoCloseable {
             EmbeddedWorld.options()
                 .residentsEach(residents)
                 .clock(jp.kofu.testing.FakeClock.inServiceHours())
-                .gateway((b, responder) -> b.terminalRateLimit(10_000_000, java.time.Duration.ofMinutes(1))));
+                .gateway(
+                    (b, responder) ->
+                        b.terminalRateLimit(10_000_000, java.time.Duration.ofMinutes(1))
+                            // A cold JVM on a machine shared with other builds can take longer
+                            // than the production deadline for its first documents.
+                            .isolation(
+                                new jp.kofu.gateway.routing.Isolation(
+                                    java.time.Duration.ofSeconds(60), 64, jp.kofu.gateway.routing.Isolation.Breaker.defaults()))));
     CardWallet wallet = CardWallet.open(world.walletDir(), world.pki()).withKeyPool(8);
     Copier probe = copier("probe");
     for (CardWallet.Entry e : wallet.entries()) {

@@ -18,7 +18,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.sun.management.OperatingSystemMXBean;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.lang.management.ManagementFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import jp.kofu.pki.HeldCertificate;
 import jp.kofu.pki.TrustWorld;
+import jp.kofu.proto.kiosk.v1.IssueRequest;
+import jp.kofu.proto.kiosk.v1.IssueResponse;
+import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
+import jp.kofu.sim.load.LoadPlan;
+import jp.kofu.sim.load.LoadReport;
+import jp.kofu.sim.load.LoadRunner;
+import jp.kofu.sim.load.LoadTarget;
+import jp.kofu.sim.load.Phase;
+import jp.kofu.sim.load.ScenarioMix;
+import org.HdrHistogram.Histogram;
 import jp.kofu.sim.card.CardWallet;
 import jp.kofu.sim.card.SimulatedCard;
 import jp.kofu.sim.copier.Copier;
@@ -31,8 +54,16 @@ import jp.kofu.sim.copier.Copier;
  * <ul>
  *   <li>{@code issue N}: N whole issuances (open, card, authenticate, offerings, issue, the copier's
  *       check, confirm, close) spread over the copiers; answers {@code ok N};
- *   <li>{@code stream HOST:PORT TERMINAL TOKEN ORDER MUNICIPALITY N}: N streams of that (already
- *       issued) order, as that terminal, one after another; answers {@code ok N};
+ *   <li>{@code stream HOST:PORT TERMINAL TOKEN ORDER MUNICIPALITY N [TLS]}: N streams of that
+ *       (already issued) order, as that terminal, one after another, on one connection whose TLS
+ *       is {@code TLS} ({@code jdk}, {@code openssl}; default: the copier's own); answers {@code ok
+ *       N cpu NANOS} (this process's CPU time over them);
+ *   <li>{@code connect HOST:PORT TERMINAL TLS N}: N new connections one after another, each a
+ *       mutual-TLS handshake and one OpenSession call, then closed; answers {@code ok N cpu NANOS};
+ *   <li>{@code load RATE SECONDS WARMUP TERMINALS}: the load simulator ({@code kofu sim load}'s
+ *       {@link LoadRunner}, default scenario mix) at RATE arrivals/s for SECONDS after WARMUP
+ *       seconds; answers {@code ok COMPLETED p50 P50 p99 P99 p999 P999 max MAX rate R misissued
+ *       B} (end to end from the intended start, milliseconds);
  *   <li>{@code quit}.
  * </ul>
  *
@@ -40,6 +71,8 @@ import jp.kofu.sim.copier.Copier;
  * the terminal names (comma-separated, certificates already issued), the holders' resident ids.
  */
 public final class CopierProcess {
+  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private CopierProcess() {}
 
   public static void main(String[] args) throws Exception {
@@ -58,6 +91,7 @@ public final class CopierProcess {
       cards.add(wallet.card(e.residentId()));
     }
     Map<String, Copier> streamers = new HashMap<>();
+    Map<String, ManagedChannel> channels = new HashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(copiers.size());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
@@ -79,8 +113,9 @@ public final class CopierProcess {
                           try {
                             copiers.get(c).issueOnce(cards.get(c), e.pin(), e.municipalityCode(), BenchWorld.RESIDENCE);
                           } catch (io.grpc.StatusRuntimeException ex) {
-                            // A transient failure on a busy machine: do it again, and say so.
-                            if (failed.incrementAndGet() > Math.max(10, n / 20)) {
+                            // A transient failure on a busy machine (a handshake that timed out
+                            // under load, a deadline): do it again, and say so.
+                            if (failed.incrementAndGet() > Math.max(50, n / 2)) {
                               throw ex;
                             }
                             left.incrementAndGet();
@@ -96,17 +131,57 @@ public final class CopierProcess {
             System.out.println("ok " + n + " retried " + failed.get());
           }
           case "stream" -> {
-            Copier to = streamers.computeIfAbsent(w[1] + " " + w[2], a -> new Copier(address(w[1]), pki.terminal("bench", "store-1", w[2]),
-                pki.serviceCa().certificate(), List.of(pki.municipalCa().certificate())));
             ByteString token = ByteString.copyFrom(Base64.getDecoder().decode(w[3]));
             int n = Integer.parseInt(w[6]);
-            for (int i = 0; i < n; i++) {
-              to.issue(token, w[4], w[5], BenchWorld.RESIDENCE);
+            long cpu0 = OS.getProcessCpuTime();
+            if (w.length > 7) {
+              ManagedChannel channel = channels.computeIfAbsent(String.join(" ", w[1], w[2], w[7]), a -> channel(pki, w[1], w[2], w[7]));
+              for (int i = 0; i < n; i++) {
+                drain(channel, token, w[4], w[5]);
+              }
+            } else {
+              Copier to = streamers.computeIfAbsent(w[1] + " " + w[2], a -> new Copier(address(w[1]), pki.terminal("bench", "store-1", w[2]),
+                  pki.serviceCa().certificate(), List.of(pki.municipalCa().certificate())));
+              for (int i = 0; i < n; i++) {
+                to.issue(token, w[4], w[5], BenchWorld.RESIDENCE);
+              }
             }
-            System.out.println("ok " + n);
+            System.out.println("ok " + n + " cpu " + (OS.getProcessCpuTime() - cpu0));
+          }
+          case "connect" -> {
+            int n = Integer.parseInt(w[4]);
+            channel(pki, w[1], w[2], w[3]).shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the key and certificate read once
+            long cpu0 = OS.getProcessCpuTime();
+            for (int i = 0; i < n; i++) {
+              ManagedChannel channel = channel(pki, w[1], w[2], w[3]);
+              try {
+                KioskServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .openSession(OpenSessionRequest.newBuilder().setTerminalSoftware(Copier.SOFTWARE).build());
+              } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+              }
+            }
+            System.out.println("ok " + n + " cpu " + (OS.getProcessCpuTime() - cpu0));
+          }
+          case "load" -> {
+            LoadPlan plan =
+                new LoadPlan(
+                    Integer.parseInt(w[4]), Double.parseDouble(w[1]), Duration.ofSeconds(Long.parseLong(w[2])),
+                    Duration.ofSeconds(Long.parseLong(w[3])), ScenarioMix.defaults(), false, 7, LoadPlan.DEFAULT_RETRY_FOR);
+            LoadReport r = new LoadRunner(plan, new LoadTarget(gateway, pki, wallet.withKeyPool(16), false)).run(System.err::println);
+            if (System.getProperty("figures.load.report") != null) {
+              r.writeTo(Path.of(System.getProperty("figures.load.report")));
+            }
+            Histogram e2e = r.metrics().totals().get(Phase.COMPLETE);
+            System.out.printf(
+                java.util.Locale.ROOT, "ok %d p50 %.1f p99 %.1f p999 %.1f max %.1f rate %.2f misissued %b%n", e2e.getTotalCount(),
+                e2e.getValueAtPercentile(50) / 1e3, e2e.getValueAtPercentile(99) / 1e3, e2e.getValueAtPercentile(99.9) / 1e3,
+                e2e.getMaxValue() / 1e3, r.throughputPerSecond(), r.misissued());
           }
           case "quit" -> {
             pool.shutdownNow();
+            channels.values().forEach(ManagedChannel::shutdownNow);
             copiers.forEach(Copier::close);
             streamers.values().forEach(Copier::close);
             System.out.println("ok 0");
@@ -119,6 +194,45 @@ public final class CopierProcess {
         System.out.println("error " + cause.toString().replace('\n', ' '));
       }
       System.out.flush();
+    }
+  }
+
+  /** A channel of that terminal whose TLS is {@code tls} ({@code jdk} or {@code openssl}). */
+  private static ManagedChannel channel(TrustWorld pki, String hostPort, String terminal, String tls) {
+    HeldCertificate cert = pki.terminal("bench", "store-1", terminal);
+    try {
+      return NettyChannelBuilder.forAddress(address(hostPort))
+          .sslContext(
+              GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.valueOf(tls.toUpperCase(java.util.Locale.ROOT)))
+                  .keyManager(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new))
+                  .trustManager(pki.serviceCa().certificate())
+                  .build())
+          .build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One Issue stream read to its end (header, chunks, trailer), the framing checked. */
+  private static void drain(ManagedChannel channel, ByteString token, String order, String municipality) {
+    Iterator<IssueResponse> stream =
+        KioskServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .issue(IssueRequest.newBuilder().setSessionToken(token).setOrderId(order).setMunicipalityCode(municipality).setCertificate(BenchWorld.RESIDENCE).build());
+    long size = -1;
+    long received = 0;
+    boolean trailer = false;
+    while (stream.hasNext()) {
+      IssueResponse r = stream.next();
+      switch (r.getPartCase()) {
+        case HEADER -> size = r.getHeader().getByteSize();
+        case CHUNK -> received += r.getChunk().getData().size();
+        case TRAILER -> trailer = true;
+        default -> throw new IllegalStateException("unexpected part " + r.getPartCase());
+      }
+    }
+    if (!trailer || received != size) {
+      throw new IllegalStateException("stream ended after " + received + " of " + size + " bytes" + (trailer ? "" : ", no trailer"));
     }
   }
 

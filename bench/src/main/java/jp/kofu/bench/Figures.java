@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 import io.grpc.Server;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,21 +50,41 @@ import jp.kofu.sim.copier.ReceivedDocument;
  *   <li>server CPU and allocation per whole issuance: the gateway with its embedded issuer runs in
  *       this JVM, the copiers in a JVM of their own ({@link CopierProcess}), so this process's CPU
  *       time (every thread: calls, Netty, GC, JIT) and bytes allocated are the server's alone;
+ *   <li>fsyncs per issuance over the same issuances: {@code FileChannel.force} calls in this
+ *       process counted by JFR ({@code jdk.FileForce}), beside the journal's own sync counter;
  *   <li>server CPU per streamed document: the gateway replaying a journaled order against bare
  *       grpc-java streaming the same bytes in the same chunks over the same mTLS, both servers in
- *       this JVM, the client in the copiers' JVM.
+ *       this JVM, the client in the copiers' JVM;
+ *   <li>TLS: bare grpc-java on the JDK's TLS against BoringSSL (netty-tcnative), server and client
+ *       CPU per streamed document and per new connection (handshake and one small call);
+ *   <li>capacity and latency: the issuances per second the copiers above sustained is the
+ *       capacity; then the load simulator ({@code kofu sim load}'s runner, in the copiers' JVM)
+ *       offers half of it, open-model, and reports end-to-end latency from the intended start;
+ *   <li>the journal's durable rate on the embedded default and on PostgreSQL ({@link
+ *       JournalBenchmark#issuance}, 8 threads, through JMH in a forked JVM) and its syncs to disk
+ *       per issuance.
  * </ul>
  *
  * Every CPU figure is also given in RSA-2048 signatures measured in the same run. System
  * properties: {@code figures.issuances} (measured, default 1000), {@code figures.copiers} (8),
- * {@code figures.streams} (1000), {@code figures.seconds} (per render type, 3), {@code
- * figures.out} (also write the table there).
+ * {@code figures.warmup} (issuances, twice, before measuring; 200 or half of figures.issuances),
+ * {@code figures.streams} (1000), {@code figures.connections} (300), {@code figures.seconds} (per
+ * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
+ * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
+ * the tables there).
  */
 public final class Figures {
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private final List<String[]> rows = new ArrayList<>();
+
+  /** The issue's targets, figure by figure: what, this run's value, target. */
+  private final List<String[]> targets = new ArrayList<>();
+
+  /** Figures that are counts or rates, not CPU: what, value, note. */
+  private final List<String[]> others = new ArrayList<>();
+
   private double rsaNanos;
 
   /** The run's one clock: what it signs and timestamps, and the time its table is dated. */
@@ -83,6 +105,9 @@ public final class Figures {
     int issuances = Integer.getInteger("figures.issuances", 1000);
     int copiers = Integer.getInteger("figures.copiers", 8);
     int streams = Integer.getInteger("figures.streams", 1000);
+    int connections = Integer.getInteger("figures.connections", 300);
+    int loadSeconds = Integer.getInteger("figures.load.seconds", 60);
+    int loadTerminals = Integer.getInteger("figures.load.terminals", 100);
     double seconds = Double.parseDouble(System.getProperty("figures.seconds", "3"));
 
     TrustWorld keys = TrustWorld.generate();
@@ -109,6 +134,9 @@ public final class Figures {
     for (Map.Entry<CertificateType, CertificateContent> e : SampleCertificates.all().entrySet()) {
       Cost c = onThisThread(() -> renderer.render(e.getValue(), meta), seconds);
       row("render " + e.getKey() + ", CPU / allocation", c, "");
+      if (e.getKey() == CertificateType.RESIDENCE) {
+        target("render of 住民票の写し, CPU", ms(c.cpuNanos) + " (" + sigs(c.cpuNanos) + " signatures)", "≤ 1 ms");
+      }
     }
     byte[] unsigned = renderer.render(SampleCertificates.all().get(CertificateType.RESIDENCE), meta);
     PadesSigner timestamped = new PadesSigner(clock, new TimeStampAuthority(keys.timestampingUnit(), clock));
@@ -127,6 +155,9 @@ public final class Figures {
       String order = UUID.randomUUID().toString();
       ReceivedDocument first = local.issue(token, order, holder.entry().municipalityCode(), BenchWorld.RESIDENCE);
       Server bare = StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf());
+      Server bareJdk = StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf(), SslProvider.JDK);
+      boolean boringSsl = OpenSsl.isAvailable() && OpenSsl.isAlpnSupported();
+      Server bareOpenSsl = boringSsl ? StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf(), SslProvider.OPENSSL) : null;
       Instant copiersAt = jp.kofu.testing.FakeClock.lastBusinessMorning();
       try (Child child =
           new Child(
@@ -142,10 +173,30 @@ public final class Figures {
                   copiersAt.toString(),
                   String.join(",", terminals),
                   residents))) {
-        child.run("issue " + Math.max(200, issuances / 2));
-        child.run("issue " + Math.max(200, issuances / 2));
-        Cost issuance = inThisProcess(() -> child.run("issue " + issuances), issuances);
+        int warmup = Integer.getInteger("figures.warmup", Math.max(200, issuances / 2));
+        child.run("issue " + warmup);
+        child.run("issue " + warmup);
+        long syncs0 = world.world.gateway().journal().syncs();
+        long forced0;
+        long wall0;
+        Cost issuance;
+        try (FileForces forces = new FileForces()) {
+          forced0 = forces.count();
+          wall0 = System.nanoTime();
+          issuance = inThisProcess(() -> child.run("issue " + issuances), issuances);
+          wall0 = System.nanoTime() - wall0;
+          forced0 = forces.countAfterFlush() - forced0;
+        }
+        long journalSyncs = world.world.gateway().journal().syncs() - syncs0;
+        double capacity = issuances / (wall0 / 1e9);
         row("**server CPU per issuance** (" + copiers + " copiers in their own JVM) / allocation", issuance, "");
+        target("server CPU per issuance, RSA-2048 signature equivalents (same run)", sigs(issuance.cpuNanos) + " (" + ms(issuance.cpuNanos) + ")", "≤ 4");
+        target("allocation per issuance (server)", mb(issuance.bytes), "≤ 1.5 MB");
+        other("capacity: whole issuances per second, " + copiers + " closed-loop copiers (their own JVM, same 2 cores)", String.format(Locale.ROOT, "%.1f /s", capacity), issuances + " issuances");
+        other(
+            "fsyncs per issuance, embedded journal (FileChannel.force in the server, JFR jdk.FileForce)",
+            String.format(Locale.ROOT, "%.3f", (double) forced0 / issuances),
+            forced0 + " over " + issuances + " issuances; the journal's own counter: " + journalSyncs + " (" + String.format(Locale.ROOT, "%.3f", (double) journalSyncs / issuances) + ")");
         String tokenText = Base64.getEncoder().encodeToString(token.toByteArray());
         String muni = holder.entry().municipalityCode();
         String gatewayAt = "127.0.0.1:" + world.world.address().getPort();
@@ -159,12 +210,184 @@ public final class Figures {
             "stream the same, gateway (replayed order), server CPU / allocation",
             gateway,
             String.format(Locale.ROOT, "**%.2f×** bare grpc-java", gateway.cpuNanos / bareCost.cpuNanos));
+        target(
+            "gateway stream CPU / bare grpc-java",
+            String.format(Locale.ROOT, "**%.2f×** (%s against %s)", gateway.cpuNanos / bareCost.cpuNanos, ms(gateway.cpuNanos), ms(bareCost.cpuNanos)),
+            "≤ 1.3×");
+
+        // TLS: the same bare server and client on the JDK's TLS, then on BoringSSL.
+        List<String> providers = boringSsl ? List.of("jdk", "openssl") : List.of("jdk");
+        Map<String, Cost[]> tls = new java.util.LinkedHashMap<>();
+        for (String p : providers) {
+          String at = "127.0.0.1:" + (p.equals("jdk") ? bareJdk : bareOpenSsl).getPort();
+          String stream = String.join(" ", "stream", at, "figures-local", tokenText, order, muni);
+          child.run(stream + " " + streams / 2 + " " + p);
+          long[] clientCpu = new long[1];
+          Cost server = inThisProcess(() -> clientCpu[0] = cpuOf(child.run(stream + " " + streams + " " + p)), streams);
+          Cost client = new Cost((double) clientCpu[0] / streams, 0, streams);
+          child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(Math.max(20, connections / 4))));
+          long[] clientHs = new long[1];
+          Cost handshake =
+              inThisProcess(() -> clientHs[0] = cpuOf(child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(connections)))), connections);
+          tls.put(p, new Cost[] {server, client, handshake, new Cost((double) clientHs[0] / connections, 0, connections)});
+        }
+        Cost[] jdk = tls.get("jdk");
+        Cost[] ossl = tls.get("openssl");
+        String[] labels = {
+          "stream the same, bare grpc-java, server CPU", "stream the same, bare grpc-java, client CPU (copiers' JVM)",
+          "new connection (mutual-TLS handshake, one OpenSession), server CPU", "new connection, client CPU (copiers' JVM)"
+        };
+        for (int i = 0; i < labels.length; i++) {
+          row(labels[i] + ", JDK TLS", jdk[i], "");
+          if (ossl != null) {
+            row(labels[i] + ", BoringSSL (netty-tcnative)", ossl[i], String.format(Locale.ROOT, "%.2f× the JDK's", ossl[i].cpuNanos / jdk[i].cpuNanos));
+          }
+        }
+        if (ossl == null) {
+          other("BoringSSL (netty-tcnative)", "not available here", String.valueOf(OpenSsl.unavailabilityCause()));
+        }
+
+        // p99 end to end at half the capacity just measured, the simulator in the copiers' JVM.
+        if (loadSeconds > 0) {
+          double rate = Math.max(1, capacity / 2);
+          String answer =
+              child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, Math.max(5, loadSeconds / 6), loadTerminals));
+          String[] a = answer.split(" ");
+          other(
+              String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s, %d copiers, default scenario mix", rate, loadSeconds, loadTerminals),
+              "p99 " + a[5] + " ms",
+              "end to end from the intended start: p50 " + a[3] + ", p99.9 " + a[7] + ", max " + a[9] + " ms; " + a[1] + " documents at " + a[11]
+                  + " /s; misissuance " + a[13]);
+          target(
+              String.format(Locale.ROOT, "p99 end to end at half the measured capacity (`sim load`, %.1f /s of %.1f /s)", rate, capacity),
+              a[5] + " ms",
+              "≤ 100 ms");
+        }
         child.run("quit");
       } finally {
         bare.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        bareJdk.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (bareOpenSsl != null) {
+          bareOpenSsl.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
     }
+    if (Boolean.parseBoolean(System.getProperty("figures.journal", "true"))) {
+      journal();
+    }
     print();
+  }
+
+  /**
+   * The journal alone, durable: {@link JournalBenchmark#issuance} on each database with 8 threads,
+   * through JMH (its own forked JVM, warmed up), and the syncs to disk per issuance it counted.
+   */
+  private void journal() throws Exception {
+    Path syncs = Files.createTempFile("kofu-figures-journal-", "");
+    List<String> rates = new ArrayList<>();
+    for (String database : List.of("h2-file", "postgresql")) {
+      org.openjdk.jmh.runner.options.Options options =
+          new org.openjdk.jmh.runner.options.OptionsBuilder()
+              .include(JournalBenchmark.class.getName() + ".issuance$")
+              .param("database", database)
+              .threads(8)
+              .forks(1)
+              .warmupIterations(2)
+              .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+              .measurementIterations(3)
+              .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3))
+              .jvmArgsAppend("-Djournal.setup.issuances=50", "-Djournal.syncs.out=" + syncs)
+              .build();
+      double rate = Double.NaN;
+      String perIssuance = "?";
+      try {
+        for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options).run()) {
+          rate = r.getPrimaryResult().getScore();
+        }
+        String[] counted = Files.readString(Path.of(syncs + "." + database)).trim().split(" ");
+        perIssuance = String.format(Locale.ROOT, "%.3f", Double.parseDouble(counted[1]) / Double.parseDouble(counted[0]));
+      } catch (org.openjdk.jmh.runner.RunnerException | IOException | RuntimeException e) {
+        System.err.println("figures: journal on " + database + " not measured: " + e);
+      } finally {
+        Files.deleteIfExists(Path.of(syncs + "." + database));
+      }
+      String name = database.equals("h2-file") ? "embedded default (H2 file)" : "PostgreSQL (synchronous_commit=on, fsync=on)";
+      other("durable journal, issuances/s, " + name + ", 8 threads (JournalBenchmark.issuance)", String.format(Locale.ROOT, "%.0f /s", rate),
+          perIssuance + (database.equals("h2-file") ? " fsyncs per issuance (the journal's counter)" : " WAL syncs per issuance (pg_stat_wal.wal_sync)"));
+      rates.add(String.format(Locale.ROOT, "%s %.0f (%s syncs per issuance)", database.equals("h2-file") ? "embedded" : "PostgreSQL", rate, perIssuance));
+    }
+    Files.deleteIfExists(syncs);
+    target("durable journal, issuances/s, embedded default and PostgreSQL, 8 threads", String.join(", ", rates), "≥ 1,000");
+  }
+
+  /** Counts FileChannel.force calls in this process (JFR's jdk.FileForce, every one, no threshold). */
+  private static final class FileForces implements AutoCloseable {
+    private final jdk.jfr.consumer.RecordingStream stream = new jdk.jfr.consumer.RecordingStream();
+    private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+
+    FileForces() throws InterruptedException {
+      stream.enable("jdk.FileForce").withoutThreshold().withStackTrace();
+      stream.onEvent("jdk.FileForce", e -> count.incrementAndGet());
+      stream.onFlush(flushes::incrementAndGet);
+      stream.startAsync();
+      awaitFlush();
+    }
+
+    long count() {
+      return count.get();
+    }
+
+    /** The count once every event recorded before this call has been read. */
+    long countAfterFlush() throws InterruptedException {
+      awaitFlush();
+      awaitFlush();
+      return count.get();
+    }
+
+    private void awaitFlush() throws InterruptedException {
+      long f = flushes.get();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (flushes.get() == f && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+    }
+
+    @Override
+    public void close() {
+      stream.close();
+    }
+  }
+
+  private static long cpuOf(String answer) {
+    String[] a = answer.split(" ");
+    for (int i = 0; i < a.length - 1; i++) {
+      if (a[i].equals("cpu")) {
+        return Long.parseLong(a[i + 1]);
+      }
+    }
+    throw new IllegalStateException("no cpu in " + answer);
+  }
+
+  private String sigs(double nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / rsaNanos);
+  }
+
+  private static String ms(double nanos) {
+    return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+  }
+
+  private static String mb(double bytes) {
+    return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
+  }
+
+  private void target(String what, String value, String target) {
+    targets.add(new String[] {what, value, target});
+  }
+
+  private void other(String what, String value, String note) {
+    others.add(new String[] {what, value, note});
+    System.err.printf(Locale.ROOT, "figures: %s: %s (%s)%n", what, value, note);
   }
 
   private void row(String what, Cost c, String note) {
@@ -187,6 +410,14 @@ public final class Figures {
     out.append("| figure | CPU per operation | RSA-2048 signatures | allocated per operation | operations | note |\n");
     out.append("|---|---|---|---|---|---|\n");
     for (String[] r : rows) {
+      out.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    out.append("\n| figure | value | note |\n|---|---|---|\n");
+    for (String[] r : others) {
+      out.append("| ").append(String.join(" | ", r)).append(" |\n");
+    }
+    out.append("\nAgainst the targets (issue 14)\n\n| figure | this run | target |\n|---|---|---|\n");
+    for (String[] r : targets) {
       out.append("| ").append(String.join(" | ", r)).append(" |\n");
     }
     System.out.print(out);
@@ -244,7 +475,8 @@ public final class Figures {
       answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    void run(String command) {
+    /** Runs one command; returns its answer ({@code ok ...}). */
+    String run(String command) {
       commands.println(command);
       try {
         String answer = answers.readLine();
@@ -254,6 +486,7 @@ public final class Figures {
         if (answer == null || !answer.startsWith("ok ")) {
           throw new IllegalStateException("copiers: " + command.split(" ")[0] + ": " + answer);
         }
+        return answer;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -85,7 +85,8 @@ public class JournalBenchmark {
     pdf = new byte[64 * 1024];
     RANDOM.nextBytes(pdf);
     facts = new IssuedFacts(300, 300, Digest.sha256(pdf), 1, pdf.length, null);
-    for (int i = 0; i < 2000; i++) {
+    // The journal the audit verifies; Figures, which measures only the rate, asks for fewer.
+    for (int i = 0, n = Integer.getInteger("journal.setup.issuances", 2000); i < n; i++) {
       issuance();
     }
     audit = new JournalAudit(journal);
@@ -129,6 +130,11 @@ public class JournalBenchmark {
       System.out.printf(
           "%n[journal %s] %d issuances, %d syncs to disk: %.3f fsyncs per issuance; %d group commits of %.1f transitions on average%n",
           database, n, synced, (double) synced / n, batches, batches == 0 ? 0.0 : (double) transitions / batches);
+      // Figures folds this into its table (a file: the trial runs in a JVM JMH forked).
+      String out = System.getProperty("journal.syncs.out");
+      if (out != null) {
+        Files.writeString(Path.of(out + "." + database), n + " " + synced + "\n", StandardCharsets.US_ASCII);
+      }
     }
     db.close();
     if (postgres != null) {

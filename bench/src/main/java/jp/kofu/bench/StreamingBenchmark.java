@@ -8,6 +8,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -22,6 +23,8 @@ import jp.kofu.proto.kiosk.v1.IssueRequest;
 import jp.kofu.proto.kiosk.v1.IssueResponse;
 import jp.kofu.proto.kiosk.v1.IssueTrailer;
 import jp.kofu.proto.kiosk.v1.KioskServiceGrpc;
+import jp.kofu.proto.kiosk.v1.OpenSessionRequest;
+import jp.kofu.proto.kiosk.v1.OpenSessionResponse;
 import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -94,11 +97,26 @@ public class StreamingBenchmark {
   }
 
   static Server bareServer(TrustWorld pki, IssueHeader header, byte[] pdf) throws Exception {
+    return bareServer(pki, header, pdf, null);
+  }
+
+  /**
+   * Bare grpc-java serving that document, and a constant OpenSession answer (a connection's one
+   * small call), over {@code tls} (null: grpc-java's own choice, BoringSSL where it loads).
+   */
+  static Server bareServer(TrustWorld pki, IssueHeader header, byte[] pdf, SslProvider tls) throws Exception {
     HeldCertificate cert = pki.gatewayServer();
+    OpenSessionResponse session = OpenSessionResponse.newBuilder().setChallenge(ByteString.copyFrom(new byte[32])).build();
     ByteString bytes = ByteString.copyFrom(pdf);
     ByteString sha = ByteString.copyFrom(X509.sha256(pdf));
     KioskServiceGrpc.KioskServiceImplBase service =
         new KioskServiceGrpc.KioskServiceImplBase() {
+          @Override
+          public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> response) {
+            response.onNext(session);
+            response.onCompleted();
+          }
+
           @Override
           public void issue(IssueRequest request, StreamObserver<IssueResponse> response) {
             ServerCallStreamObserver<IssueResponse> out = (ServerCallStreamObserver<IssueResponse>) response;
@@ -131,7 +149,9 @@ public class StreamingBenchmark {
         };
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .sslContext(
-            GrpcSslContexts.configure(SslContextBuilder.forServer(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new)))
+            (tls == null
+                    ? GrpcSslContexts.configure(SslContextBuilder.forServer(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new)))
+                    : GrpcSslContexts.configure(SslContextBuilder.forServer(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new)), tls))
                 .trustManager(pki.terminalCa().certificate())
                 .clientAuth(ClientAuth.OPTIONAL)
                 .build())

@@ -5,7 +5,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -119,6 +118,7 @@ public final class Gateway implements AutoCloseable {
   private final VerificationHttpServer verificationPage;
   private final Server verificationServer;
   private final Revocation revocation;
+  private final io.netty.handler.ssl.SslProvider tlsImplementation;
 
   /**
    * grpc-java and Netty's java.util.logging records go through SLF4J like everything else (one
@@ -206,8 +206,10 @@ public final class Gateway implements AutoCloseable {
     Gauge.builder("kofu.call.threads.active", calls, java.util.concurrent.ThreadPoolExecutor::getActiveCount).register(meters);
     Gauge.builder("kofu.call.queue", calls, c -> c.getQueue().size()).description("Call tasks waiting for a thread").register(meters);
     TerminalTrustManager terminalTrust = new TerminalTrustManager(b.terminalAnchors, clock);
+    this.tlsImplementation = b.tlsProvider.sslProvider();
     SslContext tls =
-        GrpcSslContexts.configure(
+        b.tlsProvider
+            .configure(
                 SslContextBuilder.forServer(
                     b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .trustManager(terminalTrust)
@@ -418,8 +420,8 @@ public final class Gateway implements AutoCloseable {
   private static Server verificationServer(Builder b, Verifications verifications, ExecutorService executor, HealthStatusManager health)
       throws IOException {
     SslContext tls =
-        GrpcSslContexts.configure(
-                SslContextBuilder.forServer(b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
+        b.tlsProvider
+            .configure(SslContextBuilder.forServer(b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .clientAuth(ClientAuth.NONE)
             .build();
     return NettyServerBuilder.forAddress(b.verificationGrpcListen)
@@ -455,6 +457,11 @@ public final class Gateway implements AutoCloseable {
 
   public InetSocketAddress address() {
     return (InetSocketAddress) server.getListenSockets().get(0);
+  }
+
+  /** The TLS implementation the listeners use (tls.provider, resolved on this machine). */
+  public io.netty.handler.ssl.SslProvider tlsImplementation() {
+    return tlsImplementation;
   }
 
   public int port() {
@@ -617,6 +624,7 @@ public final class Gateway implements AutoCloseable {
     private InetSocketAddress verificationListen;
     private InetSocketAddress verificationGrpcListen;
     private List<String> verificationTrustedProxies = List.of();
+    private jp.kofu.grpc.TlsProvider tlsProvider = jp.kofu.grpc.TlsProvider.AUTO;
 
     /**
      * The public verification listeners' own settings: where kofu.verify.v1 listens (TLS, no
@@ -778,6 +786,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The listener's limits (connection age, calls per connection, RST flood, keepalive, in-flight issuances). */
+    /** The TLS implementation of both listeners (tls.provider); {@code auto} unless set. */
+    public Builder tlsProvider(jp.kofu.grpc.TlsProvider provider) {
+      this.tlsProvider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
     public Builder edge(EdgeLimits limits) {
       this.edge = Objects.requireNonNull(limits, "limits");
       return this;

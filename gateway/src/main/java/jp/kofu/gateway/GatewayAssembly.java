@@ -135,6 +135,12 @@ public final class GatewayAssembly implements AutoCloseable {
     // 1. Everything read and checked before anything is opened or bound.
     HeldCertificate server = files.serverCertificate(config.tls());
     HeldCertificate client = files.clientCertificate(config.tls());
+    jp.kofu.grpc.TlsProvider tlsProvider = config.tls().tlsProvider();
+    try {
+      tlsProvider.sslProvider();
+    } catch (IllegalStateException e) {
+      throw new ConfigException("tls.provider", e.getMessage().replaceFirst("^tls.provider: ", ""));
+    }
     GatewayConfig.Trust t = config.trust();
     if (t == null) {
       throw new ConfigException("trust", "missing (expected: card-roots, card-cas, terminal-cas, municipal-cas; see docs/CONFIGURATION.md)");
@@ -194,6 +200,7 @@ public final class GatewayAssembly implements AutoCloseable {
       Gateway.Builder b =
           Gateway.builder()
               .listen(listen)
+              .tlsProvider(tlsProvider)
               .serverCertificate(server)
               .terminalAnchors(terminalCas)
               .cardTrust(CardTrust.of(cardRoots, cardCas, smartphoneCas))
@@ -270,6 +277,7 @@ public final class GatewayAssembly implements AutoCloseable {
       }
       if (a.kind().equals("remote")) {
         GatewayConfig.Tls tls = config.tls();
+        settings.putIfAbsent("tls-provider", tls.tlsProvider().configValue());
         if (client != null && !settings.containsKey("client-certificate")) {
           settings.put("client-certificate", tls.clientCertificate().toString());
           settings.put("client-key", tls.clientKey().toString());

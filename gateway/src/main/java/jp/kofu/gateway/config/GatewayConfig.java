@@ -102,7 +102,10 @@ public record GatewayConfig(
   /**
    * The gateway's own TLS identity: its server certificate (PEM {@code certificate} with its chain,
    * PEM {@code key}; or one {@code pkcs12} file with {@code pkcs12-password-file}), and the client
-   * certificate it shows to remote issuer servers ({@code client-certificate}, {@code client-key}).
+   * certificate it shows to remote issuer servers ({@code client-certificate}, {@code client-key}),
+   * and the TLS implementation of its listeners and of its channels to issuer servers ({@code
+   * provider}: {@code auto}, the default, {@code jdk} or {@code openssl}; see {@link
+   * jp.kofu.grpc.TlsProvider}).
    */
   public record Tls(
       Path certificate,
@@ -110,7 +113,22 @@ public record GatewayConfig(
       Path pkcs12,
       @JsonProperty("pkcs12-password-file") Path pkcs12PasswordFile,
       @JsonProperty("client-certificate") Path clientCertificate,
-      @JsonProperty("client-key") Path clientKey) {}
+      @JsonProperty("client-key") Path clientKey,
+      String provider) {
+    /** The identity alone; the provider is {@code auto}. */
+    public Tls(Path certificate, Path key, Path pkcs12, Path pkcs12PasswordFile, Path clientCertificate, Path clientKey) {
+      this(certificate, key, pkcs12, pkcs12PasswordFile, clientCertificate, clientKey, null);
+    }
+
+    /** {@code provider}, checked: a misspelt value is refused naming {@code tls.provider}. */
+    public jp.kofu.grpc.TlsProvider tlsProvider() {
+      try {
+        return jp.kofu.grpc.TlsProvider.parse(provider);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("tls.provider", e.getMessage());
+      }
+    }
+  }
 
   /**
    * Trust anchors per role, each a list of PEM files: the card roots and the card-issuing CAs under
@@ -430,7 +448,7 @@ public record GatewayConfig(
     }
     return new Tls(
         resolve(base, tls.certificate()), resolve(base, tls.key()), resolve(base, tls.pkcs12()),
-        resolve(base, tls.pkcs12PasswordFile()), resolve(base, tls.clientCertificate()), resolve(base, tls.clientKey()));
+        resolve(base, tls.pkcs12PasswordFile()), resolve(base, tls.clientCertificate()), resolve(base, tls.clientKey()), tls.provider());
   }
 
   private Trust normalizedTrust(Path base) {

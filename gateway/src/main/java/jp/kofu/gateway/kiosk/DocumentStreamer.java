@@ -27,7 +27,8 @@ final class DocumentStreamer {
   private DocumentStreamer(ServerCallStreamObserver<IssueResponse> out, IssueHeader header, byte[] pdf) {
     this.out = out;
     this.header = header;
-    this.pdf = ByteString.copyFrom(pdf);
+    // Wrapped, not copied: nothing writes to a delivered document's bytes (75 KB less per stream).
+    this.pdf = com.google.protobuf.UnsafeByteOperations.unsafeWrap(pdf);
   }
 
   static void stream(ServerCallStreamObserver<IssueResponse> out, IssueHeader header, byte[] pdf) {

@@ -1,7 +1,6 @@
 package jp.kofu.issuer.remote;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -49,7 +48,7 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
 
   @Override
   public java.util.Set<String> settingNames() {
-    return java.util.Set.of("target", "municipalities", "client-certificate", "client-key", "trust", "authority", "call-timeout");
+    return java.util.Set.of("target", "municipalities", "client-certificate", "client-key", "trust", "authority", "call-timeout", "tls-provider");
   }
 
   @Override
@@ -103,12 +102,19 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
       throw new IllegalArgumentException("adapter setting 'call-timeout': " + seconds + " (expected: whole seconds, at least 1)");
     }
     Duration callTimeout = Duration.ofSeconds(seconds);
+    jp.kofu.grpc.TlsProvider tls;
+    try {
+      tls = jp.kofu.grpc.TlsProvider.parse(context.settings().get("tls-provider"));
+      tls.sslProvider();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalArgumentException("adapter setting 'tls-provider': " + e.getMessage());
+    }
     ManagedChannel channel;
     try {
       NettyChannelBuilder b =
           NettyChannelBuilder.forAddress(host, port)
               .sslContext(
-                  GrpcSslContexts.forClient()
+                  tls.forClient()
                       .keyManager(client.privateKey(), client.chain().toArray(X509Certificate[]::new))
                       .trustManager(anchors.toArray(X509Certificate[]::new))
                       .build())

@@ -2,7 +2,6 @@ package jp.kofu.sim.copier;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -55,11 +54,27 @@ public final class Copier implements AutoCloseable {
   /** @param clock the copier's clock: when it judges the validity of a document's certificates */
   public Copier(
       InetSocketAddress gateway, HeldCertificate terminal, X509Certificate serviceCa, List<X509Certificate> municipalAnchors, java.time.Clock clock) {
+    this(gateway, terminal, serviceCa, municipalAnchors, clock, jp.kofu.grpc.TlsProvider.AUTO);
+  }
+
+  /** A copier whose TLS is {@code tls}'s (the benchmarks compare the JDK's and BoringSSL). */
+  public Copier(
+      InetSocketAddress gateway, HeldCertificate terminal, X509Certificate serviceCa, List<X509Certificate> municipalAnchors, jp.kofu.grpc.TlsProvider tls) {
+    this(gateway, terminal, serviceCa, municipalAnchors, java.time.Clock.systemUTC(), tls);
+  }
+
+  public Copier(
+      InetSocketAddress gateway,
+      HeldCertificate terminal,
+      X509Certificate serviceCa,
+      List<X509Certificate> municipalAnchors,
+      java.time.Clock clock,
+      jp.kofu.grpc.TlsProvider tls) {
     try {
       this.channel =
           ServiceConfig.apply(NettyChannelBuilder.forAddress(gateway))
               .sslContext(
-                  GrpcSslContexts.forClient()
+                  tls.forClient()
                       .keyManager(terminal.privateKey(), terminal.chain().toArray(X509Certificate[]::new))
                       .trustManager(serviceCa)
                       .build())
