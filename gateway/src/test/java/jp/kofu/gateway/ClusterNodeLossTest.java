@@ -325,7 +325,7 @@ class ClusterNodeLossTest {
           acknowledged++;
           assertThat(r).as("acknowledged, so journaled: " + o).isNotNull();
           assertThat(r.issuanceId()).as(o.toString()).isEqualTo(o.issuanceId());
-          assertThat(r.documentSha256()).as(o.toString()).isEqualTo(o.sha256Hex());
+          assertThat(r.documentSha256().hex()).as(o.toString()).isEqualTo(o.sha256Hex());
           assertThat(journal.events(r.issuanceId())).filteredOn(e -> e.kind() == EventKind.ISSUED).hasSize(1);
         }
         if (o.confirmed() != null) {

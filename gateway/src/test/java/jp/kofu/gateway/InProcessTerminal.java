@@ -20,7 +20,7 @@ final class InProcessTerminal extends ServerTransportFilter {
   private final SSLSession session;
 
   InProcessTerminal(HeldCertificate terminal) {
-    this.session = new Session(terminal.chain().toArray(X509Certificate[]::new));
+    this.session = new Session(terminal.chain().toArray(X509Certificate[]::new), new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   @Override
@@ -29,7 +29,7 @@ final class InProcessTerminal extends ServerTransportFilter {
   }
 
   /** A TLS session of which only the peer's certificates are known. */
-  private record Session(Certificate[] peer) implements SSLSession {
+  private record Session(Certificate[] peer, java.util.Map<String, Object> values) implements SSLSession {
     @Override
     public Certificate[] getPeerCertificates() {
       return peer.clone();
@@ -70,20 +70,23 @@ final class InProcessTerminal extends ServerTransportFilter {
 
     @Override
     public void putValue(String name, Object value) {
-      throw new UnsupportedOperationException();
+      // As a TLS session keeps them: the gateway keeps a connection's identified terminal here.
+      values.put(name, value);
     }
 
     @Override
     public Object getValue(String name) {
-      return null;
+      return values.get(name);
     }
 
     @Override
-    public void removeValue(String name) {}
+    public void removeValue(String name) {
+      values.remove(name);
+    }
 
     @Override
     public String[] getValueNames() {
-      return new String[0];
+      return values.keySet().toArray(String[]::new);
     }
 
     @Override

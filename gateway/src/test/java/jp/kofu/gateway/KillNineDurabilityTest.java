@@ -240,7 +240,7 @@ class KillNineDurabilityTest {
         Issuance r = journal.findByOrder(o.orderId).orElseThrow(() -> new AssertionError("lost: " + o));
         if (o.issuanceId != null) {
           assertThat(r.issuanceId()).as("the issuance the copier was told of").isEqualTo(o.issuanceId);
-          assertThat(r.documentSha256()).as("the document the copier received").isEqualTo(o.sha256);
+          assertThat(r.documentSha256().hex()).as("the document the copier received").isEqualTo(o.sha256);
         }
         // Recovered to the end the copier wanted, with one document and one charge.
         assertThat(r.state()).as(o.toString()).isEqualTo(o.print ? IssuanceState.DELIVERED : IssuanceState.VOIDED);
@@ -249,7 +249,7 @@ class KillNineDurabilityTest {
       }
       Issuance lost = journal.findByOrder(walkedAway.orderId).orElseThrow();
       assertThat(lost.state()).isEqualTo(IssuanceState.ISSUED);
-      assertThat(lost.documentSha256()).isEqualTo(walkedAway.sha256);
+      assertThat(lost.documentSha256().hex()).isEqualTo(walkedAway.sha256);
       assertThat(new JournalAudit(journal).verify(null).findings()).isEmpty();
 
       // Nobody confirms it: once the timeout has passed, reconciliation voids and refunds it.
