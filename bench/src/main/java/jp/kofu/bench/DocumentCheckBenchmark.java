@@ -53,6 +53,8 @@ public class DocumentCheckBenchmark {
   protected byte[] pdf;
   protected DocumentMeta meta;
   private DocumentCheck check;
+  /** The trust world's clock: what signs, stamps, extends and checks the document. */
+  protected Clock clock;
   private Signature rsa;
   private final byte[] message = new byte[64];
 
@@ -60,7 +62,7 @@ public class DocumentCheckBenchmark {
   public void setUp() throws Exception {
     world = TrustWorld.generate();
     signer = world.municipalSigner("131016", "千代田区");
-    Clock clock = Clock.systemUTC();
+    clock = world.clock();
     meta = SampleCertificates.meta("KF-20261126-000001");
     byte[] unsigned = new CertificateRenderer().render(SampleCertificates.all().get(CertificateType.RESIDENCE), meta);
     pdf = new PadesSigner(clock, new TimeStampAuthority(world.timestampingUnit(), clock)).sign(unsigned, signer);

@@ -1,6 +1,5 @@
 package jp.kofu.bench;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import jp.kofu.issuer.document.LongTermValidation;
@@ -19,7 +18,7 @@ public class DocumentCheckBenchmarkLt extends DocumentCheckBenchmark {
   protected byte[] extend(byte[] signed) {
     var ca = world.municipalCa();
     longTerm = new LongTermValidation(
-        Clock.systemUTC(), Duration.ofHours(1), List.of(ca.certificate()), issuer -> List.of(ca.crl(Duration.ofDays(1))));
+        clock, Duration.ofHours(1), List.of(ca.certificate()), issuer -> List.of(ca.crl(Duration.ofDays(1))));
     timestamped = signed;
     return longTerm.extend(signed, signer);
   }

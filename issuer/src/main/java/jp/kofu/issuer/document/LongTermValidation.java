@@ -136,7 +136,9 @@ public final class LongTermValidation {
       }
       return new Prepared(new DssUpdate.ValidationData(certDers, crlDers, List.of()), until);
     } catch (IOException | Unavailable | CRLException | CertificateEncodingException e) {
-      log.warn("documents of {} stay PAdES B-T for now: {}", signer.certificate().getSubjectX500Principal().getName(), e.getMessage());
+      // The signing certificate by its key id: its subject names a person (the mayor), and no name
+      // goes into a log.
+      log.warn("documents of signing key {} stay PAdES B-T for now: {}", jp.kofu.pki.X509.keyId(signer.certificate()), e.getMessage());
       return new Prepared(null, now.plus(RETRY.compareTo(refresh) < 0 ? RETRY : refresh));
     }
   }

@@ -1,19 +1,13 @@
 package jp.kofu.issuer.document;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import jp.kofu.issuer.document.ResidenceCertificate.Person;
 import jp.kofu.issuer.spi.CertificateOption;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 
 /** Invented residents and documents for the document tests: short to use, all fiction. */
 final class TestDocuments {
@@ -99,25 +93,10 @@ final class TestDocuments {
   }
 
   static String text(byte[] pdf) {
-    try (PDDocument document = Loader.loadPDF(pdf)) {
-      return new PDFTextStripper().getText(document);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return jp.kofu.testing.PdfText.of(pdf);
   }
 
   static List<String> pageTexts(byte[] pdf) {
-    try (PDDocument document = Loader.loadPDF(pdf)) {
-      List<String> pages = new ArrayList<>();
-      PDFTextStripper stripper = new PDFTextStripper();
-      for (int p = 1; p <= document.getNumberOfPages(); p++) {
-        stripper.setStartPage(p);
-        stripper.setEndPage(p);
-        pages.add(stripper.getText(document));
-      }
-      return pages;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return jp.kofu.testing.PdfText.pages(pdf);
   }
 }
