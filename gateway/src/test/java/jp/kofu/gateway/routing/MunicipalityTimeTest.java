@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import jp.kofu.gateway.error.KofuException;
 import jp.kofu.issuer.spi.CardQuery;
@@ -69,11 +68,23 @@ class MunicipalityTimeTest {
     municipality.close();
   }
 
-  /** A call that hangs in the adapter, ignoring nothing: it sees the interrupt when the deadline fires. */
+  /**
+   * A call that hangs in the adapter, ignoring nothing: it sees the interrupt when the deadline fires.
+   * The caller is answered as soon as the call is cancelled; the interrupt reaches the adapter's
+   * thread a moment later, so {@link #wasInterrupted} waits for it (an event, not a duration).
+   */
   final class Hang {
     final CountDownLatch entered = new CountDownLatch(1);
-    final AtomicBoolean interrupted = new AtomicBoolean();
+    final CountDownLatch interrupted = new CountDownLatch(1);
     final AtomicLong remainingAtStart = new AtomicLong(-1);
+
+    boolean wasInterrupted() throws InterruptedException {
+      return interrupted.await(30, TimeUnit.SECONDS);
+    }
+
+    boolean interruptedYet() {
+      return interrupted.getCount() == 0;
+    }
 
     CompletableFuture<String> start(Context in) {
       return async(
@@ -88,7 +99,7 @@ class MunicipalityTimeTest {
                             try {
                               new CountDownLatch(1).await();
                             } catch (InterruptedException e) {
-                              interrupted.set(true);
+                              interrupted.countDown();
                             }
                             return "too late";
                           })));
@@ -126,11 +137,11 @@ class MunicipalityTimeTest {
 
     clock.forward(DEADLINE.minusMillis(1));
     assertThat(call).isNotDone();
-    assertThat(hang.interrupted).isFalse();
+    assertThat(hang.interruptedYet()).isFalse();
     clock.forward(Duration.ofMillis(1));
 
     assertThat(reasonOf(call)).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
-    assertThat(hang.interrupted).isTrue();
+    assertThat(hang.wasInterrupted()).as("the adapter's thread was interrupted").isTrue();
     assertThat(meters.find("kofu.municipality.calls").tag("outcome", "timeout").counter().count()).isEqualTo(1.0);
     // The caller waited exactly the deadline, as the ticker counts it.
     assertThat(meters.find("kofu.municipality.call.duration").tag("outcome", "timeout").timer().totalTime(TimeUnit.MILLISECONDS))
@@ -149,7 +160,7 @@ class MunicipalityTimeTest {
 
     caller.cancel(null); // the copier went away
     assertThat(reasonOf(call)).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
-    assertThat(hang.interrupted).isTrue();
+    assertThat(hang.wasInterrupted()).as("the adapter's thread was interrupted").isTrue();
     assertThat(meters.find("kofu.municipality.calls").tag("outcome", "cancelled").counter().count()).isEqualTo(1.0);
     assertThat(municipality.status()).isEqualTo(Municipality.Status.SERVING);
   }
