@@ -140,7 +140,38 @@ final class IssuerCommand implements Runnable {
         "PKI and the municipalities' signing keys instead (docs/OPERATIONS.md)."
       })
   static final class Serve implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin DataDir data;
+
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nTracing (off unless --trace-endpoint is given; docs/OPERATIONS.md, \"Trace\"):%n")
+    Trace trace;
+
+    /** The same tracing options as the gateway's tracing: section. */
+    static final class Trace {
+      @Option(names = "--trace-endpoint", required = true, paramLabel = "URL", description = "Turns tracing on: a collector's OTLP/HTTP traces URL, e.g. http://collector:4318/v1/traces.")
+      String endpoint;
+
+      @Option(names = "--trace-service-name", paramLabel = "NAME", description = "The spans' service.name. Default: kofu-issuer.")
+      String serviceName;
+
+      @Option(names = "--trace-sampling-ratio", paramLabel = "0..1", description = "Share of new traces recorded; a gateway's sampled traceparent is always followed. Default: 1.")
+      Double samplingRatio;
+
+      @Option(names = "--trace-header", paramLabel = "NAME=VALUE", description = "An HTTP header of each export request; repeatable.")
+      Map<String, String> headers;
+
+      @Option(names = "--trace-instance-id", paramLabel = "ID", description = "The spans' service.instance.id. Default: a random UUID.")
+      String instanceId;
+
+      jp.kofu.trace.TraceSettings settings(picocli.CommandLine cmd) {
+        try {
+          return jp.kofu.trace.TraceSettings.of(true, endpoint, serviceName, "kofu-issuer", samplingRatio, headers, null, instanceId);
+        } catch (IllegalArgumentException e) {
+          throw Errors.usage(cmd, "--trace-" + e.getMessage());
+        }
+      }
+    }
 
     @picocli.CommandLine.ArgGroup(exclusive = false)
     Registry registry = new Registry();
@@ -217,6 +248,7 @@ final class IssuerCommand implements Runnable {
           settings.put("verification-url", production.verificationUrl);
         }
       }
+      jp.kofu.trace.TraceSettings traceSettings = trace == null ? null : trace.settings(spec.commandLine());
       var adapter =
           new EmbeddedIssuerAdapterFactory()
               .create(new AdapterContext(settings, issuerDir, Clock.systemUTC(), pki == null ? Map.of() : Map.of(TrustWorld.class, pki)));
@@ -225,15 +257,26 @@ final class IssuerCommand implements Runnable {
         System.err.println("kofu issuer serve: no municipalities to serve: seed some first (./kofu issuer seed)");
         return Errors.FAILED;
       }
+      jp.kofu.trace.Tracing tracing = traceSettings == null ? null : jp.kofu.trace.Tracing.start(traceSettings);
       IssuerServer server =
           IssuerServer.builder()
+              .tracing(tracing)
               .listen(address)
               .certificate(certificate)
               .clientAnchors(clientAnchors)
               .allowedClients(production == null ? java.util.Set.of(IssuerServer.DEVELOPMENT_GATEWAY_CLIENT) : java.util.Set.copyOf(production.clientNames))
               .adapter(adapter)
               .start();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "kofu-issuer-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    if (tracing != null) {
+                      tracing.close(); // the last spans
+                    }
+                  },
+                  "kofu-issuer-shutdown"));
       System.out.println(
           "kofu issuer server listening on " + server.address() + " for " + adapter.municipalityCodes().size() + " municipalities; Ctrl-C stops it");
       System.out.println("  municipalities: " + String.join(" ", adapter.municipalityCodes().stream().sorted().toList()));

@@ -119,6 +119,7 @@ public final class Gateway implements AutoCloseable {
   private final Server verificationServer;
   private final Revocation revocation;
   private final io.netty.handler.ssl.SslProvider tlsImplementation;
+  private final jp.kofu.trace.Tracing tracing;
 
   /**
    * grpc-java and Netty's java.util.logging records go through SLF4J like everything else (one
@@ -134,6 +135,7 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) throws IOException {
     bridgeJavaUtilLogging();
     this.time = b.time;
+    this.tracing = b.tracing;
     Clock clock = time.clock();
     this.journalDatabase = Objects.requireNonNull(b.journalDatabase, "journalDatabase");
     this.journal = new IssuanceJournal(journalDatabase, b.journalKeys);
@@ -154,7 +156,8 @@ public final class Gateway implements AutoCloseable {
         if (served.containsKey(code)) {
           throw new IllegalArgumentException("municipality " + code + " is served by two adapters");
         }
-        served.put(code, new Municipality(code, adapter, isolation, time, meters));
+        Municipality m = new Municipality(code, adapter, isolation, time, meters);
+        served.put(code, b.tracing == null ? m : m.traced(b.tracing.tracer()));
       }
     }
     this.municipalities = served;
@@ -237,10 +240,13 @@ public final class Gateway implements AutoCloseable {
                     new TerminalAuthInterceptor(terminalTrust, revocation))),
             new LocalizedErrors());
     // The same, server-wide interceptors included, for another transport (kioskService()).
-    this.kioskService = ServerInterceptors.intercept(kiosk, inFlight, callLog, callMetrics);
+    this.kioskService =
+        b.tracing == null
+            ? ServerInterceptors.intercept(kiosk, inFlight, callLog, callMetrics)
+            : ServerInterceptors.intercept(kiosk, inFlight, callLog, callMetrics, b.tracing.serverInterceptor());
     Server started;
     try {
-      started =
+      NettyServerBuilder listener =
           NettyServerBuilder.forAddress(b.listen)
               .sslContext(tls)
               .executor(executor)
@@ -259,7 +265,14 @@ public final class Gateway implements AutoCloseable {
               // then the access log, then the in-flight bound, so both see its refusals.
               .intercept(inFlight)
               .intercept(callLog)
-              .intercept(callMetrics)
+              .intercept(callMetrics);
+      if (b.tracing != null) {
+        // Tracing (tracing: section, off by default): outermost, so that its span and trace id
+        // cover everything the call does, the access log line included.
+        listener.intercept(b.tracing.serverInterceptor());
+      }
+      started =
+          listener
               .addService(kiosk)
               .addService(health.getHealthService())
               // Reflection in both versions: v1, and v1alpha for tools that speak only it (grpcui,
@@ -424,7 +437,11 @@ public final class Gateway implements AutoCloseable {
             .configure(SslContextBuilder.forServer(b.serverCertificate.privateKey(), b.serverCertificate.chain().toArray(X509Certificate[]::new)))
             .clientAuth(ClientAuth.NONE)
             .build();
-    return NettyServerBuilder.forAddress(b.verificationGrpcListen)
+    NettyServerBuilder listener = NettyServerBuilder.forAddress(b.verificationGrpcListen);
+    if (b.tracing != null) {
+      listener.intercept(b.tracing.serverInterceptor());
+    }
+    return listener
         .sslContext(tls)
         .executor(executor)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
@@ -494,6 +511,11 @@ public final class Gateway implements AutoCloseable {
   /** Where metrics are served (the admin port), or null when they are not. */
   public InetSocketAddress metricsAddress() {
     return adminAddress();
+  }
+
+  /** The tracing its listeners and municipality calls are traced with, or null: off (no interceptor). */
+  public jp.kofu.trace.Tracing tracing() {
+    return tracing;
   }
 
   /** Whether the gateway takes traffic now, and if not why. */
@@ -625,6 +647,16 @@ public final class Gateway implements AutoCloseable {
     private InetSocketAddress verificationGrpcListen;
     private List<String> verificationTrustedProxies = List.of();
     private jp.kofu.grpc.TlsProvider tlsProvider = jp.kofu.grpc.TlsProvider.AUTO;
+    private jp.kofu.trace.Tracing tracing;
+
+    /**
+     * Spans of every gRPC call served and of every municipality call (null, the default: no
+     * tracing, no interceptor). The caller closes it after the gateway.
+     */
+    public Builder tracing(jp.kofu.trace.Tracing tracing) {
+      this.tracing = tracing;
+      return this;
+    }
 
     /**
      * The public verification listeners' own settings: where kofu.verify.v1 listens (TLS, no

@@ -60,12 +60,15 @@ public final class GatewayAssembly implements AutoCloseable {
   private final CardDirectory cardDirectory;
   private final AdapterFactories factories;
   private final FileLock journalLock;
+  private final jp.kofu.trace.Tracing tracing;
 
-  private GatewayAssembly(Gateway gateway, CardDirectory cardDirectory, AdapterFactories factories, FileLock journalLock) {
+  private GatewayAssembly(
+      Gateway gateway, CardDirectory cardDirectory, AdapterFactories factories, FileLock journalLock, jp.kofu.trace.Tracing tracing) {
     this.gateway = gateway;
     this.cardDirectory = cardDirectory;
     this.factories = factories;
     this.journalLock = journalLock;
+    this.tracing = tracing;
   }
 
   /**
@@ -80,6 +83,13 @@ public final class GatewayAssembly implements AutoCloseable {
     Isolation isolation;
     Consumer<Gateway.Builder> customize = b -> {};
     ClassLoader loader = GatewayAssembly.class.getClassLoader();
+    io.opentelemetry.sdk.trace.export.SpanExporter spanExporter;
+
+    /** Where spans go when the configuration turns tracing on, instead of its OTLP endpoint (tests). */
+    public Extras spanExporter(io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
+      this.spanExporter = exporter;
+      return this;
+    }
 
     /** Another wall clock (a shifted one: the demo, {@code --as-of}); deadlines stay on the system ticker. */
     public Extras clock(Clock clock) {
@@ -170,6 +180,7 @@ public final class GatewayAssembly implements AutoCloseable {
     InetSocketAddress verificationListen = free("verification.listen", config.verification().listen());
     InetSocketAddress verificationGrpcListen = free("verification.grpc-listen", config.verification().grpcListen());
     InetSocketAddress adminListen = config.admin().listen() == null ? null : free("admin.listen", config.admin().listen());
+    jp.kofu.trace.TraceSettings traceSettings = config.tracing().settings();
 
     // 2. Opened in order, closed in reverse if a later step fails.
     List<AutoCloseable> opened = new ArrayList<>();
@@ -186,9 +197,15 @@ public final class GatewayAssembly implements AutoCloseable {
         journal = openJournal(config);
         opened.add(journal);
       }
+      // Tracing: built only when on (then closed last, after the gateway, sending the last spans).
+      jp.kofu.trace.Tracing tracing = null;
+      if (traceSettings.enabled()) {
+        tracing = extras.spanExporter != null ? jp.kofu.trace.Tracing.start(traceSettings, extras.spanExporter) : jp.kofu.trace.Tracing.start(traceSettings);
+        opened.add(tracing);
+      }
       AdapterFactories factories = AdapterFactories.discover(extras.loader, config.plugins());
       opened.add(factories);
-      List<IssuerAdapter> adapters = adapters(config, extras, factories, client, opened);
+      List<IssuerAdapter> adapters = adapters(config, extras, factories, client, opened, tracing);
       CardDirectory directory;
       try {
         directory =
@@ -223,7 +240,8 @@ public final class GatewayAssembly implements AutoCloseable {
               .edge(config.edge().toLimits())
               .verification(config.verification().validity(), config.verification().lookupsPerMinute(), verificationListen)
               .verificationListeners(verificationGrpcListen, config.verification().trustedProxies())
-              .time(extras.time);
+              .time(extras.time)
+              .tracing(tracing);
       adapters.forEach(b::adapter);
       extras.adapters.forEach(b::adapter);
       extras.customize.accept(b);
@@ -234,7 +252,7 @@ public final class GatewayAssembly implements AutoCloseable {
         journal.close();
       }
       Gateway gateway = b.start();
-      return new GatewayAssembly(gateway, directory, factories, lock);
+      return new GatewayAssembly(gateway, directory, factories, lock, tracing);
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -249,7 +267,8 @@ public final class GatewayAssembly implements AutoCloseable {
   }
 
   private static List<IssuerAdapter> adapters(
-      GatewayConfig config, Extras extras, AdapterFactories factories, HeldCertificate client, List<AutoCloseable> opened) {
+      GatewayConfig config, Extras extras, AdapterFactories factories, HeldCertificate client, List<AutoCloseable> opened,
+      jp.kofu.trace.Tracing tracing) {
     List<IssuerAdapter> out = new ArrayList<>();
     Map<String, String> routedBy = new LinkedHashMap<>();
     List<GatewayConfig.Adapter> configured = config.adapters();
@@ -259,6 +278,9 @@ public final class GatewayAssembly implements AutoCloseable {
     services.putIfAbsent(
         CertificateDocuments.class,
         new PluginDocuments(new PadesSigner(extras.time.clock()), new VerificationLink(java.net.URI.create(config.verification().publicUrl()))));
+    if (tracing != null) {
+      services.put(jp.kofu.trace.Tracing.class, tracing); // the remote adapter's client spans
+    }
     for (int i = 0; i < configured.size(); i++) {
       GatewayConfig.Adapter a = configured.get(i);
       String at = "adapters[" + i + "]";
@@ -479,5 +501,8 @@ public final class GatewayAssembly implements AutoCloseable {
     gateway.close();
     factories.close();
     release(journalLock);
+    if (tracing != null) {
+      tracing.close();
+    }
   }
 }

@@ -78,6 +78,7 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
   private long seed = 20230327L;
   private List<String> remote = List.of();
   private IssuerServer issuerServer;
+  private java.util.function.Consumer<IssuerServer.Builder> issuerServerCustomize = b -> {};
   private boolean byHand;
   private boolean perClass;
   private LeakCheck.Snapshot before;
@@ -149,6 +150,18 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
     notStarted();
     this.remote = List.copyOf(codes);
     return this;
+  }
+
+  /** Adjusts the remote municipalities' issuer server before it starts (tests: its tracing). */
+  public KofuWorld issuerServer(java.util.function.Consumer<IssuerServer.Builder> customize) {
+    notStarted();
+    this.issuerServerCustomize = customize;
+    return this;
+  }
+
+  /** Where the gateway's spans go if its configuration turns tracing on (an in-memory exporter), instead of OTLP. */
+  public KofuWorld spanExporter(io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
+    return options(o -> o.spanExporter(exporter));
   }
 
   /**
@@ -280,13 +293,15 @@ public class KofuWorld implements BeforeAllCallback, AfterAllCallback, BeforeEac
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    return IssuerServer.builder()
-        .certificate(pki.issuerServer())
-        .clientAnchors(List.of(pki.serviceCa().certificate()))
-        .adapter(
-            new EmbeddedIssuerAdapterFactory()
-                .create(new AdapterContext(Map.of("municipalities", String.join(",", remote)), dir.resolve("issuer"), clock, Map.of(TrustWorld.class, pki))))
-        .start();
+    IssuerServer.Builder b =
+        IssuerServer.builder()
+            .certificate(pki.issuerServer())
+            .clientAnchors(List.of(pki.serviceCa().certificate()))
+            .adapter(
+                new EmbeddedIssuerAdapterFactory()
+                    .create(new AdapterContext(Map.of("municipalities", String.join(",", remote)), dir.resolve("issuer"), clock, Map.of(TrustWorld.class, pki))));
+    issuerServerCustomize.accept(b);
+    return b.start();
   }
 
   private void begin(ExtensionContext context) {

@@ -63,6 +63,10 @@ import jp.kofu.gateway.revocation.RevocationSettings;
  *   ocsp: http://127.0.0.1:8889/ocsp
  *   timeout: 2s
  *   ocsp-cache-size: 10000
+ * tracing:                       # default: off (no SDK, no interceptor); docs/OPERATIONS.md "Trace"
+ *   enabled: true
+ *   endpoint: http://otel-collector:4318/v1/traces   # OTLP over HTTP (protobuf)
+ *   sampling-ratio: 0.1          # new traces recorded; a sampled caller's traceparent is always followed
  * limits:
  *   terminal-requests: 600       # per terminal-period, per gateway: RATE_LIMITED beyond
  *   terminal-period: 1m
@@ -91,12 +95,13 @@ public record GatewayConfig(
     Admin admin,
     Shutdown shutdown,
     Edge edge,
-    Logging logging) {
+    Logging logging,
+    Tracing tracing) {
 
   /** A configuration with only the first sections: the others take their defaults. */
   public GatewayConfig(
       String listen, Path data, Journal journal, Sessions sessions, Municipalities municipalities, List<Adapter> adapters) {
-    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    this(listen, data, journal, sessions, municipalities, adapters, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -332,6 +337,40 @@ public record GatewayConfig(
     return new Logging(f);
   }
 
+  /**
+   * Tracing (off unless {@code enabled: true}): OpenTelemetry spans of the gRPC calls and the
+   * municipality calls, exported over OTLP/HTTP to {@code endpoint}; see {@link
+   * jp.kofu.trace.TraceSettings} and docs/OPERATIONS.md, "Trace".
+   */
+  public record Tracing(
+      Boolean enabled,
+      String endpoint,
+      @JsonProperty("service-name") String serviceName,
+      @JsonProperty("sampling-ratio") Double samplingRatio,
+      Map<String, String> headers,
+      @JsonProperty("export-timeout") Duration exportTimeout,
+      @JsonProperty("instance-id") String instanceId) {
+    /** The gateway's service name unless the section names another. */
+    public static final String SERVICE_NAME = "kofu-gateway";
+
+    /** The settings, checked; a problem names its key ({@code tracing.sampling-ratio}). */
+    public jp.kofu.trace.TraceSettings settings() {
+      try {
+        return jp.kofu.trace.TraceSettings.of(enabled, endpoint, serviceName, SERVICE_NAME, samplingRatio, headers, exportTimeout, instanceId);
+      } catch (jp.kofu.trace.TraceSettings.Invalid e) {
+        throw new ConfigException("tracing." + e.setting(), e.problem());
+      }
+    }
+  }
+
+  private Tracing normalizedTracing() {
+    Tracing t = tracing == null ? new Tracing(null, null, null, null, null, null, null) : tracing;
+    jp.kofu.trace.TraceSettings checked = t.settings();
+    return new Tracing(
+        checked.enabled(), checked.endpoint().toString(), checked.serviceName(), checked.samplingRatio(), checked.headers(),
+        checked.exportTimeout(), checked.instanceId());
+  }
+
   /** One issuer adapter: its kind (a factory's), and its settings as strings. */
   public record Adapter(String kind, Map<String, String> settings) {}
 
@@ -344,7 +383,7 @@ public record GatewayConfig(
 
   /** The defaults: the development world in {@code data}. */
   public static GatewayConfig defaults(Path data) {
-    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+    return new GatewayConfig("127.0.0.1:8443", data, null, null, null, List.of(), null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
         .normalized(Path.of("."));
   }
 
@@ -439,7 +478,8 @@ public record GatewayConfig(
     Admin ad = normalizedAdmin(mt);
     return new GatewayConfig(
         l, d, j, s, m, List.copyOf(a), p, cd, mt, v, normalizedRevocation(base), normalizedLimits(), st,
-        normalizedTls(base), normalizedTrust(base), normalizedSecrets(base), ad, normalizedShutdown(), normalizedEdge(), normalizedLogging());
+        normalizedTls(base), normalizedTrust(base), normalizedSecrets(base), ad, normalizedShutdown(), normalizedEdge(), normalizedLogging(),
+        normalizedTracing());
   }
 
   private Tls normalizedTls(Path base) {
@@ -509,14 +549,14 @@ public record GatewayConfig(
   public GatewayConfig withTrustMaterial(Tls tls, Trust trust, Secrets secrets) {
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, revocation, limits,
-        settlement, tls, trust, secrets, admin, shutdown, edge, logging);
+        settlement, tls, trust, secrets, admin, shutdown, edge, logging, tracing);
   }
 
   /** This configuration with other adapters and card directory. */
   public GatewayConfig withAdapters(List<Adapter> adapters, CardDirectory cardDirectory) {
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, List.copyOf(adapters), plugins, cardDirectory, metrics, verification, revocation,
-        limits, settlement, tls, trust, secrets, admin, shutdown, edge, logging);
+        limits, settlement, tls, trust, secrets, admin, shutdown, edge, logging, tracing);
   }
 
   /** This configuration listening elsewhere (the kiosk gRPC port, the verification page). */
@@ -528,7 +568,7 @@ public record GatewayConfig(
             verification.trustedProxies());
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, v, revocation, limits, settlement, tls,
-        trust, secrets, admin, shutdown, edge, logging);
+        trust, secrets, admin, shutdown, edge, logging, tracing);
   }
 
   /** This configuration with revocation sources filled in where it names none. */
@@ -541,7 +581,7 @@ public record GatewayConfig(
             revocation.timeout(), revocation.ocspCacheSize());
     return new GatewayConfig(
         listen, data, journal, sessions, municipalities, adapters, plugins, cardDirectory, metrics, verification, r, limits, settlement, tls,
-        trust, secrets, admin, shutdown, edge, logging);
+        trust, secrets, admin, shutdown, edge, logging, tracing);
   }
 
   /**

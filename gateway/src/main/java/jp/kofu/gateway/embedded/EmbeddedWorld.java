@@ -82,6 +82,13 @@ public final class EmbeddedWorld implements AutoCloseable {
     final List<jp.kofu.issuer.spi.IssuerAdapter> extraAdapters = new java.util.ArrayList<>();
     jp.kofu.gateway.routing.Isolation isolation;
     BiConsumer<Gateway.Builder, OcspResponder> customize = (b, r) -> {};
+    io.opentelemetry.sdk.trace.export.SpanExporter spanExporter;
+
+    /** Where spans go if the configuration turns tracing on (tests: an in-memory exporter), instead of OTLP. */
+    public Options spanExporter(io.opentelemetry.sdk.trace.export.SpanExporter exporter) {
+      this.spanExporter = exporter;
+      return this;
+    }
 
     /**
      * Adjusts the gateway before it starts (tests: revocation settings, limits); the world's OCSP
@@ -195,6 +202,7 @@ public final class EmbeddedWorld implements AutoCloseable {
             responder.ocspUri(), List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa())));
     GatewayAssembly.Extras extras =
         GatewayAssembly.production().time(o.time).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, responder));
+    extras.spanExporter(o.spanExporter);
     o.extraAdapters.forEach(extras::adapter);
     try {
       GatewayAssembly assembly = GatewayAssembly.start(config, extras);

@@ -77,6 +77,8 @@ public final class Municipality implements AutoCloseable {
   private final MeterRegistry meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  /** kofu's tracer when tracing is on, else null: no span, no OpenTelemetry on the call's path. */
+  private volatile io.opentelemetry.api.trace.Tracer tracer;
 
   public Municipality(String code, IssuerAdapter adapter, Duration deadline, int maxConcurrent) {
     this(code, adapter, new Isolation(deadline, maxConcurrent, Isolation.Breaker.defaults()), TimeSource.system(), new SimpleMeterRegistry());
@@ -178,14 +180,52 @@ public final class Municipality implements AutoCloseable {
   }
 
   /**
+   * Makes a span of each call from now on (tracing on): "municipality OPERATION", with the
+   * municipality's code, the operation and the outcome as attributes, and nothing of the request.
+   */
+  public Municipality traced(io.opentelemetry.api.trace.Tracer tracer) {
+    this.tracer = tracer;
+    return this;
+  }
+
+  /** Span attributes of a municipality call: the code, the operation and the outcome, nothing else. */
+  public static final io.opentelemetry.api.common.AttributeKey<String> SPAN_MUNICIPALITY =
+      io.opentelemetry.api.common.AttributeKey.stringKey("kofu.municipality.code");
+
+  public static final io.opentelemetry.api.common.AttributeKey<String> SPAN_OPERATION =
+      io.opentelemetry.api.common.AttributeKey.stringKey("kofu.municipality.operation");
+
+  public static final io.opentelemetry.api.common.AttributeKey<String> SPAN_OUTCOME =
+      io.opentelemetry.api.common.AttributeKey.stringKey("kofu.municipality.outcome");
+
+  /**
    * Runs {@code work} under this municipality's circuit breaker, limit and deadline.
    *
    * @throws IssuanceRefusedException the municipality's own refusal
    * @throws KofuException MUNICIPALITY_BUSY, MUNICIPALITY_TIMEOUT or MUNICIPALITY_UNAVAILABLE
    */
   public <T> T call(String operation, AdapterCall<T> work) throws IssuanceRefusedException {
+    io.opentelemetry.api.trace.Tracer t = tracer;
+    if (t == null) {
+      return call(operation, work, null);
+    }
+    // A child of the current span (the RPC's server span), current in the caller's thread and in
+    // the adapter's, so that a remote adapter's client span is its child.
+    io.opentelemetry.api.trace.Span span =
+        t.spanBuilder("municipality " + operation)
+            .setAttribute(SPAN_MUNICIPALITY, code)
+            .setAttribute(SPAN_OPERATION, operation)
+            .startSpan();
+    try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+      return call(operation, work, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private <T> T call(String operation, AdapterCall<T> work, io.opentelemetry.api.trace.Span span) throws IssuanceRefusedException {
     if (!breaker.tryAcquirePermission()) {
-      count(operation, Outcome.CIRCUIT_OPEN);
+      count(operation, Outcome.CIRCUIT_OPEN, span);
       throw new KofuException(
           Reason.MUNICIPALITY_UNAVAILABLE,
           code + " is failing; its circuit is open",
@@ -194,7 +234,7 @@ public final class Municipality implements AutoCloseable {
     if (!bulkhead.tryAcquirePermission()) {
       // Not the municipality's failure to answer: the breaker forgets this call.
       breaker.releasePermission();
-      count(operation, Outcome.BUSY);
+      count(operation, Outcome.BUSY, span);
       throw new KofuException(
           Reason.MUNICIPALITY_BUSY, code + " is at its concurrency limit", Map.of("municipality_code", code, "retry_after_ms", "1000"));
     }
@@ -203,18 +243,18 @@ public final class Municipality implements AutoCloseable {
     Context.CancellableContext scope = scope(caller);
     CompletableFuture<T> answer = new CompletableFuture<>();
     Future<?> running;
+    Runnable task =
+        () -> {
+          try {
+            answer.complete(scope.call(() -> work.call(adapter)));
+          } catch (Throwable t) {
+            answer.completeExceptionally(t);
+          } finally {
+            bulkhead.onComplete();
+          }
+        };
     try {
-      running =
-          executor.submit(
-              () -> {
-                try {
-                  answer.complete(scope.call(() -> work.call(adapter)));
-                } catch (Throwable t) {
-                  answer.completeExceptionally(t);
-                } finally {
-                  bulkhead.onComplete();
-                }
-              });
+      running = executor.submit(span == null ? task : io.opentelemetry.context.Context.current().wrap(task));
     } catch (RuntimeException e) {
       bulkhead.onComplete();
       breaker.releasePermission();
@@ -232,33 +272,33 @@ public final class Municipality implements AutoCloseable {
     try {
       T result = answer.get();
       breaker.onSuccess(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS);
-      record(operation, Outcome.OK, started);
+      record(operation, Outcome.OK, started, span);
       return result;
     } catch (InterruptedException e) {
       running.cancel(true);
       Thread.currentThread().interrupt();
-      return abandoned(operation, started, caller);
+      return abandoned(operation, started, caller, span);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IssuanceRefusedException refused) {
         breaker.onSuccess(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS);
-        record(operation, Outcome.REFUSED, started);
+        record(operation, Outcome.REFUSED, started, span);
         throw refused;
       }
       if (caller.isCancelled() && !(caller.cancellationCause() instanceof TimeoutException)) {
         // The copier went away (and the adapter gave up because of it): not the municipality's failure.
-        return abandoned(operation, started, caller);
+        return abandoned(operation, started, caller, span);
       }
       if (scope.isCancelled()) {
         // The deadline passed: ours fired, or the adapter saw it first (a remote call's DEADLINE_EXCEEDED).
         breaker.onError(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS, cause);
-        record(operation, Outcome.TIMEOUT, started);
+        record(operation, Outcome.TIMEOUT, started, span);
         log.warn("municipality {} {}: no answer within {} ms, aborted", code, operation, isolation.deadline().toMillis());
         throw new KofuException(
             Reason.MUNICIPALITY_TIMEOUT, code + " did not answer within its deadline", Map.of("municipality_code", code));
       }
       breaker.onError(time.ticker().nanoTime() - started, TimeUnit.NANOSECONDS, cause);
-      record(operation, Outcome.FAILED, started);
+      record(operation, Outcome.FAILED, started, span);
       log.warn("municipality {} {} failed: {}", code, operation, cause.getClass().getSimpleName());
       throw new KofuException(Reason.MUNICIPALITY_UNAVAILABLE, code + " is failing", Map.of("municipality_code", code));
     } finally {
@@ -298,14 +338,14 @@ public final class Municipality implements AutoCloseable {
   }
 
   /** The caller left (cancelled or interrupted): the call is aborted and counts for nothing. */
-  private <T> T abandoned(String operation, long started, Context caller) {
+  private <T> T abandoned(String operation, long started, Context caller, io.opentelemetry.api.trace.Span span) {
     breaker.releasePermission();
-    record(operation, Outcome.CANCELLED, started);
+    record(operation, Outcome.CANCELLED, started, span);
     throw new KofuException(Reason.MUNICIPALITY_TIMEOUT, "request cancelled", Map.of("municipality_code", code));
   }
 
-  private void record(String operation, Outcome outcome, long startedNanos) {
-    count(operation, outcome);
+  private void record(String operation, Outcome outcome, long startedNanos, io.opentelemetry.api.trace.Span span) {
+    count(operation, outcome, span);
     timers
         .computeIfAbsent(
             operation + "/" + outcome,
@@ -319,7 +359,15 @@ public final class Municipality implements AutoCloseable {
         .record(time.ticker().nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
   }
 
-  private void count(String operation, Outcome outcome) {
+  private void count(String operation, Outcome outcome, io.opentelemetry.api.trace.Span span) {
+    if (span != null) {
+      // The outcome, as the metrics name it; the municipality's failures mark the span an error
+      // (a refusal is the municipality's answer, and a call the copier abandoned is nobody's fault).
+      span.setAttribute(SPAN_OUTCOME, outcome.tag());
+      if (outcome == Outcome.TIMEOUT || outcome == Outcome.FAILED || outcome == Outcome.CIRCUIT_OPEN || outcome == Outcome.BUSY) {
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, outcome.tag());
+      }
+    }
     counters
         .computeIfAbsent(
             operation + "/" + outcome,

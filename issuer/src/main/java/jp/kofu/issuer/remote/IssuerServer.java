@@ -78,12 +78,18 @@ public final class IssuerServer implements AutoCloseable {
             .build();
     this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("issuer-call-", 0).factory());
     this.health = new HealthStatusManager();
-    this.server =
+    NettyServerBuilder serverBuilder =
         NettyServerBuilder.forAddress(b.listen)
             .sslContext(tls)
             .executor(executor)
             .maxInboundMessageSize(1024 * 1024)
-            .permitKeepAliveTime(20, TimeUnit.SECONDS)
+            .permitKeepAliveTime(20, TimeUnit.SECONDS);
+    if (b.tracing != null) {
+      // Tracing (off unless configured): a server span per call, child of the gateway's client span.
+      serverBuilder.intercept(b.tracing.serverInterceptor());
+    }
+    this.server =
+        serverBuilder
             .addService(jp.kofu.proto.StrictRequests.wrap(ServerInterceptors.intercept(new IssuerServiceImpl(byCode), new GatewayOnly(b.allowedClients))))
             .addService(health.getHealthService())
             // Reflection in both versions (v1alpha for tools that speak only it), behind the same mTLS.
@@ -166,6 +172,13 @@ public final class IssuerServer implements AutoCloseable {
     private Set<String> allowedClients = Set.of(DEVELOPMENT_GATEWAY_CLIENT);
     private final List<IssuerAdapter> adapters = new ArrayList<>();
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private jp.kofu.trace.Tracing tracing;
+
+    /** Spans of the calls served, their parents the gateways' (null, the default: no tracing). The caller closes it. */
+    public Builder tracing(jp.kofu.trace.Tracing tracing) {
+      this.tracing = tracing;
+      return this;
+    }
 
     public Builder listen(InetSocketAddress listen) {
       this.listen = Objects.requireNonNull(listen, "listen");

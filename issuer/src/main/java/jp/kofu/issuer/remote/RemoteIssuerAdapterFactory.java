@@ -37,6 +37,9 @@ import jp.kofu.proto.issuer.v1.IssuerServiceGrpc;
  *   <li>{@code authority}: the name the server's certificate must carry; default the target's host;
  *   <li>{@code call-timeout}: a ceiling per call in seconds when no tighter deadline is set; default 30.
  * </ul>
+ *
+ * <p>With a {@link jp.kofu.trace.Tracing} among the context's services (the gateway's {@code
+ * tracing:} section), each call is a client span and carries its {@code traceparent}.
  */
 public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
   public static final String KIND = "remote";
@@ -120,6 +123,11 @@ public final class RemoteIssuerAdapterFactory implements IssuerAdapterFactory {
                       .build())
               .maxInboundMessageSize(16 * 1024 * 1024)
               .keepAliveTime(30, TimeUnit.SECONDS);
+      jp.kofu.trace.Tracing tracing = (jp.kofu.trace.Tracing) context.services().get(jp.kofu.trace.Tracing.class);
+      if (tracing != null) {
+        // Tracing on (the gateway's tracing: section): a client span per call, its traceparent sent along.
+        b.intercept(tracing.clientInterceptor());
+      }
       String authority = context.settings().get("authority");
       if (authority != null) {
         b.overrideAuthority(authority);
