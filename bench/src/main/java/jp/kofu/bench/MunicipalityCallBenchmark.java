@@ -79,17 +79,47 @@ public class MunicipalityCallBenchmark {
       };
 
   private Municipality municipality;
+  private Municipality traced;
+  private jp.kofu.trace.Tracing tracing;
 
   @Setup(Level.Trial)
   public void setUp() {
     municipality =
         new Municipality(
             "131016", ADAPTER, new Isolation(Duration.ofSeconds(10), 64, Isolation.Breaker.defaults()), jp.kofu.time.TimeSource.system(), new SimpleMeterRegistry());
+    // Tracing on, every trace sampled (no parent here: each call is a new trace), spans batched to
+    // an exporter that drops them: what making and queueing a municipality call's span costs.
+    tracing =
+        jp.kofu.trace.Tracing.start(
+            jp.kofu.trace.TraceSettings.of(true, null, "bench", "bench", 1.0, null, null, null),
+            new io.opentelemetry.sdk.trace.export.SpanExporter() {
+              @Override
+              public io.opentelemetry.sdk.common.CompletableResultCode export(java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+              }
+
+              @Override
+              public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+              }
+
+              @Override
+              public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+                return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+              }
+            });
+    traced =
+        new Municipality(
+                "131016", ADAPTER, new Isolation(Duration.ofSeconds(10), 64, Isolation.Breaker.defaults()), jp.kofu.time.TimeSource.system(),
+                new SimpleMeterRegistry())
+            .traced(tracing.tracer());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     municipality.close();
+    traced.close();
+    tracing.close();
   }
 
   @Benchmark
@@ -100,5 +130,11 @@ public class MunicipalityCallBenchmark {
   @Benchmark
   public ResidentRef throughMunicipality() throws IssuanceRefusedException {
     return municipality.call("resolve", a -> a.resolveCard(QUERY));
+  }
+
+  /** The same with tracing on: the municipality call's span (tracing off is {@link #throughMunicipality}). */
+  @Benchmark
+  public ResidentRef throughMunicipalityTraced() throws IssuanceRefusedException {
+    return traced.call("resolve", a -> a.resolveCard(QUERY));
   }
 }

@@ -214,6 +214,8 @@ final class IssuerCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      // Checked before anything is opened or created.
+      jp.kofu.trace.TraceSettings traceSettings = trace == null ? null : trace.settings(spec.commandLine());
       InetSocketAddress address = listen;
       Path issuerDir = data.dir.resolve("issuer");
       Map<String, String> settings = registry.settings();
@@ -248,7 +250,6 @@ final class IssuerCommand implements Runnable {
           settings.put("verification-url", production.verificationUrl);
         }
       }
-      jp.kofu.trace.TraceSettings traceSettings = trace == null ? null : trace.settings(spec.commandLine());
       var adapter =
           new EmbeddedIssuerAdapterFactory()
               .create(new AdapterContext(settings, issuerDir, Clock.systemUTC(), pki == null ? Map.of() : Map.of(TrustWorld.class, pki)));
@@ -258,15 +259,23 @@ final class IssuerCommand implements Runnable {
         return Errors.FAILED;
       }
       jp.kofu.trace.Tracing tracing = traceSettings == null ? null : jp.kofu.trace.Tracing.start(traceSettings);
-      IssuerServer server =
-          IssuerServer.builder()
-              .tracing(tracing)
-              .listen(address)
-              .certificate(certificate)
-              .clientAnchors(clientAnchors)
-              .allowedClients(production == null ? java.util.Set.of(IssuerServer.DEVELOPMENT_GATEWAY_CLIENT) : java.util.Set.copyOf(production.clientNames))
-              .adapter(adapter)
-              .start();
+      IssuerServer server;
+      try {
+        server =
+            IssuerServer.builder()
+                .tracing(tracing)
+                .listen(address)
+                .certificate(certificate)
+                .clientAnchors(clientAnchors)
+                .allowedClients(production == null ? java.util.Set.of(IssuerServer.DEVELOPMENT_GATEWAY_CLIENT) : java.util.Set.copyOf(production.clientNames))
+                .adapter(adapter)
+                .start();
+      } catch (RuntimeException e) {
+        if (tracing != null) {
+          tracing.close();
+        }
+        throw e;
+      }
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

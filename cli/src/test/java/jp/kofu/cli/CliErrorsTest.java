@@ -71,6 +71,15 @@ class CliErrorsTest {
   }
 
   @Test
+  void theIssuerServersTracingOptionsAreCheckedBeforeAnythingStarts() {
+    assertThat(usage("issuer", "serve", "--data", dir.toString(), "--trace-endpoint", "http://otel:4318", "--trace-sampling-ratio", "2").err())
+        .contains("--trace-sampling-ratio: 2.0 (expected: 0..1");
+    assertThat(usage("issuer", "serve", "--data", dir.toString(), "--trace-endpoint", "otel:4318").err())
+        .contains("--trace-endpoint: 'otel:4318': not http or https");
+    assertThat(Files.exists(dir.resolve("pki"))).as("nothing started").isFalse();
+  }
+
+  @Test
   void theIssuerServersProductionPkiComesWhole() {
     assertThat(usage("issuer", "serve", "--certificate", "server.pem").err())
         .contains("Missing required argument(s): --key=PEM, --client-ca=PEM, --signers=DIR");

@@ -200,7 +200,10 @@ public final class GatewayAssembly implements AutoCloseable {
       // Tracing: built only when on (then closed last, after the gateway, sending the last spans).
       jp.kofu.trace.Tracing tracing = null;
       if (traceSettings.enabled()) {
-        tracing = extras.spanExporter != null ? jp.kofu.trace.Tracing.start(traceSettings, extras.spanExporter) : jp.kofu.trace.Tracing.start(traceSettings);
+        tracing =
+            extras.spanExporter != null
+                ? jp.kofu.trace.Tracing.start(traceSettings, extras.spanExporter, extras.time)
+                : jp.kofu.trace.Tracing.start(traceSettings, extras.time);
         opened.add(tracing);
       }
       AdapterFactories factories = AdapterFactories.discover(extras.loader, config.plugins());

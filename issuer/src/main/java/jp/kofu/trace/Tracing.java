@@ -51,7 +51,7 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final TraceSettings settings;
 
-  private Tracing(TraceSettings settings, SpanExporter exporter) {
+  private Tracing(TraceSettings settings, SpanExporter exporter, jp.kofu.time.TimeSource time) {
     this.settings = settings;
     String version = Objects.requireNonNullElse(Tracing.class.getPackage().getImplementationVersion(), "development");
     Resource resource =
@@ -65,6 +65,20 @@ public final class Tracing implements AutoCloseable {
                             settings.instanceId() != null ? settings.instanceId() : UUID.randomUUID().toString())));
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
+            // The spans' times: start from the injected clock, durations from its ticker.
+            .setClock(
+                new io.opentelemetry.sdk.common.Clock() {
+                  @Override
+                  public long now() {
+                    java.time.Instant i = time.clock().instant();
+                    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+                  }
+
+                  @Override
+                  public long nanoTime() {
+                    return time.ticker().nanoTime();
+                  }
+                })
             .setResource(resource)
             .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(settings.samplingRatio())))
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
@@ -89,8 +103,13 @@ public final class Tracing implements AutoCloseable {
     this.tracer = sdk.getTracer(SCOPE, version);
   }
 
-  /** Tracing to the OTLP/HTTP collector {@code settings} names. */
+  /** Tracing to the OTLP/HTTP collector {@code settings} names, on the system's time. */
   public static Tracing start(TraceSettings settings) {
+    return start(settings, jp.kofu.time.TimeSource.system());
+  }
+
+  /** Tracing to the OTLP/HTTP collector {@code settings} names; the spans' times are {@code time}'s. */
+  public static Tracing start(TraceSettings settings, jp.kofu.time.TimeSource time) {
     if (!settings.enabled()) {
       throw new IllegalArgumentException("tracing is off (expected: only started when enabled)");
     }
@@ -99,12 +118,17 @@ public final class Tracing implements AutoCloseable {
             .setEndpoint(settings.endpoint().toString())
             .setTimeout(settings.exportTimeout().toMillis(), TimeUnit.MILLISECONDS);
     settings.headers().forEach(otlp::addHeader);
-    return new Tracing(settings, otlp.build());
+    return new Tracing(settings, otlp.build(), time);
   }
 
   /** Tracing whose spans go to {@code exporter} instead (tests: the SDK's in-memory exporter). */
   public static Tracing start(TraceSettings settings, SpanExporter exporter) {
-    return new Tracing(settings, Objects.requireNonNull(exporter, "exporter"));
+    return start(settings, exporter, jp.kofu.time.TimeSource.system());
+  }
+
+  /** The same, the spans' times {@code time}'s. */
+  public static Tracing start(TraceSettings settings, SpanExporter exporter, jp.kofu.time.TimeSource time) {
+    return new Tracing(settings, Objects.requireNonNull(exporter, "exporter"), time);
   }
 
   public TraceSettings settings() {

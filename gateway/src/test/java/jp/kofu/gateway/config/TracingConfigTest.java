@@ -87,9 +87,14 @@ class TracingConfigTest {
   @Test
   void theEnvironmentTurnsItOn() throws Exception {
     TraceSettings s =
-        load("data: var\n", Map.of("KOFU_TRACING_ENABLED", "true", "KOFU_TRACING_ENDPOINT", "http://otel:4318/v1/traces")).tracing().settings();
+        load(
+                "data: var\n",
+                Map.of("KOFU_TRACING_ENABLED", "true", "KOFU_TRACING_ENDPOINT", "http://otel:4318/v1/traces", "KOFU_TRACING_HEADERS_X_API_KEY", "k1"))
+            .tracing()
+            .settings();
     assertThat(s.enabled()).isTrue();
     assertThat(s.endpoint()).hasToString("http://otel:4318/v1/traces");
+    assertThat(s.headers()).containsExactlyEntriesOf(Map.of("x-api-key", "k1"));
   }
 
   @Test
