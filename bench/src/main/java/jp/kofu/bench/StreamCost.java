@@ -30,7 +30,9 @@ import jp.kofu.sim.copier.ReceivedDocument;
  * Prints each round's figures and ratio, then the median ratio.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar jp.kofu.bench.StreamCost} with {@code
- * -Dstream.streams=N} (per round and server, default 300) and {@code -Dstream.rounds=R} (5).
+ * -Dstream.streams=N} (per round and server, default 300), {@code -Dstream.rounds=R} (5), and
+ * {@code -Dstream.connections=N} (0: none) for the server CPU of N new connections to the gateway
+ * per round, full mutual-TLS handshakes against resumed sessions.
  */
 public final class StreamCost {
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -84,6 +86,17 @@ public final class StreamCost {
         }
         ratios.sort(null);
         System.out.printf(Locale.ROOT, "median gateway / bare grpc-java: %.2f× over %d rounds of %d streams each%n", ratios.get(ratios.size() / 2), rounds, streams);
+        // New connections to the gateway itself (mutual-TLS handshake and one OpenSession): each
+        // on a new client TLS context (a full handshake), and all on one (resumable sessions).
+        int connections = Integer.getInteger("stream.connections", 0);
+        String tls = world.world.gateway().tlsImplementation().name().toLowerCase(Locale.ROOT).startsWith("openssl") ? "openssl" : "jdk";
+        for (int r = 0; r < (connections > 0 ? rounds : 0); r++) {
+          for (String how : List.of("full", "resume")) {
+            String command = String.join(" ", "connect", gatewayAt, "stream-local", tls, Integer.toString(connections), how);
+            double[] c = inThisProcess(() -> child.run(command), connections);
+            System.out.printf(Locale.ROOT, "round %d: new connection to the gateway (%s TLS, %s), server CPU %.3f ms, %.1f KB%n", r + 1, tls, how, c[0] / 1e6, c[1] / 1024);
+          }
+        }
         child.run("quit");
       } finally {
         bare.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
