@@ -58,8 +58,10 @@ import jp.kofu.sim.copier.Copier;
  *       (already issued) order, as that terminal, one after another, on one connection whose TLS
  *       is {@code TLS} ({@code jdk}, {@code openssl}; default: the copier's own); answers {@code ok
  *       N cpu NANOS} (this process's CPU time over them);
- *   <li>{@code connect HOST:PORT TERMINAL TLS N}: N new connections one after another, each a
- *       mutual-TLS handshake and one OpenSession call, then closed; answers {@code ok N cpu NANOS};
+ *   <li>{@code connect HOST:PORT TERMINAL TLS N [resume]}: N new connections one after another,
+ *       each a mutual-TLS handshake and one OpenSession call, then closed; with {@code resume}
+ *       all on one client TLS context (its sessions resumable), else each on a new one; answers
+ *       {@code ok N cpu NANOS};
  *   <li>{@code load RATE SECONDS WARMUP TERMINALS}: the load simulator ({@code kofu sim load}'s
  *       {@link LoadRunner}, default scenario mix) at RATE arrivals/s for SECONDS after WARMUP
  *       seconds; answers {@code ok COMPLETED p50 P50 p99 P99 p999 P999 max MAX rate R misissued
@@ -150,10 +152,16 @@ public final class CopierProcess {
           }
           case "connect" -> {
             int n = Integer.parseInt(w[4]);
+            // "resume": one TLS context for every connection, as a copier that keeps its context
+            // across reconnects, so that its TLS sessions can be resumed; else a new one each.
+            io.netty.handler.ssl.SslContext shared = w.length > 5 && w[5].equals("resume") ? tls(pki, w[2], w[3]) : null;
             channel(pki, w[1], w[2], w[3]).shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the key and certificate read once
+            if (shared != null) {
+              channel(w[1], shared).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
             long cpu0 = OS.getProcessCpuTime();
             for (int i = 0; i < n; i++) {
-              ManagedChannel channel = channel(pki, w[1], w[2], w[3]);
+              ManagedChannel channel = shared != null ? channel(w[1], shared) : channel(pki, w[1], w[2], w[3]);
               try {
                 KioskServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -199,14 +207,20 @@ public final class CopierProcess {
 
   /** A channel of that terminal whose TLS is {@code tls} ({@code jdk} or {@code openssl}). */
   private static ManagedChannel channel(TrustWorld pki, String hostPort, String terminal, String tls) {
+    return channel(hostPort, tls(pki, terminal, tls));
+  }
+
+  private static ManagedChannel channel(String hostPort, io.netty.handler.ssl.SslContext tls) {
+    return NettyChannelBuilder.forAddress(address(hostPort)).sslContext(tls).build();
+  }
+
+  /** That terminal's client TLS context on {@code tls} ({@code jdk} or {@code openssl}). */
+  private static io.netty.handler.ssl.SslContext tls(TrustWorld pki, String terminal, String tls) {
     HeldCertificate cert = pki.terminal("bench", "store-1", terminal);
     try {
-      return NettyChannelBuilder.forAddress(address(hostPort))
-          .sslContext(
-              GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.valueOf(tls.toUpperCase(java.util.Locale.ROOT)))
-                  .keyManager(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new))
-                  .trustManager(pki.serviceCa().certificate())
-                  .build())
+      return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.valueOf(tls.toUpperCase(java.util.Locale.ROOT)))
+          .keyManager(cert.privateKey(), cert.chain().toArray(X509Certificate[]::new))
+          .trustManager(pki.serviceCa().certificate())
           .build();
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException(e);

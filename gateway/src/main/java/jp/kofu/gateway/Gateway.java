@@ -199,12 +199,11 @@ public final class Gateway implements AutoCloseable {
     this.verifications = new Verifications(journal, clock, b.verificationValidity, b.verificationLookupsPerMinute).meters(meters);
     this.health = new HealthStatusManager();
     // Bounded: overload is refused (InFlightLimit) instead of piling up threads; there are always
-    // more threads than issuances allowed, so refusals and short calls find one.
+    // more threads than issuances allowed, so refusals and short calls find one. Idle threads are
+    // reused before a new one starts (CallThreads).
     java.util.concurrent.ThreadPoolExecutor calls =
-        new java.util.concurrent.ThreadPoolExecutor(
-            edge.callThreads(), edge.callThreads(), 60, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-            Thread.ofPlatform().daemon().name("gateway-call-", 0).factory());
-    calls.allowCoreThreadTimeOut(true);
+        jp.kofu.gateway.edge.CallThreads.create(
+            edge.callThreads(), Duration.ofSeconds(60), Thread.ofPlatform().daemon().name("gateway-call-", 0).factory());
     this.executor = calls;
     Gauge.builder("kofu.call.threads.active", calls, java.util.concurrent.ThreadPoolExecutor::getActiveCount).register(meters);
     Gauge.builder("kofu.call.queue", calls, c -> c.getQueue().size()).description("Call tasks waiting for a thread").register(meters);

@@ -78,6 +78,11 @@ public final class StrictRequests {
           call.refuse(Reason.MESSAGE_MALFORMED, "request: not a valid " + typed.getBareMethodName() + " request (protobuf)", Map.of());
           return;
         }
+        if (!hasUnknownFields((Message) message)) {
+          // Every well-formed request: one walk, no path strings, no field maps.
+          delegate.onMessage(message);
+          return;
+        }
         String wrongType = wrongWireType((Message) message, "");
         if (wrongType != null) {
           call.refuse(
@@ -133,6 +138,39 @@ public final class StrictRequests {
       }
     }
     return walk(m, path, StrictRequests::wrongWireType);
+  }
+
+  /**
+   * Whether the message or any message inside it carries a field protobuf did not recognise (an
+   * unknown number, or a known one with another wire type): false for every request the contract
+   * allows, so that the precise checks below run only on the others.
+   */
+  public static boolean hasUnknownFields(Message m) {
+    if (!m.getUnknownFields().asMap().isEmpty()) {
+      return true;
+    }
+    for (FieldDescriptor f : messageFields(m.getDescriptorForType())) {
+      if (f.isRepeated()) {
+        int n = m.getRepeatedFieldCount(f);
+        for (int i = 0; i < n; i++) {
+          if (hasUnknownFields((Message) m.getRepeatedField(f, i))) {
+            return true;
+          }
+        }
+      } else if (m.hasField(f) && hasUnknownFields((Message) m.getField(f))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The message-typed fields of each message type (map entries included), looked up once. */
+  private static final java.util.concurrent.ConcurrentMap<com.google.protobuf.Descriptors.Descriptor, List<FieldDescriptor>> MESSAGE_FIELDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static List<FieldDescriptor> messageFields(com.google.protobuf.Descriptors.Descriptor type) {
+    return MESSAGE_FIELDS.computeIfAbsent(
+        type, t -> t.getFields().stream().filter(f -> f.getJavaType() == FieldDescriptor.JavaType.MESSAGE).toList());
   }
 
   /** The path and number of the first unknown field, depth first, or null. */

@@ -36,9 +36,9 @@ public final class AuthStore {
     return insertOnce("INSERT INTO challenge_use (challenge_id, expires_at) VALUES (?, ?)", challengeId, expiresAt);
   }
 
-  /** Closes a session on every gateway until it would have expired. */
-  public void closeSession(String sessionId, Instant expiresAt) {
-    insertOnce("INSERT INTO session_closed (session_id, expires_at) VALUES (?, ?)", sessionId, expiresAt);
+  /** Closes a session on every gateway until it would have expired; false if it was closed before. */
+  public boolean closeSession(String sessionId, Instant expiresAt) {
+    return insertOnce("INSERT INTO session_closed (session_id, expires_at) VALUES (?, ?)", sessionId, expiresAt);
   }
 
   public boolean isSessionClosed(String sessionId) {

@@ -136,17 +136,28 @@ public final class IssuanceService {
     Order order = withMunicipalHandles(session, asked, municipality, relation, now);
     Digest cardKey = cardKey(card);
     Digest digest = orderDigest(cardKey, order, relation);
-    String issuanceId = Ulid.next(now);
     String attempt = newAttemptId();
-    byte[] binding = DocumentBinding.compute(card.issuerKeyId(), card.serial(), order.orderId(), issuanceId, order.municipalityCode());
-    IssuanceJournal.Begin begin =
-        journal.begin(
-            new Issuance.Order(
-                issuanceId, order.orderId(), digest, cardKey, session.sessionId(), session.terminal().storeChain(),
-                session.terminal().store(), session.terminal().terminal(), order.municipalityCode(), relation,
-                order.request().type(), order.request().copies(), Digest.of(binding)),
-            attempt,
-            now);
+    // An order seen before (a retry, a replay) is read, not inserted again: the insert of a known
+    // order id fails inside the database (an exception thrown and caught there) and joins the
+    // journal's group commit for nothing. A new order id is inserted as before, and begin still
+    // settles a race between two first attempts.
+    Optional<Issuance> known = journal.findByOrder(order.orderId());
+    IssuanceJournal.Begin begin;
+    byte[] binding = null;
+    if (known.isPresent()) {
+      begin = new IssuanceJournal.Begin(known.get(), false);
+    } else {
+      String issuanceId = Ulid.next(now);
+      binding = DocumentBinding.compute(card.issuerKeyId(), card.serial(), order.orderId(), issuanceId, order.municipalityCode());
+      begin =
+          journal.begin(
+              new Issuance.Order(
+                  issuanceId, order.orderId(), digest, cardKey, session.sessionId(), session.terminal().storeChain(),
+                  session.terminal().store(), session.terminal().terminal(), order.municipalityCode(), relation,
+                  order.request().type(), order.request().copies(), Digest.of(binding)),
+              attempt,
+              now);
+    }
     Issuance row = begin.issuance();
     if (!begin.created()) {
       if (!row.order().orderDigest().equals(digest)) {

@@ -168,8 +168,7 @@ public final class KioskService extends KioskServiceGrpc.KioskServiceImplBase {
     unary(
         response,
         () -> {
-          SessionClaims session = sessions.session(terminal(), request.getSessionToken().toByteArray());
-          sessions.close(session);
+          sessions.close(terminal(), request.getSessionToken().toByteArray());
           return CloseSessionResponse.getDefaultInstance();
         });
   }

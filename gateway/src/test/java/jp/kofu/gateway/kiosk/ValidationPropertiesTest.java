@@ -229,6 +229,8 @@ class ValidationPropertiesTest {
         com.google.protobuf.Message m = (com.google.protobuf.Message) parser.parseFrom(bytes);
         String unknown = StrictRequests.unknownField(m, "");
         assertThat(unknown == null).isEqualTo(hasNoUnknownFields(m));
+        // The fast path lets through exactly what both precise checks let through.
+        assertThat(StrictRequests.hasUnknownFields(m)).isEqualTo(unknown != null || StrictRequests.wrongWireType(m, "") != null);
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         // what StrictRequests answers MESSAGE_MALFORMED
       }
