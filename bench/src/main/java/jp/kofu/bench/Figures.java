@@ -67,7 +67,9 @@ import jp.kofu.sim.copier.ReceivedDocument;
  *
  * Every CPU figure is also given in RSA-2048 signatures measured in the same run. System
  * properties: {@code figures.issuances} (measured, default 1000), {@code figures.copiers} (8),
- * {@code figures.warmup} (issuances, twice, before measuring; 200 or half of figures.issuances),
+ * {@code figures.warmup} (issuances per warm-up round; 200 or half of figures.issuances; rounds
+ * until the JIT's share of a round falls under {@code figures.warmup.jit}, 0.03, at most {@code
+ * figures.warmup.rounds}, 12), 
  * {@code figures.streams} (1000), {@code figures.connections} (300), {@code figures.seconds} (per
  * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
  * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
@@ -174,23 +176,42 @@ public final class Figures {
                   String.join(",", terminals),
                   residents))) {
         int warmup = Integer.getInteger("figures.warmup", Math.max(200, issuances / 2));
-        child.run("issue " + warmup);
-        child.run("issue " + warmup);
+        warmUp(child, warmup);
         long syncs0 = world.world.gateway().journal().syncs();
         long forced0;
         long wall0;
         Cost issuance;
+        ProcessCpu.Split split;
         try (FileForces forces = new FileForces()) {
           forced0 = forces.count();
           wall0 = System.nanoTime();
+          ProcessCpu.Snapshot split0 = ProcessCpu.snapshot();
           issuance = inThisProcess(() -> child.run("issue " + issuances), issuances);
+          split = ProcessCpu.between(split0, ProcessCpu.snapshot());
           wall0 = System.nanoTime() - wall0;
           forced0 = forces.countAfterFlush() - forced0;
         }
         long journalSyncs = world.world.gateway().journal().syncs() - syncs0;
         double capacity = issuances / (wall0 / 1e9);
-        row("**server CPU per issuance** (" + copiers + " copiers in their own JVM) / allocation", issuance, "");
-        target("server CPU per issuance, RSA-2048 signature equivalents (same run)", sigs(issuance.cpuNanos) + " (" + ms(issuance.cpuNanos) + ")", "≤ 4");
+        row("server CPU per issuance, whole process incl. JIT and GC (" + copiers + " copiers in their own JVM) / allocation", issuance, "");
+        double steady = issuance.cpuNanos;
+        if (split.known()) {
+          double jit = (double) split.jit() / issuances;
+          steady = issuance.cpuNanos - jit;
+          row("… of which the JIT compiler's threads", new Cost(jit, 0, issuances),
+              String.format(Locale.ROOT, "%.1f %% of the whole; the compiler's own count: %.3f ms per issuance", 100.0 * split.jit() / split.total(),
+                  (double) split.compilationMillis() / issuances));
+          row("… of which the garbage collector's threads", new Cost((double) split.gc() / issuances, 0, issuances),
+              String.format(Locale.ROOT, "%.1f %% of the whole; %d collections, %d ms of pauses in all", 100.0 * split.gc() / split.total(),
+                  split.gcCount(), split.gcMillis()));
+          row("… the rest (the application's threads, Netty, TLS, journal, the VM thread)", new Cost((double) split.rest() / issuances, 0, issuances), "");
+          row("**server CPU per issuance, steady state** (the whole less JIT compilation; GC included) / allocation",
+              new Cost(steady, issuance.bytes, issuances), "");
+        } else {
+          other("server CPU per issuance: JIT and GC shares", "unknown", "no /proc/self/task here: the figure below includes the JIT compiler's CPU");
+        }
+        target("server CPU per issuance, RSA-2048 signature equivalents (same run; steady state: JIT compilation excluded, GC included)",
+            sigs(steady) + " (" + ms(steady) + "; with the JIT's " + ms(issuance.cpuNanos - steady) + ": " + sigs(issuance.cpuNanos) + ")", "≤ 4");
         target("allocation per issuance (server)", mb(issuance.bytes), "≤ 1.5 MB");
         other("capacity: whole issuances per second, " + copiers + " closed-loop copiers (their own JVM, same 2 cores)", String.format(Locale.ROOT, "%.1f /s", capacity), issuances + " issuances");
         other(
@@ -318,6 +339,27 @@ public final class Figures {
     }
     Files.deleteIfExists(syncs);
     target("durable journal, issuances/s, embedded default and PostgreSQL, 8 threads", String.join(", ", rates), "≥ 1,000");
+  }
+
+  /**
+   * Warms the server up: rounds of {@code perRound} issuances, at least two, until the JIT
+   * compiler's share of a round's CPU falls under {@code figures.warmup.jit} (default 0.03) or
+   * {@code figures.warmup.rounds} (default 12) rounds have run. Each round's split is printed.
+   */
+  private static void warmUp(Child child, int perRound) {
+    double quiet = Double.parseDouble(System.getProperty("figures.warmup.jit", "0.03"));
+    int most = Integer.getInteger("figures.warmup.rounds", 12);
+    for (int round = 1; ; round++) {
+      ProcessCpu.Snapshot s0 = ProcessCpu.snapshot();
+      child.run("issue " + perRound);
+      ProcessCpu.Split w = ProcessCpu.between(s0, ProcessCpu.snapshot());
+      double jitShare = (double) w.jit() / Math.max(1, w.total());
+      System.err.printf(Locale.ROOT, "figures: warm-up round %d, %d issuances: %.3f ms CPU each, JIT %.1f %%, GC %.1f %%%n", round, perRound,
+          w.total() / 1e6 / perRound, 100 * jitShare, 100.0 * w.gc() / Math.max(1, w.total()));
+      if (round >= most || (round >= 2 && (!w.known() || jitShare < quiet))) {
+        return;
+      }
+    }
   }
 
   /** Counts FileChannel.force calls in this process (JFR's jdk.FileForce, every one, no threshold). */

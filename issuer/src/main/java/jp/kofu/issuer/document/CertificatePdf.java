@@ -9,10 +9,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import jp.kofu.issuer.spi.CertificateType;
 
 /**
@@ -81,20 +85,84 @@ final class CertificatePdf {
     return pages;
   }
 
-  /** An image drawn with {@code name}, decoded from PNG; its alpha channel becomes a soft mask. */
-  record Image(String name, int width, int height, byte[] rgb, byte[] alpha) {}
+  /** An image drawn with {@code name}: a prepared image (its streams already compressed). */
+  record Image(String name, PreparedImage prepared) {
+    int width() {
+      return prepared.width();
+    }
+
+    int height() {
+      return prepared.height();
+    }
+  }
 
   /**
-   * Adds a PNG image.
+   * A decoded PNG as the PDF stores it: the colour samples (DeviceRGB, 8 bits) and, when it is
+   * translucent, its alpha channel as a soft mask (DeviceGray), each a zlib stream ready to copy.
+   */
+  record PreparedImage(int width, int height, byte[] rgb, byte[] alpha) {}
+
+  /**
+   * Adds a PNG image. The image is decoded and compressed once per distinct PNG (a content-keyed
+   * cache of {@value #MAX_IMAGES}): a resident's registered impression is the same in every
+   * 印鑑登録証明書 issued until the registration changes, so only its first document pays for the
+   * decoding and compression.
    *
    * @throws IllegalArgumentException when {@code png} is not a readable image
    */
   Image addImage(byte[] png) {
-    BufferedImage decoded;
-    try {
-      decoded = ImageIO.read(new ByteArrayInputStream(png));
-    } catch (IOException | RuntimeException e) {
-      decoded = null;
+    Image image = new Image("Im" + (images.size() + 1), prepared(png));
+    images.add(image);
+    return image;
+  }
+
+  private static final int MAX_IMAGES = 256;
+  private static final Map<PngKey, PreparedImage> IMAGES = new ConcurrentHashMap<>();
+
+  /** A PNG's bytes as a map key (compared by content). */
+  private record PngKey(byte[] png, int hash) {
+    PngKey(byte[] png) {
+      this(png, Arrays.hashCode(png));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PngKey k && k.hash == hash && Arrays.equals(k.png, png);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  static PreparedImage prepared(byte[] png) {
+    PngKey key = new PngKey(png);
+    PreparedImage image = IMAGES.get(key);
+    if (image == null) {
+      image = prepare(png);
+      if (IMAGES.size() >= MAX_IMAGES) {
+        IMAGES.clear();
+      }
+      IMAGES.put(new PngKey(png.clone(), key.hash), image);
+    }
+    return image;
+  }
+
+  /** Decodes a PNG (in memory: no ImageIO file cache) and compresses its planes. */
+  private static PreparedImage prepare(byte[] png) {
+    BufferedImage decoded = null;
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
+    if (readers.hasNext()) {
+      ImageReader reader = readers.next();
+      try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
+        reader.setInput(in, true, true);
+        decoded = reader.read(0);
+      } catch (IOException | RuntimeException e) {
+        decoded = null;
+      } finally {
+        reader.dispose();
+      }
     }
     if (decoded == null) {
       throw new IllegalArgumentException("impression: not a readable image");
@@ -117,9 +185,13 @@ final class CertificatePdf {
         translucent |= (argb >>> 24) != 0xFF;
       }
     }
-    Image image = new Image("Im" + (images.size() + 1), w, h, rgb, translucent ? alpha : null);
-    images.add(image);
-    return image;
+    return new PreparedImage(w, h, zlib(rgb), translucent ? zlib(alpha) : null);
+  }
+
+  private static byte[] zlib(byte[] data) {
+    PdfBytes out = new PdfBytes(data.length / 4 + 64);
+    PdfFile.deflate(data, 0, data.length, out);
+    return Arrays.copyOf(out.array(), out.size());
   }
 
   /** The document information, repeated in the XMP metadata. */
@@ -148,16 +220,18 @@ final class CertificatePdf {
     StringBuilder xobjects = new StringBuilder("/").append(PageContent.BACKGROUND).append(' ').append(BACKGROUND)
         .append(" 0 R");
     for (Image image : images) {
+      PreparedImage prepared = image.prepared();
       int mask = 0;
-      if (image.alpha() != null) {
+      if (prepared.alpha() != null) {
         mask = file.reserve();
-        file.deflatedStream(mask, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
-            + image.height() + " /ColorSpace /DeviceGray /BitsPerComponent 8", image.alpha(), image.alpha().length);
+        file.rawStream(mask, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
+            + image.height() + " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", prepared.alpha(),
+            prepared.alpha().length);
       }
       int number = file.reserve();
-      file.deflatedStream(number, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
-          + image.height() + " /ColorSpace /DeviceRGB /BitsPerComponent 8" + (mask == 0 ? "" : " /SMask " + mask + " 0 R"),
-          image.rgb(), image.rgb().length);
+      file.rawStream(number, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
+          + image.height() + " /ColorSpace /DeviceRGB /BitsPerComponent 8" + (mask == 0 ? "" : " /SMask " + mask + " 0 R")
+          + " /Filter /FlateDecode", prepared.rgb(), prepared.rgb().length);
       xobjects.append(" /").append(image.name()).append(' ').append(number).append(" 0 R");
     }
     String resources = "/Resources << /Font << /" + PageContent.FONT + " " + FONT + " 0 R >> /XObject << " + xobjects
@@ -240,7 +314,12 @@ final class CertificatePdf {
     d.reset();
     d.a("/Root ").ref(CATALOG).a(" /Info ").ref(INFO).a(" /ID [").hex(id).hex(id).a("]");
     file.finish(d);
-    return new Written(file.out.toByteArray(), pages.size(), byteRangeAt, contentsStart, contentsEnd);
+    byte[] pdf = file.out.toByteArray();
+    file.release();
+    for (PageContent page : pages) {
+      page.release();
+    }
+    return new Written(pdf, pages.size(), byteRangeAt, contentsStart, contentsEnd);
   }
 
   private void writeFont(PdfFile file, PdfBytes d) {

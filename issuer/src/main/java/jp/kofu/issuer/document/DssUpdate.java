@@ -88,8 +88,7 @@ final class DssUpdate {
       }
       int size = PdfObjects.intValue(trailer.get("Size"));
 
-      ByteArrayOutputStream out = new ByteArrayOutputStream(signedPdf.length + data.size() + 1024);
-      out.writeBytes(signedPdf);
+      Appended out = new Appended(signedPdf, data.size() + 1024);
       List<int[]> written = new ArrayList<>(); // {number, generation, offset}
       int next = size;
       List<List<Integer>> groups = new ArrayList<>();
@@ -166,9 +165,35 @@ final class DssUpdate {
         ascii(out, x.toString());
       }
       ascii(out, "startxref\n" + xref + "\n%%EOF\n");
-      return out.toByteArray();
+      return out.joined();
     } catch (Malformed e) {
       throw new IllegalArgumentException("signedPdf: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The update being written after {@code signed}: its {@link #size} counts from the start of the
+   * signed bytes (the offsets the update's cross-reference section needs), and the two are joined
+   * into one array once, at the end, instead of the signed bytes being copied in first and the
+   * whole copied out again.
+   */
+  private static final class Appended extends ByteArrayOutputStream {
+    private final byte[] signed;
+
+    Appended(byte[] signed, int capacity) {
+      super(capacity);
+      this.signed = signed;
+    }
+
+    @Override
+    public synchronized int size() {
+      return signed.length + count;
+    }
+
+    byte[] joined() {
+      byte[] all = Arrays.copyOf(signed, signed.length + count);
+      System.arraycopy(buf, 0, all, signed.length, count);
+      return all;
     }
   }
 
@@ -268,7 +293,30 @@ final class DssUpdate {
     }
   }
 
+  private static final int MAX_WELL_FORMED = 512;
+  private static final java.util.concurrent.ConcurrentHashMap<java.nio.ByteBuffer, String> WELL_FORMED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Whether {@code der} is one DER-encoded object of what {@code key} holds. The DSS of every
+   * document signed in one freshness window holds the same certificates and CRLs, so what was
+   * found well formed once is remembered by its bytes (bounded) instead of parsed again.
+   */
   private static boolean der(String key, byte[] der) {
+    if (key.equals(WELL_FORMED.get(java.nio.ByteBuffer.wrap(der)))) {
+      return true;
+    }
+    if (!parsesAs(key, der)) {
+      return false;
+    }
+    if (WELL_FORMED.size() >= MAX_WELL_FORMED) {
+      WELL_FORMED.clear();
+    }
+    WELL_FORMED.put(java.nio.ByteBuffer.wrap(der.clone()), key);
+    return true;
+  }
+
+  private static boolean parsesAs(String key, byte[] der) {
     try {
       ASN1Primitive object = ASN1Primitive.fromByteArray(der);
       if (!Arrays.equals(object.getEncoded(), der)) {

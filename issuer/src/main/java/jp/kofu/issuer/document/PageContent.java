@@ -12,11 +12,18 @@ final class PageContent {
   static final String INK = "GS1";
   static final String BACKGROUND = "Bg";
 
-  final PdfBytes out = new PdfBytes(16 * 1024);
+  private static final PdfBytes.Pool PAGES = new PdfBytes.Pool(64);
+
+  final PdfBytes out = PAGES.take(16 * 1024);
   private final FontSubset subset;
 
   PageContent(FontSubset subset) {
     this.subset = subset;
+  }
+
+  /** Gives the content's buffer back to its pool once the page is written; unusable afterwards. */
+  void release() {
+    PAGES.give(out);
   }
 
   void drawForm(String name) {

@@ -20,6 +20,56 @@ final class PdfBytes {
     buf = new byte[Math.max(16, capacity)];
   }
 
+  private PdfBytes(byte[] buf) {
+    this.buf = buf;
+  }
+
+  /**
+   * Buffers lent for the writing of one document and given back once its bytes are copied out
+   * ({@link #take}, {@link #give}): a document's file, its pages' content and the compression
+   * scratch are ~250 KB that would otherwise be allocated and dropped per document. Bounded: at
+   * most {@code most} idle buffers of at most 4 MB each are kept.
+   *
+   * <p>Thread-safe; a buffer given back must not be used again by the one who gave it.
+   */
+  static final class Pool {
+    private static final int LARGEST = 4 << 20;
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private final int most;
+
+    Pool(int most) {
+      this.most = most;
+    }
+
+    /** An empty buffer of at least {@code capacity} bytes, a pooled one when there is one. */
+    PdfBytes take(int capacity) {
+      byte[] b = idle.poll();
+      if (b != null) {
+        count.decrementAndGet();
+        if (b.length >= capacity) {
+          return new PdfBytes(b);
+        }
+      }
+      return new PdfBytes(capacity);
+    }
+
+    /** Gives {@code bytes}' array back; {@code bytes} is unusable afterwards. */
+    void give(PdfBytes bytes) {
+      byte[] b = bytes.buf;
+      bytes.buf = null;
+      bytes.size = 0;
+      if (b == null || b.length > LARGEST) {
+        return;
+      }
+      if (count.incrementAndGet() <= most) {
+        idle.add(b);
+      } else {
+        count.decrementAndGet();
+      }
+    }
+  }
+
   int size() {
     return size;
   }

@@ -25,11 +25,16 @@ final class PdfFile {
   final PdfBytes out;
   private int[] offsets;
   private int next;
-  private final PdfBytes scratch = new PdfBytes(64 * 1024);
+  private static final PdfBytes.Pool FILES = new PdfBytes.Pool(32);
+  private static final PdfBytes.Pool SCRATCH = new PdfBytes.Pool(32);
+  private final PdfBytes scratch = SCRATCH.take(64 * 1024);
 
-  /** A file whose first objects are {@code prefix}'s; new objects are numbered from {@code firstFree}. */
+  /**
+   * A file whose first objects are {@code prefix}'s; new objects are numbered from {@code
+   * firstFree}. Its buffers are pooled: {@link #release} them once its bytes are copied out.
+   */
   PdfFile(Prefix prefix, int firstFree, int capacity) {
-    out = new PdfBytes(capacity);
+    out = FILES.take(capacity);
     out.raw(prefix.bytes);
     offsets = Arrays.copyOf(prefix.offsets, Math.max(64, firstFree * 2));
     next = firstFree;
@@ -42,6 +47,12 @@ final class PdfFile {
     out.a("%PDF-1.7\n%").b(0xE2).b(0xE3).b(0xCF).b(0xD3).nl();
     offsets = new int[64];
     next = 1;
+  }
+
+  /** Gives this file's buffers back to their pools; the file and {@link #out} are unusable afterwards. */
+  void release() {
+    FILES.give(out);
+    SCRATCH.give(scratch);
   }
 
   /** The next free object number. */

@@ -471,13 +471,34 @@ public final class SignedDocuments {
     }
   }
 
+  private static final int MAX_VERIFIERS = 256;
+  private static final java.util.concurrent.ConcurrentHashMap<X509Certificate, org.bouncycastle.cms.SignerInformationVerifier> VERIFIERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A CMS signer verifier for {@code certificate}, built once per certificate: building one fills
+   * BouncyCastle's algorithm-name tables anew, which cost more than the RSA verification itself.
+   * Thread-safe to share: each verification takes a new signature engine and digest from it.
+   */
+  static org.bouncycastle.cms.SignerInformationVerifier verifier(X509Certificate certificate) throws OperatorCreationException {
+    org.bouncycastle.cms.SignerInformationVerifier verifier = VERIFIERS.get(certificate);
+    if (verifier == null) {
+      verifier = new JcaSimpleSignerInfoVerifierBuilder().build(certificate);
+      if (VERIFIERS.size() >= MAX_VERIFIERS) {
+        VERIFIERS.clear();
+      }
+      VERIFIERS.put(certificate, verifier);
+    }
+    return verifier;
+  }
+
   private static void checkSignature(SignerInformation signer, X509Certificate certificate)
       throws DocumentVerificationException {
     if (signer.getSignedAttributes() == null) {
       throw new DocumentVerificationException(SIGNATURE_INVALID, "CMS signer has no signed attributes (expected: CAdES)");
     }
     try {
-      if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
+      if (!signer.verify(verifier(certificate))) {
         throw new DocumentVerificationException(SIGNATURE_INVALID, "signature value does not verify with the signer's key");
       }
     } catch (CMSSignerDigestMismatchException e) {

@@ -18,7 +18,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.tsp.TSPValidationException;
@@ -82,7 +81,7 @@ final class Timestamps {
     try {
       // Checks the token's signature, its ESS signing certificate, the unit's validity at genTime
       // and that the unit's certificate is for time-stamping only (RFC 3161 §2.3).
-      token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(unit));
+      token.validate(SignedDocuments.verifier(unit));
     } catch (TSPValidationException e) {
       throw new DocumentVerificationException(TIMESTAMP, "the timestamp does not verify: " + e.getMessage(), e);
     } catch (TSPException | OperatorCreationException e) {

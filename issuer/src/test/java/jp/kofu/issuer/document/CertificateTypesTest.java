@@ -45,6 +45,47 @@ class CertificateTypesTest {
   }
 
   @Test
+  void eachSealCertificateCarriesItsOwnResidentsImpressionPixelForPixel() throws Exception {
+    // The prepared image is cached by the PNG's content: rendering another resident's certificate
+    // in between, and the first again, must give every document its own impression.
+    byte[] sato = SealImpressions.png("佐藤健一", 360);
+    byte[] suzuki = SealImpressions.png("鈴木", 360);
+    SealRegistrationCertificate first = SampleCertificates.seal();
+    SealRegistrationCertificate other =
+        new SealRegistrationCertificate(first.municipality(), first.registrationNumber(), first.name(), first.nameKana(),
+            first.birthDate(), first.sex(), first.address(), suzuki, first.impressionSizeMm());
+
+    byte[][] pdfs = {renderer.render(first, meta), renderer.render(other, meta), renderer.render(first, meta)};
+    byte[][] pngs = {sato, suzuki, sato};
+
+    for (int i = 0; i < pdfs.length; i++) {
+      BufferedImage expected = ImageIO.read(new ByteArrayInputStream(pngs[i]));
+      try (PDDocument document = Loader.loadPDF(pdfs[i])) {
+        var resources = document.getPage(0).getResources();
+        BufferedImage printed = null;
+        for (var name : resources.getXObjectNames()) {
+          if (resources.getXObject(name) instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject image) {
+            printed = image.getImage();
+          }
+        }
+        assertThat(printed).as("document %d's impression", i).isNotNull();
+        assertThat(printed.getWidth()).isEqualTo(expected.getWidth());
+        for (int y = 0; y < expected.getHeight(); y += 3) {
+          for (int x = 0; x < expected.getWidth(); x += 3) {
+            int want = expected.getRGB(x, y);
+            int got = printed.getRGB(x, y);
+            assertThat(got >>> 24).as("document %d, alpha at %d,%d", i, x, y).isEqualTo(want >>> 24);
+            if (want >>> 24 != 0) {
+              assertThat(got & 0xFFFFFF).as("document %d, colour at %d,%d", i, x, y).isEqualTo(want & 0xFFFFFF);
+            }
+          }
+        }
+      }
+    }
+    assertThat(pdfs[2]).as("the same content, the same document").isEqualTo(pdfs[0]);
+  }
+
+  @Test
   void theFullFamilyRegisterPrintsEveryPersonWithTheirEvents() {
     String text = text(renderer.render(SampleCertificates.familyRegister(false), meta));
 
