@@ -68,6 +68,7 @@ public class JournalBenchmark {
   private final java.util.concurrent.atomic.AtomicLong issuances = new java.util.concurrent.atomic.AtomicLong();
   private long syncsBefore;
   private long cpuBefore;
+  private long serverCpuBefore;
   private long batchesBefore;
   private long transitionsBefore;
 
@@ -93,6 +94,7 @@ public class JournalBenchmark {
     issuances.set(0);
     syncsBefore = syncs();
     cpuBefore = processCpuNanos();
+    serverCpuBefore = serverCpuNanos();
     batchesBefore = journal.batches();
     transitionsBefore = journal.transitions();
   }
@@ -116,12 +118,52 @@ public class JournalBenchmark {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
+  /**
+   * CPU time of the PostgreSQL server's processes (the postmaster, its live children, and the
+   * children it has reaped), from /proc; 0 on H2 (which runs in this JVM) or without /proc.
+   */
+  private long serverCpuNanos() throws java.sql.SQLException {
+    if (postgres == null) {
+      return 0;
+    }
+    try (var c = db.connection(); var s = c.createStatement(); var rs = s.executeQuery("SHOW data_directory")) {
+      rs.next();
+      long postmaster = Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
+      long ticks = procTicks(postmaster, true);
+      for (String child : Files.readString(Path.of("/proc", "" + postmaster, "task", "" + postmaster, "children")).trim().split("\\s+")) {
+        if (!child.isEmpty()) {
+          ticks += procTicks(Long.parseLong(child), false);
+        }
+      }
+      return ticks * 10_000_000L; // USER_HZ = 100 on Linux
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** utime + stime (+ cutime + cstime) of a process, in clock ticks; 0 if it is gone. */
+  private static long procTicks(long pid, boolean withChildren) {
+    try {
+      String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // Fields from the state (field 3): utime is 14, stime 15, cutime 16, cstime 17.
+      long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
   @TearDown(Level.Trial)
   public void close() throws Exception {
     long n = issuances.get();
     long cpu = processCpuNanos() - cpuBefore;
+    long serverCpu = serverCpuNanos() - serverCpuBefore;
     if (n > 0) {
       System.out.printf("%n[journal %s] JVM CPU per issuance: %.3f ms%n", database, cpu / 1e6 / n);
+      if (postgres != null) {
+        System.out.printf("[journal %s] PostgreSQL server CPU per issuance: %.3f ms (JVM + server: %.3f ms)%n", database, serverCpu / 1e6 / n, (cpu + serverCpu) / 1e6 / n);
+      }
     }
     long synced = syncs() - syncsBefore;
     if (n > 0) {
@@ -153,9 +195,10 @@ public class JournalBenchmark {
   public IssuanceJournal.Confirmation issuance() {
     Instant now = Instant.now();
     String attempt = hex(16);
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     Issuance.Order order =
         new Issuance.Order(
-            ulid(), UUID.randomUUID().toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
+            ulid(), new UUID(r.nextLong(), r.nextLong()).toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
             CertificateType.RESIDENCE, 1, digest());
     Issuance begun = journal.begin(order, attempt, now).issuance();
     journal.markIssued(begun, facts, pdf, now);
@@ -178,15 +221,17 @@ public class JournalBenchmark {
     return r;
   }
 
+  // Ids and digests are test data, not secrets: SecureRandom (a lock around /dev/urandom) was a
+  // fifth of this JVM's CPU samples on PostgreSQL, counted as the journal's.
   private static Digest digest() {
     byte[] b = new byte[Digest.LENGTH];
-    RANDOM.nextBytes(b);
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
     return Digest.of(b);
   }
 
   private static String hex(int bytes) {
     byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 
@@ -194,7 +239,7 @@ public class JournalBenchmark {
     String alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     StringBuilder s = new StringBuilder(26);
     for (int i = 0; i < 26; i++) {
-      s.append(alphabet.charAt(RANDOM.nextInt(32)));
+      s.append(alphabet.charAt(java.util.concurrent.ThreadLocalRandom.current().nextInt(32)));
     }
     return s.toString();
   }

@@ -27,10 +27,13 @@ import jp.kofu.storage.Database;
  * server's default; the WAL is flushed before the commit returns, once for the whole batch); a
  * batch of transitions nobody waits to be durable for (an order journaled, a claim) commits with
  * it off and the next synchronous commit flushes it too, the WAL being written in order. On H2
- * (which writes a commit to its file but never forces it to disk) the leader runs {@code
- * CHECKPOINT SYNC} after the commit: it writes what is unwritten and fsyncs the file, so it also
- * covers everything committed before on other connections (a document staged before its ISSUED
- * transition).
+ * (whose commits stay in memory, {@link JournalDatabases#H2_DURABLE}) a durable transition waits,
+ * after its batch committed, for a {@code CHECKPOINT SYNC} that started after that: it writes
+ * everything committed so far as one chunk and fsyncs the file, so it covers every batch committed
+ * before it and everything committed on other connections (a document staged before its ISSUED
+ * transition). The first waiter that finds no sync running runs it; the appender meanwhile
+ * commits the next batch, which the next sync covers: the disk's latency and the batch's work
+ * overlap instead of adding up.
  */
 final class GroupCommit {
   /** One transition: its row work, and the events it chains (appended by the batch). */
@@ -52,6 +55,10 @@ final class GroupCommit {
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
   private boolean appending;
+  /** H2: batches committed so far (numbered in commit order), and how many of them a sync covers. */
+  private long committed;
+  private long synced;
+  private boolean syncing;
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong transitions = new AtomicLong();
@@ -68,6 +75,8 @@ final class GroupCommit {
     T result;
     Throwable failure;
     boolean done;
+    /** The number of the batch that committed it (H2: the sync that covers it covers this number). */
+    long batch;
 
     Pending(Work<T> work, boolean durable) {
       this.work = work;
@@ -99,8 +108,11 @@ final class GroupCommit {
           execute(batch);
         } finally {
           lock.lock();
-          // Results are published under the lock that the waiters read them under.
+          // Results are published under the lock that the waiters read them under. Numbered
+          // after the whole batch committed: a sync started later covers all of it.
+          long number = ++committed;
           for (Pending<?> p : batch) {
+            p.batch = number;
             p.done = true;
           }
           appending = false;
@@ -109,6 +121,9 @@ final class GroupCommit {
       }
     } finally {
       lock.unlock();
+    }
+    if (mine.failure == null && mine.durable && fsync) {
+      awaitSynced(mine.batch);
     }
     if (mine.failure instanceof SQLException e) {
       throw e;
@@ -186,8 +201,39 @@ final class GroupCommit {
         });
     batches.incrementAndGet();
     transitions.addAndGet(batch.size());
-    if (durable && fsync) {
-      sync();
+  }
+
+  /**
+   * Returns once a sync that started after batch {@code number} committed has ended: the first
+   * caller that finds none running runs one, covering every batch committed so far, while the
+   * appender commits the next batch; callers arriving meanwhile wait for the next sync.
+   */
+  private void awaitSynced(long number) throws SQLException {
+    lock.lock();
+    try {
+      while (synced < number) {
+        if (syncing) {
+          changed.awaitUninterruptibly();
+          continue;
+        }
+        syncing = true;
+        long covered = committed;
+        boolean ok = false;
+        lock.unlock();
+        try {
+          sync();
+          ok = true;
+        } finally {
+          lock.lock();
+          syncing = false;
+          if (ok) {
+            synced = Math.max(synced, covered);
+          }
+          changed.signalAll();
+        }
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
