@@ -7,7 +7,7 @@
 #   bench/cluster-node-loss.sh [SECONDS] [KILLS] [RATE] [maven options...]
 #     SECONDS  how long copiers keep arriving (default 120; more while a restart is still under way)
 #     KILLS    SIGKILLs, spread over the run, one gateway after another (default 5)
-#     RATE     orders per second across the cluster (default 6)
+#     RATE     orders per second across the cluster (default 4)
 #   -Dkofu.cluster.start-bound-seconds=N   how long one gateway start may take (default 240)
 #   -Dkofu.test.aot=false                  start the gateways without the AOT class cache
 #
@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SECONDS_=${1:-120}
 KILLS=${2:-5}
-RATE=${3:-6}
+RATE=${3:-4}
 shift $(( $# < 3 ? $# : 3 ))
 ./mvnw -q -Dbuf.skip=true "$@" -pl gateway -am install -DskipTests
 ./mvnw -q -Dbuf.skip=true "$@" -pl gateway -Pone-test test -Dtest=ClusterNodeLossTest -Dsurefire.failIfNoSpecifiedTests=false \
