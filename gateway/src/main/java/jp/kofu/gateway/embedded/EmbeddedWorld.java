@@ -195,20 +195,28 @@ public final class EmbeddedWorld implements AutoCloseable {
     }
     config = developmentTrust(config, pki, secretFile(dir));
     // The trust world's revocation service (J-LIS's, in production), started inside so that
-    // revocation works without the user doing anything.
-    OcspResponder responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
-    config =
-        config.withRevocationSources(
-            responder.ocspUri(), List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa())));
+    // revocation works without the user doing anything; unless the configuration names the
+    // sources itself (several gateways of one world sharing one responder, as a cluster test does).
+    GatewayConfig.Revocation named = config.revocation();
+    OcspResponder responder = null;
+    if (named.crls() == null || (named.ocsp() == null && !"crl".equals(named.cards()))) {
+      responder = OcspResponder.start(pki, new InetSocketAddress("127.0.0.1", 0));
+      config =
+          config.withRevocationSources(
+              responder.ocspUri(), List.of(responder.crlUri(pki.cardCa()), responder.crlUri(pki.smartphoneCa()), responder.crlUri(pki.terminalCa())));
+    }
+    OcspResponder started = responder;
     GatewayAssembly.Extras extras =
-        GatewayAssembly.production().time(o.time).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, responder));
+        GatewayAssembly.production().time(o.time).service(TrustWorld.class, pki).isolation(o.isolation).customize(b -> o.customize.accept(b, started));
     extras.spanExporter(o.spanExporter);
     o.extraAdapters.forEach(extras::adapter);
     try {
       GatewayAssembly assembly = GatewayAssembly.start(config, extras);
       return new EmbeddedWorld(dir, temporary, pki, assembly, o.clock, responder);
     } catch (RuntimeException e) {
-      responder.close();
+      if (responder != null) {
+        responder.close();
+      }
       throw e;
     }
   }
@@ -312,7 +320,7 @@ public final class EmbeddedWorld implements AutoCloseable {
     return pki;
   }
 
-  /** The trust world's OCSP responder and CRL service. */
+  /** The trust world's OCSP responder and CRL service; null where the configuration named its own revocation sources. */
   public OcspResponder ocspResponder() {
     return responder;
   }
@@ -350,7 +358,9 @@ public final class EmbeddedWorld implements AutoCloseable {
   @Override
   public void close() {
     assembly.close();
-    responder.close();
+    if (responder != null) {
+      responder.close();
+    }
     if (temporary) {
       try (Stream<Path> files = Files.walk(dataDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
