@@ -10,7 +10,6 @@ import io.grpc.health.v1.HealthGrpc;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +39,8 @@ class ReadinessOverPostgresTest {
   @Test
   void readinessDropsWhileTheJournalIsDownAndComesBackWithIt() throws Exception {
     Path data = Files.createTempDirectory("kofu-readiness-pg-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    // PostgreSQL starts again on this port: one the kernel does not hand out meanwhile.
+    int port = jp.kofu.testing.FixedPorts.take();
     pg = postgres(data, port);
     Database journal = Database.open(pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", IssuanceJournal.MIGRATIONS, 4);
     try (KofuWorld world =
