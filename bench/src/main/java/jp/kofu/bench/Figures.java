@@ -6,11 +6,7 @@ import com.sun.management.ThreadMXBean;
 import io.grpc.Server;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -161,20 +157,8 @@ public final class Figures {
       boolean boringSsl = OpenSsl.isAvailable() && OpenSsl.isAlpnSupported();
       Server bareOpenSsl = boringSsl ? StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf(), SslProvider.OPENSSL) : null;
       Instant copiersAt = jp.kofu.testing.FakeClock.lastBusinessMorning();
-      try (Child child =
-          new Child(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "-Xmx512m",
-                  CopierProcess.class.getName(),
-                  "127.0.0.1:" + world.world.address().getPort(),
-                  world.world.pki().directory().toString(),
-                  world.world.walletDir().toString(),
-                  copiersAt.toString(),
-                  String.join(",", terminals),
-                  residents))) {
+      try (CopierJvm child =
+          CopierJvm.start(world, "512m", copiersAt, String.join(",", terminals), residents)) {
         int warmup = Integer.getInteger("figures.warmup", Math.max(200, issuances / 2));
         warmUp(child, warmup);
         long syncs0 = world.world.gateway().journal().syncs();
@@ -346,7 +330,7 @@ public final class Figures {
    * compiler's share of a round's CPU falls under {@code figures.warmup.jit} (default 0.03) or
    * {@code figures.warmup.rounds} (default 12) rounds have run. Each round's split is printed.
    */
-  private static void warmUp(Child child, int perRound) {
+  private static void warmUp(CopierJvm child, int perRound) {
     double quiet = Double.parseDouble(System.getProperty("figures.warmup.jit", "0.03"));
     int most = Integer.getInteger("figures.warmup.rounds", 12);
     for (int round = 1; ; round++) {
@@ -505,41 +489,4 @@ public final class Figures {
     return new Cost((double) cpu / operations, (double) bytes / operations, operations);
   }
 
-  /** The copiers' JVM, one command and one answer at a time. */
-  private static final class Child implements AutoCloseable {
-    private final Process process;
-    private final PrintWriter commands;
-    private final BufferedReader answers;
-
-    Child(List<String> command) throws IOException {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    /** Runs one command; returns its answer ({@code ok ...}). */
-    String run(String command) {
-      commands.println(command);
-      try {
-        String answer = answers.readLine();
-        while (answer != null && !answer.startsWith("ok ") && !answer.startsWith("error ")) {
-          answer = answers.readLine(); // a log line on stdout
-        }
-        if (answer == null || !answer.startsWith("ok ")) {
-          throw new IllegalStateException("copiers: " + command.split(" ")[0] + ": " + answer);
-        }
-        return answer;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
-  }
 }

@@ -4,14 +4,7 @@ import com.google.protobuf.ByteString;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 import io.grpc.Server;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -52,20 +45,8 @@ public final class StreamCost {
       String muni = holder.entry().municipalityCode();
       ReceivedDocument first = local.issue(token, order, muni, BenchWorld.RESIDENCE);
       Server bare = StreamingBenchmark.bareServer(world.world.pki(), first.header(), first.pdf());
-      try (Child child =
-          new Child(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "-Xmx256m",
-                  CopierProcess.class.getName(),
-                  "127.0.0.1:" + world.world.address().getPort(),
-                  world.world.pki().directory().toString(),
-                  world.world.walletDir().toString(),
-                  jp.kofu.testing.FakeClock.lastBusinessMorning().toString(),
-                  "stream-0",
-                  Long.toString(holder.entry().residentId())))) {
+      try (CopierJvm child =
+          CopierJvm.start(world, "256m", jp.kofu.testing.FakeClock.lastBusinessMorning(), "stream-0", Long.toString(holder.entry().residentId()))) {
         String tokenText = Base64.getEncoder().encodeToString(token.toByteArray());
         String gatewayAt = "127.0.0.1:" + world.world.address().getPort();
         String bareAt = "127.0.0.1:" + bare.getPort();
@@ -114,40 +95,4 @@ public final class StreamCost {
     };
   }
 
-  /** The client JVM, one command and one answer at a time (as in {@link Figures}). */
-  private static final class Child implements AutoCloseable {
-    private final Process process;
-    private final PrintWriter commands;
-    private final BufferedReader answers;
-
-    Child(List<String> command) throws IOException {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    String run(String command) {
-      commands.println(command);
-      try {
-        String answer = answers.readLine();
-        while (answer != null && !answer.startsWith("ok ") && !answer.startsWith("error ")) {
-          answer = answers.readLine();
-        }
-        if (answer == null || !answer.startsWith("ok ")) {
-          throw new IllegalStateException("copier: " + command.split(" ")[0] + ": " + answer);
-        }
-        return answer;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
-  }
 }
