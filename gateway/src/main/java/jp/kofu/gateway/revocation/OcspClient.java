@@ -19,9 +19,11 @@ import jp.kofu.pki.X509;
 import jp.kofu.proto.type.v1.Reason;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
@@ -32,6 +34,7 @@ import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
 import org.bouncycastle.operator.DigestCalculatorProvider;
@@ -130,7 +133,7 @@ final class OcspClient {
       throw new OCSPException("not a basic OCSP response");
     }
     X509Certificate signer = signer(basic, issuer, now);
-    if (!basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer.getPublicKey()))) {
+    if (signer != issuer && !basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(signer.getPublicKey()))) {
       throw new OCSPException("signature does not verify");
     }
     Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
@@ -161,14 +164,16 @@ final class OcspClient {
     throw new OCSPException("no answer about the certificate asked for");
   }
 
-  /** The CA itself, or a responder certificate the CA issued for OCSP signing and valid now. */
-  private static X509Certificate signer(BasicOCSPResp basic, X509Certificate issuer, Instant now) throws OCSPException {
-    try {
-      if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()))) {
-        return issuer;
-      }
-    } catch (OperatorCreationException | OCSPException e) {
-      // not signed by the CA itself: look for a delegated responder
+  /**
+   * The CA itself (the answer's signature then already verified), or a responder certificate the CA
+   * issued for OCSP signing and valid now. The CA's key is tried first only when the answer's
+   * responder ID names the CA: an answer from a delegated responder no longer costs a failed RSA
+   * verification (and the JDK's BadPaddingException inside it) before the delegate is looked for.
+   */
+  private X509Certificate signer(BasicOCSPResp basic, X509Certificate issuer, Instant now) throws OCSPException {
+    boolean namesIssuer = names(basic.getResponderId(), issuer);
+    if (namesIssuer && signedBy(basic, issuer)) {
+      return issuer;
     }
     for (X509CertificateHolder holder : basic.getCerts()) {
       try {
@@ -186,7 +191,28 @@ final class OcspClient {
         // not a delegate of this CA
       }
     }
+    if (!namesIssuer && signedBy(basic, issuer)) {
+      return issuer; // a responder ID that names no one we know, but the CA's own signature
+    }
     throw new OCSPException("signed neither by the CA nor by a responder it authorized");
+  }
+
+  private static boolean signedBy(BasicOCSPResp basic, X509Certificate certificate) {
+    try {
+      return basic.isSignatureValid(new JcaContentVerifierProviderBuilder().build(certificate.getPublicKey()));
+    } catch (OperatorCreationException | OCSPException e) {
+      return false;
+    }
+  }
+
+  /** Whether the responder ID (RFC 6960 4.2.1: by name or by SHA-1 of the key) is this certificate's. */
+  private boolean names(RespID responder, X509Certificate certificate) {
+    try {
+      return responder.equals(new RespID(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded())))
+          || responder.equals(new RespID(SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()), digests.get(CertificateID.HASH_SHA1)));
+    } catch (OperatorCreationException | OCSPException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The nonce as sent: we put the raw bytes in the extension value; tolerate an OCTET STRING wrap. */

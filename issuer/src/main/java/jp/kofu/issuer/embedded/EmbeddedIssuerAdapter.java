@@ -249,9 +249,38 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
    */
   private Checked check(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
       throws IssuanceRefusedException {
+    Verdict v = verdict(profile, holder, type, fiscalYear, at);
+    if (v.reason() != null) {
+      throw new IssuanceRefusedException(v.reason(), v.message(), v.details());
+    }
+    return v.checked();
+  }
+
+  /**
+   * What {@link #verdict} found: what the rules read, or the reason they refuse. {@link #offerings}
+   * asks it for every type a holder might be offered, and a refusal there is an answer, not an
+   * error: it is returned, not thrown (no exception per refused type on every menu).
+   */
+  private record Verdict(Checked checked, RefusalReason reason, String message, Map<String, String> details) {
+    static Verdict issuable(Checked checked) {
+      return new Verdict(checked, null, null, Map.of());
+    }
+
+    static Verdict refused(RefusalReason reason, String message, Map<String, String> details) {
+      return new Verdict(null, reason, message, details);
+    }
+
+    static Verdict refused(RefusalReason reason) {
+      return refused(reason, reason.name(), Map.of());
+    }
+  }
+
+  /** The rules of {@link #check}, a refusal returned rather than thrown. */
+  private Verdict verdict(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
+      throws IssuanceRefusedException {
     ServiceHours hours = profile.hours();
     if (!hours.isOpen(type, at)) {
-      throw new IssuanceRefusedException(
+      return Verdict.refused(
           RefusalReason.OUT_OF_SERVICE_HOURS, "outside service hours", Map.of("next_open", ServiceHours.iso(hours.nextOpen(type, at))));
     }
     LocalDate today = JapanTime.date(at);
@@ -259,30 +288,35 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
         holder.relation() == Relation.FAMILY_REGISTER
             ? IssuanceRules.member(holder.member(), holder.member().removed() && deceased(holder.member()), today)
             : IssuanceRules.resident(holder.resident(), today);
-    refuseIf(person);
-    return switch (type) {
+    if (person != null) {
+      return Verdict.refused(person);
+    }
+    switch (type) {
       case SEAL_REGISTRATION -> {
         SealRegistration seal = read(() -> registry.latestSealRegistration(holder.resident().id())).orElse(null);
-        refuseIf(IssuanceRules.seal(seal, today));
-        yield new Checked(seal, null);
+        RefusalReason refused = IssuanceRules.seal(seal, today);
+        return refused != null ? Verdict.refused(refused) : Verdict.issuable(new Checked(seal, null));
       }
       case INCOME_TAX -> {
         int current = IssuanceRules.currentFiscalYear(today);
         if (fiscalYear != 0 && fiscalYear != current) {
-          throw new IssuanceRefusedException(
+          return Verdict.refused(
               RefusalReason.FISCAL_YEAR_NOT_OFFERED, "fiscal_year: " + fiscalYear + " (expected: " + current + ")",
               Map.of("field", "fiscal_year", "expected", Integer.toString(current)));
         }
         TaxRecord tax = read(() -> registry.taxRecord(holder.resident().id(), current)).orElse(null);
-        refuseIf(IssuanceRules.tax(tax));
-        yield new Checked(null, tax);
+        RefusalReason refused = IssuanceRules.tax(tax);
+        return refused != null ? Verdict.refused(refused) : Verdict.issuable(new Checked(null, tax));
       }
       case FAMILY_REGISTER_FULL, FAMILY_REGISTER_INDIVIDUAL, FAMILY_REGISTER_ANNEX -> {
-        refuseIf(IssuanceRules.familyRegister(holder.register()));
-        yield Checked.NOTHING;
+        RefusalReason refused = IssuanceRules.familyRegister(holder.register());
+        return refused != null ? Verdict.refused(refused) : Verdict.issuable(Checked.NOTHING);
       }
-      case RESIDENCE, RESIDENCE_ITEMS -> Checked.NOTHING;
-    };
+      case RESIDENCE, RESIDENCE_ITEMS -> {
+        return Verdict.issuable(Checked.NOTHING);
+      }
+    }
+    throw new IllegalStateException("certificate type " + type);
   }
 
   /** A removed register member whose removal was a death (the 本籍地 records 死亡 as 除籍). */
@@ -295,12 +329,6 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     }
     return read(() -> registry.familyRegisterEvents(member.registerId())).stream()
         .anyMatch(e -> Long.valueOf(member.id()).equals(e.memberId()) && e.kind().equals("死亡"));
-  }
-
-  private static void refuseIf(RefusalReason reason) throws IssuanceRefusedException {
-    if (reason != null) {
-      throw new IssuanceRefusedException(reason, reason.name());
-    }
   }
 
   @Override
@@ -320,13 +348,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       if (holder.isEmpty()) {
         reason = RefusalReason.CARD_NOT_REGISTERED;
       } else {
-        try {
-          check(profile, holder.get(), terms.type(), 0, query.at());
-        } catch (IssuanceRefusedException e) {
-          reason = e.reason();
-          if (reason == RefusalReason.OUT_OF_SERVICE_HOURS) {
-            nextOpen = profile.hours().nextOpen(terms.type(), query.at());
-          }
+        reason = verdict(profile, holder.get(), terms.type(), 0, query.at()).reason();
+        if (reason == RefusalReason.OUT_OF_SERVICE_HOURS) {
+          nextOpen = profile.hours().nextOpen(terms.type(), query.at());
         }
       }
       List<Offering.HouseholdMember> members = List.of();
