@@ -338,6 +338,7 @@ class ClusterNodeLossTest {
 
       int acknowledged = 0;
       int failedOver = 0;
+      int failedOverUnjournaled = 0;
       int completedElsewhere = 0;
       int takenOver = 0;
       int failedOverVoided = 0;
@@ -373,6 +374,12 @@ class ClusterNodeLossTest {
           }
         }
         if (r == null) {
+          if (o.transportFailures() > 0) {
+            // Lost its gateway before any gateway journaled it (the kill caught its session or
+            // offerings, and the copier then gave up or was refused before Issue): nothing owed.
+            assertThat(o.confirmed()).as(o.toString()).isNull();
+            failedOverUnjournaled++;
+          }
           continue;
         }
         if (r.issuedAt() != null) {
@@ -414,8 +421,12 @@ class ClusterNodeLossTest {
         }
       }
       assertThat(recovered).hasSize(3);
-      // The kills caught orders mid-way (else the scenario proved nothing about them).
-      assertThat(failedOver).isPositive();
+      // The kills caught orders mid-way (else the scenario proved nothing about them). Whether a
+      // kill catches one after it was journaled is chance: on a quiet machine an issuance is over
+      // in tens of milliseconds, and the short version's 3 orders/s leave few in flight (the long
+      // one, at its rate and length, catches dozens: docs/OPERATIONS.md). Every one it catches is
+      // checked above.
+      assertThat(failedOver + failedOverUnjournaled).isPositive();
       // Issuing resumed by itself after the database came back, under load (not only the probes).
       assertThat(resumed).isPositive();
 
