@@ -120,11 +120,16 @@ final class CrlStore {
     }
   }
 
-  /** Fetches every source now. */
+  /**
+   * Fetches every source now. The attempt is recorded when it has ended, not when it starts: a
+   * check that finds the CRLs due while the background task is fetching them waits for that fetch
+   * (on the lock) and then uses what it brought, instead of taking the attempt for done and
+   * deciding on the CRL from before it.
+   */
   void refresh() {
     refreshing.lock();
+    Instant started = clock.instant();
     try {
-      lastAttempt = clock.instant();
       for (URI source : sources) {
         try {
           accept(parse(fetcher.get(source)), source);
@@ -133,6 +138,7 @@ final class CrlStore {
         }
       }
     } finally {
+      lastAttempt = started;
       refreshing.unlock();
     }
   }
