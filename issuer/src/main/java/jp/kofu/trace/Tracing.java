@@ -1,7 +1,6 @@
 package jp.kofu.trace;
 
 import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -180,55 +179,15 @@ public final class Tracing implements AutoCloseable {
       } finally {
         clear(set);
       }
-      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+      return new jp.kofu.grpc.MdcListener<>(listener) {
         @Override
-        public void onMessage(Q message) {
-          boolean s = toMdc();
-          try {
-            super.onMessage(message);
-          } finally {
-            clear(s);
-          }
+        protected boolean enter() {
+          return toMdc();
         }
 
         @Override
-        public void onHalfClose() {
-          boolean s = toMdc();
-          try {
-            super.onHalfClose();
-          } finally {
-            clear(s);
-          }
-        }
-
-        @Override
-        public void onCancel() {
-          boolean s = toMdc();
-          try {
-            super.onCancel();
-          } finally {
-            clear(s);
-          }
-        }
-
-        @Override
-        public void onComplete() {
-          boolean s = toMdc();
-          try {
-            super.onComplete();
-          } finally {
-            clear(s);
-          }
-        }
-
-        @Override
-        public void onReady() {
-          boolean s = toMdc();
-          try {
-            super.onReady();
-          } finally {
-            clear(s);
-          }
+        protected void exit(boolean entered) {
+          clear(entered);
         }
       };
     }

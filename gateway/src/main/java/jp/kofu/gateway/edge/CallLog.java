@@ -4,7 +4,6 @@ import com.google.protobuf.MessageLite;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -134,58 +133,24 @@ public final class CallLog implements ServerInterceptor {
     } finally {
       clearMdc();
     }
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+    return new jp.kofu.grpc.MdcListener<>(listener) {
       @Override
       public void onMessage(Q message) {
         if (message instanceof MessageLite m) {
           record.bytesIn.addAndGet(m.getSerializedSize());
         }
-        record.toMdc();
-        try {
-          super.onMessage(message);
-        } finally {
-          clearMdc();
-        }
+        super.onMessage(message);
       }
 
       @Override
-      public void onHalfClose() {
+      protected boolean enter() {
         record.toMdc();
-        try {
-          super.onHalfClose();
-        } finally {
-          clearMdc();
-        }
+        return true;
       }
 
       @Override
-      public void onCancel() {
-        record.toMdc();
-        try {
-          super.onCancel();
-        } finally {
-          clearMdc();
-        }
-      }
-
-      @Override
-      public void onComplete() {
-        record.toMdc();
-        try {
-          super.onComplete();
-        } finally {
-          clearMdc();
-        }
-      }
-
-      @Override
-      public void onReady() {
-        record.toMdc();
-        try {
-          super.onReady();
-        } finally {
-          clearMdc();
-        }
+      protected void exit(boolean entered) {
+        clearMdc();
       }
     };
   }
