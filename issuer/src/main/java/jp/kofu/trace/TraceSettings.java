@@ -91,7 +91,7 @@ public record TraceSettings(
     }
     Duration timeout = exportTimeout == null ? DEFAULT_EXPORT_TIMEOUT : exportTimeout;
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-      throw new Invalid("export-timeout", "" + timeout + " (expected: more than 0s, at most 1m)");
+      throw new Invalid("export-timeout", timeout.toMillis() + "ms (expected: more than 0s, at most 1m)");
     }
     if (instanceId != null && !SERVICE_NAME.matcher(instanceId.strip()).matches()) {
       throw new Invalid("instance-id", "'" + instanceId + "' (expected: 1..64 of A-Z a-z 0-9 . _ -, e.g. the pod's name)");

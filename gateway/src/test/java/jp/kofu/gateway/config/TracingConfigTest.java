@@ -119,7 +119,7 @@ class TracingConfigTest {
   @Test
   void otherBadValuesAreRefusedByKey() {
     assertThat(refused("data: var\ntracing:\n  service-name: 'kofu gateway'\n", "service-name")).contains("tracing.service-name: 'kofu gateway'");
-    assertThat(refused("data: var\ntracing:\n  export-timeout: 0s\n", "export-timeout")).contains("tracing.export-timeout: ");
+    assertThat(refused("data: var\ntracing:\n  export-timeout: 0s\n", "export-timeout")).contains("tracing.export-timeout: 0ms (expected: more than 0s");
     assertThat(refused("data: var\ntracing:\n  headers: {'bad header': x}\n", "headers")).contains("tracing.headers.bad header: not an HTTP header name");
     assertThat(refused("data: var\ntracing:\n  enabld: true\n", "enabld")).contains("tracing.enabld: unknown key (did you mean 'enabled'?)");
   }
