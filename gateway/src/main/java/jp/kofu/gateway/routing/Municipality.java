@@ -243,14 +243,21 @@ public final class Municipality implements AutoCloseable {
     Context.CancellableContext scope = scope(caller);
     CompletableFuture<T> answer = new CompletableFuture<>();
     Future<?> running;
+    // The call's log keys (request_id, trace_id, …) go with it: what the adapter logs on the
+    // worker thread names the request it serves.
+    Map<String, String> logKeys = org.slf4j.MDC.getCopyOfContextMap();
     Runnable task =
         () -> {
+          if (logKeys != null) {
+            org.slf4j.MDC.setContextMap(logKeys);
+          }
           try {
             answer.complete(scope.call(() -> work.call(adapter)));
           } catch (Throwable t) {
             answer.completeExceptionally(t);
           } finally {
             bulkhead.onComplete();
+            org.slf4j.MDC.clear();
           }
         };
     try {

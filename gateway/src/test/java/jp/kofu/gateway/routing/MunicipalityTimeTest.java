@@ -129,6 +129,19 @@ class MunicipalityTimeTest {
   }
 
   @Test
+  void theCallersLogKeysGoWithTheCallToTheWorkerThreadAndLeaveWithIt() throws Exception {
+    org.slf4j.MDC.put("request_id", "r-131016-1");
+    try {
+      String seen = municipality.call("issue", a -> Thread.currentThread().getName() + " " + org.slf4j.MDC.get("request_id"));
+      assertThat(seen).as("what the adapter logs names the request").startsWith("municipality-131016-").endsWith(" r-131016-1");
+    } finally {
+      org.slf4j.MDC.remove("request_id");
+    }
+    // A call without log keys carries none.
+    assertThat(municipality.<String>call("issue", a -> String.valueOf(org.slf4j.MDC.get("request_id")))).isEqualTo("null");
+  }
+
+  @Test
   void aHungCallIsAbortedWhenTheFakeClockPassesItsDeadlineAndNotBefore() throws Exception {
     Hang hang = new Hang();
     CompletableFuture<String> call = hang.start(Context.current());
