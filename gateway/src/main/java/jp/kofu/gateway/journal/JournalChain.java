@@ -62,9 +62,9 @@ final class JournalChain {
    * and holding that lock while doing anything slow would stall every gateway of the cluster.
    *
    * <p>Two statements when the head is where this journal's last append left it: the head's
-   * UPDATE (conditional on that seq and hash; it takes the head's lock, and an UPDATE that waited
-   * for another transaction's lock checks its condition against the row that one committed) and
-   * the events' batched INSERT. Otherwise the head is read {@code FOR UPDATE} first. Whatever
+   * UPDATE (conditional on that seq and hash; it takes the head's lock, and on PostgreSQL an
+   * UPDATE that waited for another transaction's lock checks its condition against the row that
+   * one committed) and the events' batched INSERT. Otherwise the head is read {@code FOR UPDATE} first. Whatever
    * the engine does, two appends can never both chain from one head: the second's events would
    * collide on {@code seq} (the primary key), and its transaction is retried.
    *
