@@ -58,6 +58,15 @@ public class JournalBenchmark {
   @Param({"h2-file", "postgresql"})
   public String database;
 
+  /**
+   * How issuance ids are made: {@code time-ordered} as the gateway makes them (a ULID: 48 bits of
+   * milliseconds first, so that a second's issuances share the B-tree pages at the end of the
+   * primary key), or {@code random} (every character random; what this benchmark did before,
+   * which puts each issuance's row and event index entries on a page of its own).
+   */
+  @Param({"time-ordered"})
+  public String ids;
+
   private Path dir;
   private EmbeddedPostgres postgres;
   private Database db;
@@ -198,7 +207,7 @@ public class JournalBenchmark {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     Issuance.Order order =
         new Issuance.Order(
-            ulid(), new UUID(r.nextLong(), r.nextLong()).toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
+            ids.equals("random") ? randomId() : ulid(now), new UUID(r.nextLong(), r.nextLong()).toString(), digest(), digest(), hex(16), "seven", "store-1", "t-1", "131016", Relation.ADDRESS,
             CertificateType.RESIDENCE, 1, digest());
     Issuance begun = journal.begin(order, attempt, now).issuance();
     journal.markIssued(begun, facts, pdf, now);
@@ -235,12 +244,27 @@ public class JournalBenchmark {
     return HexFormat.of().formatHex(b);
   }
 
-  private static String ulid() {
-    String alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  private static final String ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+  private static String randomId() {
     StringBuilder s = new StringBuilder(26);
     for (int i = 0; i < 26; i++) {
-      s.append(alphabet.charAt(java.util.concurrent.ThreadLocalRandom.current().nextInt(32)));
+      s.append(ALPHABET.charAt(java.util.concurrent.ThreadLocalRandom.current().nextInt(32)));
     }
     return s.toString();
+  }
+
+  /** As the gateway's {@code Ulid.next}: ten characters of milliseconds, then sixteen random. */
+  private static String ulid(Instant now) {
+    char[] out = new char[26];
+    long time = now.toEpochMilli();
+    for (int i = 9; i >= 0; i--) {
+      out[i] = ALPHABET.charAt((int) (time & 31));
+      time >>>= 5;
+    }
+    for (int i = 10; i < 26; i++) {
+      out[i] = ALPHABET.charAt(java.util.concurrent.ThreadLocalRandom.current().nextInt(32));
+    }
+    return new String(out);
   }
 }

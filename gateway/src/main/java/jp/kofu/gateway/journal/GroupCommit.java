@@ -14,7 +14,7 @@ import jp.kofu.storage.Database;
 /**
  * The journal's single appender: every chained transition of this gateway goes through it, and it
  * commits them in batches — many issuances in one transaction, one lock of the chain head, one
- * commit, and on the embedded H2 one fsync — and acknowledges each only once its batch is on disk
+ * commit, one sync (H2: an fsync; PostgreSQL: a WAL flush) — and acknowledges each only once its batch is on disk
  * (when the transition must be durable).
  *
  * <p>There is no appender thread to start or stop: the first caller that finds no batch running
@@ -23,17 +23,17 @@ import jp.kofu.storage.Database;
  * together. A batch that fails (a race lost to another gateway, a deadlock) is run again one
  * transition at a time, so that one transition's failure is never another's.
  *
- * <p>Durable means: on PostgreSQL the batch commits with {@code synchronous_commit} on (the
- * server's default; the WAL is flushed before the commit returns, once for the whole batch); a
- * batch of transitions nobody waits to be durable for (an order journaled, a claim) commits with
- * it off and the next synchronous commit flushes it too, the WAL being written in order. On H2
- * (whose commits stay in memory, {@link JournalDatabases#H2_DURABLE}) a durable transition waits,
- * after its batch committed, for a {@code CHECKPOINT SYNC} that started after that: it writes
- * everything committed so far as one chunk and fsyncs the file, so it covers every batch committed
- * before it and everything committed on other connections (a document staged before its ISSUED
- * transition). The first waiter that finds no sync running runs it; the appender meanwhile
- * commits the next batch, which the next sync covers: the disk's latency and the batch's work
- * overlap instead of adding up.
+ * <p>Durable means: a durable transition waits, after its batch committed, for a sync that started
+ * after that, and every sync covers every batch committed before it. On PostgreSQL the batches
+ * commit with {@code synchronous_commit} off (the commit returns, and releases the chain head,
+ * before the WAL flush), and the sync is a flush barrier: one small write committed synchronously,
+ * whose commit returns once the WAL is on disk up to it, and so past every batch before it (the
+ * WAL is written and flushed in order). On H2 (whose commits stay in memory, {@link
+ * JournalDatabases#H2_DURABLE}) the sync is a {@code CHECKPOINT SYNC}: it writes everything
+ * committed so far as one chunk and fsyncs the file, so it also covers everything committed on
+ * other connections (a document staged before its ISSUED transition). The first waiter that finds
+ * no sync running runs it; the appender meanwhile commits the next batch, which the next sync
+ * covers: the disk's latency and the batch's work overlap instead of adding up.
  */
 final class GroupCommit {
   /** One transition: its row work, and the events it chains (appended by the batch). */
@@ -50,7 +50,14 @@ final class GroupCommit {
 
   private final Database db;
   private final JournalChain chain;
-  private final boolean fsync;
+  /** Durable transitions wait, after their batch committed, for a sync (H2 file, PostgreSQL). */
+  private final boolean deferredSync;
+  private final boolean postgres;
+  /** PostgreSQL: this appender's row of {@code journal_flush}, the write whose synchronous commit flushes the WAL. */
+  private final String flushSql =
+      "SET synchronous_commit TO ON; INSERT INTO journal_flush (id, n) VALUES ('"
+          + java.util.UUID.randomUUID().toString().replace("-", "")
+          + "', 1) ON CONFLICT (id) DO UPDATE SET n = journal_flush.n + 1";
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
@@ -66,7 +73,8 @@ final class GroupCommit {
   GroupCommit(Database db, JournalChain chain) {
     this.db = db;
     this.chain = chain;
-    this.fsync = db.dialect() == Database.Dialect.H2 && !inMemory(db);
+    this.postgres = db.dialect() == Database.Dialect.POSTGRESQL;
+    this.deferredSync = postgres || !inMemory(db);
   }
 
   private static final class Pending<T> {
@@ -122,7 +130,7 @@ final class GroupCommit {
     } finally {
       lock.unlock();
     }
-    if (mine.failure == null && mine.durable && fsync) {
+    if (mine.failure == null && mine.durable && deferredSync) {
       awaitSynced(mine.batch);
     }
     if (mine.failure instanceof SQLException e) {
@@ -181,11 +189,12 @@ final class GroupCommit {
   }
 
   private void commit(List<Pending<?>> batch) throws SQLException {
-    boolean durable = batch.stream().anyMatch(p -> p.durable);
     List<JournalChain.Event> events = new ArrayList<>();
     db.inTransaction(
         c -> {
-          if (!durable && db.dialect() == Database.Dialect.POSTGRESQL) {
+          // Never waits for the WAL flush in the commit: the batch's locks (the chain head) are
+          // released at once, and its durable transitions wait for the flush barrier (sync()).
+          if (postgres) {
             try (Statement s = c.createStatement()) {
               s.execute("SET LOCAL synchronous_commit TO OFF");
             }
@@ -241,9 +250,28 @@ final class GroupCommit {
     p.result = p.work.run(c, events);
   }
 
+  /**
+   * Makes everything committed so far durable. H2: {@code CHECKPOINT SYNC} (store everything
+   * committed as one chunk, fsync the file). PostgreSQL: one write committed synchronously (the
+   * server's {@code synchronous_commit}, on): its commit returns once the WAL is flushed up to its
+   * commit record, which is after the commit record of every batch committed before it started
+   * (the WAL is written and flushed in order). A transaction that writes nothing has no commit
+   * record to flush, hence a row of {@code journal_flush}, one per appender, so that the barriers
+   * of several gateways do not queue on one row lock.
+   */
   private void sync() throws SQLException {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
-      s.execute("CHECKPOINT SYNC");
+    try (Connection c = db.connection()) {
+      if (postgres) {
+        // One round trip: both statements are sent before the one Sync. The SET makes the
+        // barrier synchronous whatever the server's default (the batches turn it off locally).
+        try (Statement s = c.createStatement()) {
+          s.execute(flushSql);
+        }
+      } else {
+        try (Statement s = c.createStatement()) {
+          s.execute("CHECKPOINT SYNC");
+        }
+      }
     }
     syncs.incrementAndGet();
   }
@@ -255,7 +283,7 @@ final class GroupCommit {
     return JournalChain.SERIALIZATION_FAILURE.equals(state) || "40P01".equals(state) || "HYT00".equals(state);
   }
 
-  /** How many times this appender forced the embedded database's file to disk. */
+  /** How many syncs this appender ran: H2's forced file syncs, PostgreSQL's flush barriers. */
   long syncs() {
     return syncs.get();
   }

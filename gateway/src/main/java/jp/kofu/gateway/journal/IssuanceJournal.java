@@ -80,8 +80,8 @@ public final class IssuanceJournal {
   }
 
   /**
-   * How many times this journal forced the embedded database's file to disk (0 on PostgreSQL,
-   * whose commits sync themselves): divided by the issuances, what group commit achieves.
+   * How many syncs this journal ran (H2: forced syncs of its file; PostgreSQL: WAL flush
+   * barriers): divided by the issuances, what group commit achieves.
    */
   public long syncs() {
     return commits == null ? 0 : commits.syncs();
@@ -192,7 +192,19 @@ public final class IssuanceJournal {
   private static final List<IssuanceRow.Column> ISSUING = IssuanceRow.of(IssuanceRow.Part.STATE, IssuanceRow.Part.ATTEMPT, IssuanceRow.Part.ISSUED);
 
   private static final String MARK_ISSUED =
-      "UPDATE issuance SET " + IssuanceRow.assignments(ISSUING) + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?";
+      "UPDATE issuance SET " + IssuanceRow.assignments(ISSUING) + " WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?"
+          + " AND EXISTS (SELECT 1 FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?)";
+
+  /** Whether the attempt of {@code owned} still owns its ORDERED issuance. */
+  private static boolean owns(Connection c, Issuance owned) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM issuance WHERE issuance_id = ? AND state = 'ORDERED' AND attempt_id = ?")) {
+      s.setString(1, owned.issuanceId());
+      s.setString(2, owned.attemptId());
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
 
   /**
    * ORDERED → ISSUED with the document, in one transaction that also journals that the document
@@ -212,22 +224,19 @@ public final class IssuanceJournal {
     boolean won =
         transact(
             (c, events) -> {
+              // One statement: the compare-and-set, and that this attempt's document is still
+              // there (only an attempt that owns the order replaces one).
               try (PreparedStatement s = c.prepareStatement(MARK_ISSUED)) {
                 int next = IssuanceRow.bind(s, 1, ISSUING, issued);
                 s.setString(next++, issuanceId);
+                s.setString(next++, owned.attemptId());
+                s.setString(next++, issuanceId);
                 s.setString(next, owned.attemptId());
                 if (s.executeUpdate() != 1) {
-                  return false;
-                }
-              }
-              // Still this attempt's document: only an attempt that owns the order replaces one.
-              try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM issuance_document WHERE issuance_id = ? AND attempt_id = ?")) {
-                s.setString(1, issuanceId);
-                s.setString(2, owned.attemptId());
-                try (ResultSet rs = s.executeQuery()) {
-                  if (!rs.next()) {
+                  if (owns(c, owned)) {
                     throw new SQLException("issuance " + issuanceId + ": the issuing attempt's document is gone", "XX001");
                   }
+                  return false;
                 }
               }
               Map<String, Object> checked = new LinkedHashMap<>();
@@ -251,6 +260,10 @@ public final class IssuanceJournal {
    * Committed, not waited for on disk (the ISSUED transition's sync covers it).
    */
   private boolean stage(Issuance owned, byte[] pdf) {
+    return stage(owned, pdf, 1);
+  }
+
+  private boolean stage(Issuance owned, byte[] pdf, int tries) {
     try {
       db.inTransaction(
           c -> {
@@ -275,7 +288,12 @@ public final class IssuanceJournal {
       return true;
     } catch (SQLException e) {
       if (Database.isUniqueViolation(e)) {
-        // Another attempt's document, held for an order this attempt no longer owns.
+        // Another attempt's document: held for an order this attempt no longer owns, or written
+        // by an attempt that lost the order to this one after this one's DELETE had looked (its
+        // INSERT committed in between): then this attempt owns the order and replaces it.
+        if (tries < 3 && reading(() -> db.inTransaction(c -> owns(c, owned)))) {
+          return stage(owned, pdf, tries + 1);
+        }
         return false;
       }
       throw JournalUnavailable.of(e);
@@ -442,6 +460,12 @@ public final class IssuanceJournal {
     Instant now = IssuanceRow.micros(at);
     return transact(
         (c, events) -> {
+          if (printed && deliver(c, issuanceId, cardKey, failure, now)) {
+            // The common case in one statement: an ISSUED issuance of this card printed.
+            deleteDocument(c, issuanceId);
+            events.add(new JournalChain.Event(issuanceId, EventKind.DELIVERED, now, Map.of()));
+            return new Settlement(IssuanceState.DELIVERED, 0);
+          }
           Issuance row = locked(c, issuanceId);
           if (row == null || !row.cardKey().equals(cardKey) || row.issued() == null) {
             return new NotIssued();
@@ -459,6 +483,35 @@ public final class IssuanceJournal {
           events.add(new JournalChain.Event(issuanceId, settled.state() == IssuanceState.DELIVERED ? EventKind.DELIVERED : EventKind.VOIDED, now, voidedPayload(settled)));
           return new Settlement(target, refund);
         });
+  }
+
+  /**
+   * ISSUED → DELIVERED if the row is ISSUED and the card's, as one conditional UPDATE (no read of
+   * the row first): what {@link #write} writes for a delivery — the state and every SETTLED column
+   * (nothing refunded, no void reason, the copier's failure text as given), the attempt's columns unchanged. False if the row is not so
+   * (then the caller reads it to say why).
+   */
+  private static boolean deliver(Connection c, String issuanceId, Digest cardKey, String failure, Instant now) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(DELIVER)) {
+      s.setString(1, failure);
+      s.setObject(2, IssuanceRow.ts(now));
+      s.setString(3, issuanceId);
+      s.setString(4, cardKey.hex());
+      return s.executeUpdate() == 1;
+    }
+  }
+
+  private static final String DELIVER;
+
+  static {
+    // Every column of the SETTLED part, so that a new one is not forgotten here.
+    List<String> settledColumns = IssuanceRow.of(IssuanceRow.Part.SETTLED).stream().map(IssuanceRow.Column::name).toList();
+    if (!settledColumns.equals(List.of("refusal_reason", "refunded_yen", "void_reason", "print_failure", "settled_at"))) {
+      throw new AssertionError("the settled columns changed: " + settledColumns + "; update DELIVER");
+    }
+    DELIVER =
+        "UPDATE issuance SET state = 'DELIVERED', refusal_reason = NULL, refunded_yen = 0, void_reason = NULL, print_failure = ?,"
+            + " settled_at = ? WHERE issuance_id = ? AND state = 'ISSUED' AND card_key = ?";
   }
 
   private static Issuance settle(Issuance row, IssuanceState state, Issuance.Settled how) {

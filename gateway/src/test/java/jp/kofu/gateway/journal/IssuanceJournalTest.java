@@ -319,6 +319,37 @@ class IssuanceJournalTest {
     assertThat(Databases.postgresSetting("fsync")).isEqualTo("on");
   }
 
+  /**
+   * PostgreSQL: a batch commits without waiting for the WAL flush, so a durable transition must
+   * not return before a flush barrier has put the WAL on disk past its batch. Fails if ISSUED
+   * returns on its batch's commit alone: then the server's WAL writer flushes only within
+   * wal_writer_delay (200 ms), long after.
+   */
+  @org.junit.jupiter.api.Test
+  void aDurableTransitionOnPostgresqlReturnsOnlyOnceTheWalIsFlushedPastIt() throws Exception {
+    try (Journals j = new Journals(Databases.Kind.POSTGRESQL);
+        java.sql.Connection c = j.journal.database().connection()) {
+      for (int i = 0; i < 20; i++) {
+        Issuance.Order order = Journals.order();
+        Issuance begun = j.journal.begin(order, Journals.attempt(), T0).issuance();
+        String written;
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+          rs.next();
+          written = rs.getString(1);
+        }
+        byte[] pdf = Journals.pdf();
+        j.journal.markIssued(begun, Journals.facts(300, 1, pdf), pdf, T0.plusSeconds(1)).orElseThrow();
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_current_wal_flush_lsn() >= ?::pg_lsn")) {
+          s.setString(1, written);
+          try (java.sql.ResultSet rs = s.executeQuery()) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("WAL flushed past the ORDERED batch and the ISSUED one when ISSUED returned").isTrue();
+          }
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void aRefusedOrderCanBeRetriedAndARefusalKeepsItsTrueReason(Databases.Kind kind) {
