@@ -25,7 +25,13 @@ import jp.kofu.sim.copier.ReceivedDocument;
  * <p>{@code java -cp bench/target/benchmarks.jar jp.kofu.bench.StreamCost} with {@code
  * -Dstream.streams=N} (per round and server, default 300), {@code -Dstream.rounds=R} (5), and
  * {@code -Dstream.connections=N} (0: none) for the server CPU of N new connections to the gateway
- * per round, full mutual-TLS handshakes against resumed sessions.
+ * per round, full mutual-TLS handshakes against resumed sessions. After the rounds, the journal's part
+ * of a replayed stream alone, called in this JVM as {@code IssuanceService} calls it (process CPU
+ * per call, the group commit's sync thread included): the order read, the session-closed read,
+ * and the replay transaction (state read, document read, REPLAYED event, commit and sync);
+ * {@code -Dstream.journal=N} replays and 10 N of each read per round (default 300, 0: none). {@code -Dstream.only=gateway} (or {@code
+ * bare}) streams from that server alone (no ratio): for a profiler attached to this JVM, whose
+ * samples of the shared Netty event loops are then that server's.
  */
 public final class StreamCost {
   private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -52,21 +58,52 @@ public final class StreamCost {
         String bareAt = "127.0.0.1:" + bare.getPort();
         String toGateway = String.join(" ", "stream", gatewayAt, "stream-local", tokenText, order, muni) + " ";
         String toBare = String.join(" ", "stream", bareAt, "stream-local", tokenText, order, muni) + " ";
-        child.run(toGateway + streams);
-        child.run(toBare + streams);
+        String only = System.getProperty("stream.only", "");
+        int warmup = Integer.getInteger("stream.warmup", 2000);
+        child.run(toGateway + warmup);
+        child.run(toBare + warmup);
         List<Double> ratios = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
+          if (!only.isEmpty()) {
+            String to = only.equals("bare") ? toBare : toGateway;
+            double[] o = inThisProcess(() -> child.run(to + streams), streams);
+            System.out.printf(Locale.ROOT, "round %d: %s %.3f ms / %.1f KB per stream; load average %.1f%n", r + 1, only, o[0] / 1e6, o[1] / 1024, OS.getSystemLoadAverage());
+            continue;
+          }
           double[] g = inThisProcess(() -> child.run(toGateway + streams), streams);
           double[] b = inThisProcess(() -> child.run(toBare + streams), streams);
           double ratio = g[0] / b[0];
           ratios.add(ratio);
           System.out.printf(
               Locale.ROOT,
-              "round %d: gateway %.3f ms / %.1f KB, bare grpc-java %.3f ms / %.1f KB per stream: %.2f×; load average %.1f%n",
-              r + 1, g[0] / 1e6, g[1] / 1024, b[0] / 1e6, b[1] / 1024, ratio, OS.getSystemLoadAverage());
+              "round %d: gateway %.3f ms / %.1f KB, bare grpc-java %.3f ms / %.1f KB per stream: %.2f×; JIT left out %.3f / %.3f ms; load average %.1f%n",
+              r + 1, g[0] / 1e6, g[1] / 1024, b[0] / 1e6, b[1] / 1024, ratio, g[2] / 1e6, b[2] / 1e6, OS.getSystemLoadAverage());
         }
         ratios.sort(null);
-        System.out.printf(Locale.ROOT, "median gateway / bare grpc-java: %.2f× over %d rounds of %d streams each%n", ratios.get(ratios.size() / 2), rounds, streams);
+        if (!ratios.isEmpty()) {
+          System.out.printf(
+              Locale.ROOT, "median gateway / bare grpc-java: %.2f× over %d rounds of %d streams each%n", ratios.get(ratios.size() / 2), rounds, streams);
+        }
+        int journalCalls = Integer.getInteger("stream.journal", 300);
+        jp.kofu.gateway.journal.IssuanceJournal journal = world.world.gateway().journal();
+        jp.kofu.gateway.journal.Issuance row = journal.findByOrder(order).orElseThrow();
+        jp.kofu.gateway.auth.AuthStore sessionsClosed = new jp.kofu.gateway.auth.AuthStore(journal.database());
+        String sessionId = row.order().sessionId();
+        for (int r = 0; r < (journalCalls > 0 ? rounds + 1 : 0); r++) {
+          // The reads ten times as often: a read is ~20 µs and the process clock ticks every 10 ms.
+          double[] find = inThisProcess(() -> repeat(10 * journalCalls, () -> journal.findByOrder(order).orElseThrow()), 10 * journalCalls);
+          double[] closed = inThisProcess(() -> repeat(10 * journalCalls, () -> sessionsClosed.isSessionClosed(sessionId)), 10 * journalCalls);
+          double[] replay =
+              inThisProcess(() -> repeat(journalCalls, () -> journal.replay(row.issuanceId(), sessionId, java.time.Instant.now()).orElseThrow()), journalCalls);
+          if (r == 0) {
+            continue; // warm-up
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "round %d: journal per call, server CPU / allocation: order read %.3f ms / %.1f KB, session-closed read %.3f ms / %.1f KB, "
+                  + "replay (state, document, REPLAYED event, commit, sync) %.3f ms / %.1f KB; syncs so far %d%n",
+              r, find[0] / 1e6, find[1] / 1024, closed[0] / 1e6, closed[1] / 1024, replay[0] / 1e6, replay[1] / 1024, journal.syncs());
+        }
         // New connections to the gateway itself (mutual-TLS handshake and one OpenSession): each
         // on a new client TLS context (a full handshake), and all on one (resumable sessions).
         int connections = Integer.getInteger("stream.connections", 0);
@@ -85,14 +122,25 @@ public final class StreamCost {
     }
   }
 
-  /** This process's CPU nanoseconds and allocated bytes per operation over the work. */
+  private static void repeat(int times, Runnable call) {
+    for (int i = 0; i < times; i++) {
+      call.run();
+    }
+  }
+
+  /**
+   * This process's CPU nanoseconds per operation over the work, the JIT compiler's threads left
+   * out (the steady state, as in {@link Figures}: the gateway's longer path is still being
+   * compiled for thousands of streams, which made the rounds fall from 8 to 3 ms within one run),
+   * its allocated bytes per operation, and the JIT's nanoseconds per operation that were left out.
+   */
   private static double[] inThisProcess(Runnable work, int operations) {
-    long cpu0 = OS.getProcessCpuTime();
+    ProcessCpu.Snapshot before = ProcessCpu.snapshot();
     long bytes0 = THREADS.getTotalThreadAllocatedBytes();
     work.run();
-    return new double[] {
-      (double) (OS.getProcessCpuTime() - cpu0) / operations, (double) (THREADS.getTotalThreadAllocatedBytes() - bytes0) / operations
-    };
+    long bytes = THREADS.getTotalThreadAllocatedBytes() - bytes0;
+    ProcessCpu.Split cpu = ProcessCpu.between(before, ProcessCpu.snapshot());
+    return new double[] {(double) (cpu.total() - cpu.jit()) / operations, (double) bytes / operations, (double) cpu.jit() / operations};
   }
 
 }

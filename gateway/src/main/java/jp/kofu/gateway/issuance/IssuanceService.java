@@ -374,6 +374,21 @@ public final class IssuanceService {
     return HexFormat.of().formatHex(b);
   }
 
+  /**
+   * {@code values.stream().map(name).sorted().toList().toString()}, the digest's text for a set of names ("[]",
+   * "[A]", "[A, B]"), without a stream pipeline for the usual none or one (they were 1.5 % of a
+   * replayed stream's server CPU). The text is unchanged: a journaled order's digest still matches.
+   */
+  static <T> String sortedList(java.util.Collection<T> values, java.util.function.Function<T, String> name) {
+    if (values.isEmpty()) {
+      return "[]";
+    }
+    if (values.size() == 1) {
+      return "[" + name.apply(values.iterator().next()) + "]";
+    }
+    return values.stream().map(name).sorted().toList().toString();
+  }
+
   /** A digest of everything that makes an order what it is, to detect a reused order id. */
   static Digest orderDigest(Digest cardKey, Order order, Relation relation) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -383,9 +398,9 @@ public final class IssuanceService {
       out.writeUTF(order.municipalityCode());
       out.writeUTF(relation.name());
       out.writeUTF(r.type().name());
-      out.writeUTF(r.options().stream().map(CertificateOption::name).sorted().toList().toString());
+      out.writeUTF(sortedList(r.options(), CertificateOption::name));
       out.writeUTF(r.scope().name());
-      out.writeUTF(r.memberHandles().stream().sorted().toList().toString());
+      out.writeUTF(sortedList(r.memberHandles(), h -> h));
       out.writeInt(r.copies());
       out.writeInt(r.fiscalYear());
     } catch (IOException e) {

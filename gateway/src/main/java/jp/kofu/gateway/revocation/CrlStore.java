@@ -40,6 +40,13 @@ final class CrlStore {
   record Held(X509CRL crl, Instant thisUpdate, Instant nextUpdate, URI source) {}
 
   private final Map<String, X509Certificate> issuers = new ConcurrentHashMap<>();
+  /**
+   * The key id of each issuer a check has named (the trust anchors' CAs, a handful): the SHA-256
+   * of its public key was computed at every call (a MessageDigest looked up and the key encoded
+   * each time, ~1 % of a replayed stream's server CPU). Keyed by the certificate itself (equal
+   * encodings), so a CA certificate renewed under another key has an entry of its own.
+   */
+  private final Map<X509Certificate, String> keyIds = new ConcurrentHashMap<>();
   private final List<URI> sources;
   private final Duration refresh;
   private final Duration maxStaleness;
@@ -68,7 +75,7 @@ final class CrlStore {
   X509CRLEntry entry(X509Certificate issuer, BigInteger serial) {
     Instant now = clock.instant();
     refreshIfDue(now);
-    Held h = held.get(X509.keyId(issuer));
+    Held h = held.get(keyId(issuer));
     String ca = issuer.getSubjectX500Principal().getName();
     if (h == null) {
       throw new KofuException(Reason.REVOCATION_UNAVAILABLE, "no CRL of " + ca + " could be loaded: failing closed");
@@ -99,6 +106,18 @@ final class CrlStore {
     Duration age = Duration.between(h.thisUpdate(), now);
     boolean usable = age.compareTo(maxStaleness) <= 0 && (h.nextUpdate() == null || !now.isAfter(h.nextUpdate()));
     return new Freshness(age, usable);
+  }
+
+  private String keyId(X509Certificate issuer) {
+    String id = keyIds.get(issuer);
+    if (id == null) {
+      if (keyIds.size() >= 256) {
+        keyIds.clear(); // bounded whatever issuers are named; a handful in practice
+      }
+      id = X509.keyId(issuer);
+      keyIds.put(issuer, id);
+    }
+    return id;
   }
 
   /** How old a CA's newest CRL is (null: none held) and whether checks may use it. */
