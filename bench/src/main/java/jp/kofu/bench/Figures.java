@@ -69,7 +69,7 @@ import jp.kofu.sim.copier.ReceivedDocument;
  * {@code figures.streams} (1000), {@code figures.streams.warmup} (streams per server before the stream
  * figures: the larger of half of figures.streams and 2000), {@code figures.connections} (300), {@code figures.seconds} (per
  * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
- * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
+ * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.journal.threads} (8,64), {@code figures.out} (also write
  * the tables there).
  */
 public final class Figures {
@@ -298,18 +298,27 @@ public final class Figures {
   }
 
   /**
-   * The journal alone, durable: {@link JournalBenchmark#issuance} on each database with 8 threads,
-   * through JMH (its own forked JVM, warmed up), and the syncs to disk per issuance it counted.
+   * The journal alone, durable: {@link JournalBenchmark#issuance} on each database with each of
+   * {@code figures.journal.threads} (8 and 64: a few copiers, and as many issuances in flight as a
+   * loaded gateway has), through JMH (its own forked JVM, warmed up), and the syncs to disk per
+   * issuance it counted.
    */
   private void journal() throws Exception {
     Path syncs = Files.createTempFile("kofu-figures-journal-", "");
+    for (String t : System.getProperty("figures.journal.threads", "8,64").split(",")) {
+      journal(Integer.parseInt(t.strip()), syncs);
+    }
+    Files.deleteIfExists(syncs);
+  }
+
+  private void journal(int threads, Path syncs) throws Exception {
     List<String> rates = new ArrayList<>();
     for (String database : List.of("h2-file", "postgresql")) {
       org.openjdk.jmh.runner.options.Options options =
           new org.openjdk.jmh.runner.options.OptionsBuilder()
               .include(JournalBenchmark.class.getName() + ".issuance$")
               .param("database", database)
-              .threads(8)
+              .threads(threads)
               .forks(1)
               .warmupIterations(2)
               .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
@@ -331,12 +340,11 @@ public final class Figures {
         Files.deleteIfExists(Path.of(syncs + "." + database));
       }
       String name = database.equals("h2-file") ? "embedded default (H2 file)" : "PostgreSQL (synchronous_commit=on, fsync=on)";
-      other("durable journal, issuances/s, " + name + ", 8 threads (JournalBenchmark.issuance)", String.format(Locale.ROOT, "%.0f /s", rate),
+      other("durable journal, issuances/s, " + name + ", " + threads + " threads (JournalBenchmark.issuance)", String.format(Locale.ROOT, "%.0f /s", rate),
           perIssuance + (database.equals("h2-file") ? " fsyncs per issuance (the journal's counter)" : " WAL syncs per issuance (pg_stat_wal.wal_sync)"));
       rates.add(String.format(Locale.ROOT, "%s %.0f (%s syncs per issuance)", database.equals("h2-file") ? "embedded" : "PostgreSQL", rate, perIssuance));
     }
-    Files.deleteIfExists(syncs);
-    target("durable journal, issuances/s, embedded default and PostgreSQL, 8 threads", String.join(", ", rates), "≥ 1,000");
+    target("durable journal, issuances/s, embedded default and PostgreSQL, " + threads + " threads", String.join(", ", rates), "≥ 1,000");
   }
 
   /**
