@@ -68,7 +68,8 @@ import jp.kofu.sim.copier.ReceivedDocument;
  * figures.warmup.rounds}, 12), 
  * {@code figures.streams} (1000), {@code figures.connections} (300), {@code figures.seconds} (per
  * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
- * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
+ * figures.load.warmup} (seconds of load before it, not measured; 10 or a third of
+ * figures.load.seconds), {@code figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.out} (also write
  * the tables there).
  */
 public final class Figures {
@@ -255,14 +256,31 @@ public final class Figures {
         // p99 end to end at half the capacity just measured, the simulator in the copiers' JVM.
         if (loadSeconds > 0) {
           double rate = Math.max(1, capacity / 2);
+          // The simulator's own paths (100 copiers' handshakes, its visits, its document check)
+          // run first here: they get a warm-up at the same rate, not measured, and said so.
+          int loadWarmup = Integer.getInteger("figures.load.warmup", Math.max(10, loadSeconds / 3));
+          ProcessCpu.Snapshot load0 = ProcessCpu.snapshot();
           String answer =
-              child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, Math.max(5, loadSeconds / 6), loadTerminals));
+              child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, loadWarmup, loadTerminals));
+          ProcessCpu.Split server = ProcessCpu.between(load0, ProcessCpu.snapshot());
           String[] a = answer.split(" ");
           other(
-              String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s, %d copiers, default scenario mix", rate, loadSeconds, loadTerminals),
+              String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s after a %d s warm-up at that rate (not measured), %d copiers, default scenario mix",
+                  rate, loadSeconds, loadWarmup, loadTerminals),
               "p99 " + a[5] + " ms",
               "end to end from the intended start: p50 " + a[3] + ", p99.9 " + a[7] + ", max " + a[9] + " ms; " + a[1] + " documents at " + a[11]
                   + " /s; misissuance " + a[13]);
+          // Whose CPU the run took (warm-up included): the server's JIT and GC apart from the
+          // simulator's own, which shares the same cores and is in the end-to-end figure too.
+          long copierCpu = Long.parseLong(a[15]);
+          other(
+              "CPU during sim load (warm-up included): server / copiers' JVM",
+              String.format(Locale.ROOT, "%.1f s / %.1f s", server.total() / 1e9, copierCpu / 1e9),
+              String.format(Locale.ROOT,
+                  "server: JIT %.1f %%, GC %.1f %% (%d collections, %d ms of pauses); copiers' JVM: JIT %.1f %%, GC %.1f %% (%d collections, %d ms of pauses)",
+                  100.0 * server.jit() / Math.max(1, server.total()), 100.0 * server.gc() / Math.max(1, server.total()), server.gcCount(), server.gcMillis(),
+                  100.0 * Long.parseLong(a[17]) / Math.max(1, copierCpu), 100.0 * Long.parseLong(a[19]) / Math.max(1, copierCpu),
+                  Long.parseLong(a[21]), Long.parseLong(a[23])));
           target(
               String.format(Locale.ROOT, "p99 end to end at half the measured capacity (`sim load`, %.1f /s of %.1f /s)", rate, capacity),
               a[5] + " ms",
