@@ -27,13 +27,60 @@ final class FontSubset {
   /** CID to the code point first shown with it (0 for glyphs only referenced by composites). */
   private int[] codePoints = new int[128];
   private int count = 1;
-  /** Original glyph to CID + 1 (0: not in the subset yet). */
-  private final char[] cids;
+  /**
+   * Original glyph to CID, open addressing: {@code keys} holds glyph + 1 (0: free), {@code
+   * values} the CID. A document uses a few hundred of the font's glyphs; a table indexed by glyph
+   * cost {@code 2 * numGlyphs} bytes per document.
+   */
+  private int[] keys = new int[512];
+
+  private char[] values = new char[512];
+  private int used;
 
   FontSubset(CertificateFonts font) {
     this.font = font;
-    this.cids = new char[font.numGlyphs];
-    cids[0] = 1;
+    put(0, 0);
+  }
+
+  /** The CID of {@code glyph}, or -1 when it is not in the subset yet. */
+  private int cidOf(int glyph) {
+    int mask = keys.length - 1;
+    for (int i = hash(glyph) & mask; ; i = (i + 1) & mask) {
+      int k = keys[i];
+      if (k == glyph + 1) {
+        return values[i];
+      }
+      if (k == 0) {
+        return -1;
+      }
+    }
+  }
+
+  private void put(int glyph, int cid) {
+    if (2 * (used + 1) > keys.length) {
+      int[] oldKeys = keys;
+      char[] oldValues = values;
+      keys = new int[2 * oldKeys.length];
+      values = new char[2 * oldKeys.length];
+      used = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != 0) {
+          put(oldKeys[i] - 1, oldValues[i]);
+        }
+      }
+    }
+    int mask = keys.length - 1;
+    int i = hash(glyph) & mask;
+    while (keys[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    keys[i] = glyph + 1;
+    values[i] = (char) cid;
+    used++;
+  }
+
+  private static int hash(int glyph) {
+    return glyph * 0x9E3779B9 >>> 16;
   }
 
   /** Appends {@code text} as a hex string of CIDs, {@code <...>}, adding new glyphs to the subset. */
@@ -49,7 +96,7 @@ final class FontSubset {
   }
 
   private int cid(int glyph, int codePoint) {
-    int cid = cids[glyph] - 1;
+    int cid = cidOf(glyph);
     if (cid >= 0) {
       return cid;
     }
@@ -60,7 +107,7 @@ final class FontSubset {
     cid = count++;
     glyphs[cid] = glyph;
     codePoints[cid] = codePoint;
-    cids[glyph] = (char) (cid + 1);
+    put(glyph, cid);
     return cid;
   }
 
@@ -360,7 +407,7 @@ final class FontSubset {
     do {
       flags = readShort(file, p);
       int component = readShort(file, p + 2);
-      if (cids[component] == 0) {
+      if (cidOf(component) < 0) {
         cid(component, 0);
       }
       p += componentLength(flags);
@@ -373,7 +420,7 @@ final class FontSubset {
     do {
       flags = readShort(glyf, p);
       int component = readShort(glyf, p + 2);
-      putShort(glyf, p + 2, cids[component] - 1);
+      putShort(glyf, p + 2, cidOf(component));
       p += componentLength(flags);
     } while ((flags & COMPOSITE_MORE) != 0);
   }
