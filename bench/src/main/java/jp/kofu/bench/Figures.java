@@ -260,8 +260,12 @@ public final class Figures {
           // run first here: they get a warm-up at the same rate, not measured, and said so.
           int loadWarmup = Integer.getInteger("figures.load.warmup", Math.max(10, loadSeconds / 3));
           ProcessCpu.Snapshot load0 = ProcessCpu.snapshot();
-          String answer =
-              child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, loadWarmup, loadTerminals));
+          String answer;
+          org.HdrHistogram.Histogram forced;
+          try (FileForces forces = new FileForces()) {
+            answer = child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, loadWarmup, loadTerminals));
+            forced = forces.durationsAfterFlush();
+          }
           ProcessCpu.Split server = ProcessCpu.between(load0, ProcessCpu.snapshot());
           String[] a = answer.split(" ");
           other(
@@ -281,6 +285,12 @@ public final class Figures {
                   100.0 * server.jit() / Math.max(1, server.total()), 100.0 * server.gc() / Math.max(1, server.total()), server.gcCount(), server.gcMillis(),
                   100.0 * Long.parseLong(a[17]) / Math.max(1, copierCpu), 100.0 * Long.parseLong(a[19]) / Math.max(1, copierCpu),
                   Long.parseLong(a[21]), Long.parseLong(a[23])));
+          // The journal's syncs wait on the disk: how long each took while the load ran.
+          other(
+              "fsyncs during sim load (warm-up included; every FileChannel.force in the server, JFR jdk.FileForce)",
+              String.format(Locale.ROOT, "p99 %.1f ms", forced.getValueAtPercentile(99) / 1e3),
+              String.format(Locale.ROOT, "%d forces: p50 %.1f, p90 %.1f, max %.1f ms", forced.getTotalCount(), forced.getValueAtPercentile(50) / 1e3,
+                  forced.getValueAtPercentile(90) / 1e3, forced.getMaxValue() / 1e3));
           target(
               String.format(Locale.ROOT, "p99 end to end at half the measured capacity (`sim load`, %.1f /s of %.1f /s)", rate, capacity),
               a[5] + " ms",
@@ -369,10 +379,15 @@ public final class Figures {
     private final jdk.jfr.consumer.RecordingStream stream = new jdk.jfr.consumer.RecordingStream();
     private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+    /** How long each force took, microseconds. */
+    private final org.HdrHistogram.Recorder durations = new org.HdrHistogram.Recorder(3);
 
     FileForces() throws InterruptedException {
       stream.enable("jdk.FileForce").withoutThreshold().withStackTrace();
-      stream.onEvent("jdk.FileForce", e -> count.incrementAndGet());
+      stream.onEvent("jdk.FileForce", e -> {
+        count.incrementAndGet();
+        durations.recordValue(Math.max(0, e.getDuration().toNanos() / 1000));
+      });
       stream.onFlush(flushes::incrementAndGet);
       stream.startAsync();
       awaitFlush();
@@ -387,6 +402,13 @@ public final class Figures {
       awaitFlush();
       awaitFlush();
       return count.get();
+    }
+
+    /** The forces' durations since the last call (microseconds), once the events before it are read. */
+    org.HdrHistogram.Histogram durationsAfterFlush() throws InterruptedException {
+      awaitFlush();
+      awaitFlush();
+      return durations.getIntervalHistogram();
     }
 
     private void awaitFlush() throws InterruptedException {
