@@ -25,12 +25,15 @@ final class CopierJvm implements AutoCloseable {
    * (comma-separated ids), connected to the world's gateway, its clock at {@code at}.
    */
   static CopierJvm start(BenchWorld world, String heap, java.time.Instant at, String terminals, String residents) throws IOException {
-    return new CopierJvm(
+    List<String> command = new java.util.ArrayList<>(List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), "-Xmx" + heap));
+    // figures.load.report (the load run's report, HdrHistogram logs included) is written there.
+    if (System.getProperty("figures.load.report") != null) {
+      command.add("-Dfigures.load.report=" + System.getProperty("figures.load.report"));
+    }
+    command.addAll(
         List.of(
-            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "-Xmx" + heap,
             CopierProcess.class.getName(),
             "127.0.0.1:" + world.world.address().getPort(),
             world.world.pki().directory().toString(),
@@ -38,6 +41,7 @@ final class CopierJvm implements AutoCloseable {
             at.toString(),
             terminals,
             residents));
+    return new CopierJvm(command);
   }
 
   CopierJvm(List<String> command) throws IOException {

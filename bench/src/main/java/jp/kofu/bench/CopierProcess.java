@@ -65,7 +65,9 @@ import jp.kofu.sim.copier.Copier;
  *   <li>{@code load RATE SECONDS WARMUP TERMINALS}: the load simulator ({@code kofu sim load}'s
  *       {@link LoadRunner}, default scenario mix) at RATE arrivals/s for SECONDS after WARMUP
  *       seconds; answers {@code ok COMPLETED p50 P50 p99 P99 p999 P999 max MAX rate R misissued
- *       B} (end to end from the intended start, milliseconds);
+ *       B cpu NANOS jit NANOS gc NANOS gcs N pauses MILLIS} (end to end from the intended start,
+ *       milliseconds; then this process's own CPU over the command, warm-up included, its JIT
+ *       compiler's and collector's threads' share, its collections and their pauses);
  *   <li>{@code quit}.
  * </ul>
  *
@@ -177,15 +179,18 @@ public final class CopierProcess {
                 new LoadPlan(
                     Integer.parseInt(w[4]), Double.parseDouble(w[1]), Duration.ofSeconds(Long.parseLong(w[2])),
                     Duration.ofSeconds(Long.parseLong(w[3])), ScenarioMix.defaults(), false, 7, LoadPlan.DEFAULT_RETRY_FOR);
+            ProcessCpu.Snapshot cpu0 = ProcessCpu.snapshot();
             LoadReport r = new LoadRunner(plan, new LoadTarget(gateway, pki, wallet.withKeyPool(16), false)).run(System.err::println);
+            ProcessCpu.Split own = ProcessCpu.between(cpu0, ProcessCpu.snapshot());
             if (System.getProperty("figures.load.report") != null) {
               r.writeTo(Path.of(System.getProperty("figures.load.report")));
             }
             Histogram e2e = r.metrics().totals().get(Phase.COMPLETE);
             System.out.printf(
-                java.util.Locale.ROOT, "ok %d p50 %.1f p99 %.1f p999 %.1f max %.1f rate %.2f misissued %b%n", e2e.getTotalCount(),
-                e2e.getValueAtPercentile(50) / 1e3, e2e.getValueAtPercentile(99) / 1e3, e2e.getValueAtPercentile(99.9) / 1e3,
-                e2e.getMaxValue() / 1e3, r.throughputPerSecond(), r.misissued());
+                java.util.Locale.ROOT, "ok %d p50 %.1f p99 %.1f p999 %.1f max %.1f rate %.2f misissued %b cpu %d jit %d gc %d gcs %d pauses %d%n",
+                e2e.getTotalCount(), e2e.getValueAtPercentile(50) / 1e3, e2e.getValueAtPercentile(99) / 1e3,
+                e2e.getValueAtPercentile(99.9) / 1e3, e2e.getMaxValue() / 1e3, r.throughputPerSecond(), r.misissued(), own.total(),
+                own.jit(), own.gc(), own.gcCount(), own.gcMillis());
           }
           case "quit" -> {
             pool.shutdownNow();

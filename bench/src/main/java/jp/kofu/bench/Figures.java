@@ -69,7 +69,9 @@ import jp.kofu.sim.copier.ReceivedDocument;
  * {@code figures.streams} (1000), {@code figures.streams.warmup} (streams per server before the stream
  * figures: the larger of half of figures.streams and 2000), {@code figures.connections} (300), {@code figures.seconds} (per
  * render type, 3), {@code figures.load.seconds} (60; 0 skips the load run), {@code
- * figures.load.terminals} (100), {@code figures.journal} (true), {@code figures.journal.threads} (8,64), {@code figures.out} (also write
+ * figures.load.warmup} (seconds of load before it, not measured; 10 or a third of
+ * figures.load.seconds), {@code figures.load.terminals} (100), {@code figures.journal} (true),
+ * {@code figures.journal.threads} (8,64), {@code figures.out} (also write
  * the tables there).
  */
 public final class Figures {
@@ -269,14 +271,41 @@ public final class Figures {
         // p99 end to end at half the capacity just measured, the simulator in the copiers' JVM.
         if (loadSeconds > 0) {
           double rate = Math.max(1, capacity / 2);
-          String answer =
-              child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, Math.max(5, loadSeconds / 6), loadTerminals));
+          // The simulator's own paths (100 copiers' handshakes, its visits, its document check)
+          // run first here: they get a warm-up at the same rate, not measured, and said so.
+          int loadWarmup = Integer.getInteger("figures.load.warmup", Math.max(10, loadSeconds / 3));
+          ProcessCpu.Snapshot load0 = ProcessCpu.snapshot();
+          String answer;
+          org.HdrHistogram.Histogram forced;
+          try (FileForces forces = new FileForces()) {
+            answer = child.run(String.format(Locale.ROOT, "load %.2f %d %d %d", rate, loadSeconds, loadWarmup, loadTerminals));
+            forced = forces.durationsAfterFlush();
+          }
+          ProcessCpu.Split server = ProcessCpu.between(load0, ProcessCpu.snapshot());
           String[] a = answer.split(" ");
           other(
-              String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s, %d copiers, default scenario mix", rate, loadSeconds, loadTerminals),
+              String.format(Locale.ROOT, "sim load at half the capacity: %.1f arrivals/s, %d s after a %d s warm-up at that rate (not measured), %d copiers, default scenario mix",
+                  rate, loadSeconds, loadWarmup, loadTerminals),
               "p99 " + a[5] + " ms",
               "end to end from the intended start: p50 " + a[3] + ", p99.9 " + a[7] + ", max " + a[9] + " ms; " + a[1] + " documents at " + a[11]
                   + " /s; misissuance " + a[13]);
+          // Whose CPU the run took (warm-up included): the server's JIT and GC apart from the
+          // simulator's own, which shares the same cores and is in the end-to-end figure too.
+          long copierCpu = Long.parseLong(a[15]);
+          other(
+              "CPU during sim load (warm-up included): server / copiers' JVM",
+              String.format(Locale.ROOT, "%.1f s / %.1f s", server.total() / 1e9, copierCpu / 1e9),
+              String.format(Locale.ROOT,
+                  "server: JIT %.1f %%, GC %.1f %% (%d collections, %d ms of pauses); copiers' JVM: JIT %.1f %%, GC %.1f %% (%d collections, %d ms of pauses)",
+                  100.0 * server.jit() / Math.max(1, server.total()), 100.0 * server.gc() / Math.max(1, server.total()), server.gcCount(), server.gcMillis(),
+                  100.0 * Long.parseLong(a[17]) / Math.max(1, copierCpu), 100.0 * Long.parseLong(a[19]) / Math.max(1, copierCpu),
+                  Long.parseLong(a[21]), Long.parseLong(a[23])));
+          // The journal's syncs wait on the disk: how long each took while the load ran.
+          other(
+              "fsyncs during sim load (warm-up included; every FileChannel.force in the server, JFR jdk.FileForce)",
+              String.format(Locale.ROOT, "p99 %.1f ms", forced.getValueAtPercentile(99) / 1e3),
+              String.format(Locale.ROOT, "%d forces: p50 %.1f, p90 %.1f, max %.1f ms", forced.getTotalCount(), forced.getValueAtPercentile(50) / 1e3,
+                  forced.getValueAtPercentile(90) / 1e3, forced.getMaxValue() / 1e3));
           target(
               String.format(Locale.ROOT, "p99 end to end at half the measured capacity (`sim load`, %.1f /s of %.1f /s)", rate, capacity),
               a[5] + " ms",
@@ -373,10 +402,15 @@ public final class Figures {
     private final jdk.jfr.consumer.RecordingStream stream = new jdk.jfr.consumer.RecordingStream();
     private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+    /** How long each force took, microseconds. */
+    private final org.HdrHistogram.Recorder durations = new org.HdrHistogram.Recorder(3);
 
     FileForces() throws InterruptedException {
       stream.enable("jdk.FileForce").withoutThreshold().withStackTrace();
-      stream.onEvent("jdk.FileForce", e -> count.incrementAndGet());
+      stream.onEvent("jdk.FileForce", e -> {
+        count.incrementAndGet();
+        durations.recordValue(Math.max(0, e.getDuration().toNanos() / 1000));
+      });
       stream.onFlush(flushes::incrementAndGet);
       stream.startAsync();
       awaitFlush();
@@ -391,6 +425,13 @@ public final class Figures {
       awaitFlush();
       awaitFlush();
       return count.get();
+    }
+
+    /** The forces' durations since the last call (microseconds), once the events before it are read. */
+    org.HdrHistogram.Histogram durationsAfterFlush() throws InterruptedException {
+      awaitFlush();
+      awaitFlush();
+      return durations.getIntervalHistogram();
     }
 
     private void awaitFlush() throws InterruptedException {

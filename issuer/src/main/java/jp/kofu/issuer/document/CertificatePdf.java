@@ -217,90 +217,16 @@ final class CertificatePdf {
     PdfBytes d = new PdfBytes(512);
 
     // Images first: the pages' resources name them.
-    StringBuilder xobjects = new StringBuilder("/").append(PageContent.BACKGROUND).append(' ').append(BACKGROUND)
-        .append(" 0 R");
-    for (Image image : images) {
-      PreparedImage prepared = image.prepared();
-      int mask = 0;
-      if (prepared.alpha() != null) {
-        mask = file.reserve();
-        file.rawStream(mask, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
-            + image.height() + " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", prepared.alpha(),
-            prepared.alpha().length);
-      }
-      int number = file.reserve();
-      file.rawStream(number, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
-          + image.height() + " /ColorSpace /DeviceRGB /BitsPerComponent 8" + (mask == 0 ? "" : " /SMask " + mask + " 0 R")
-          + " /Filter /FlateDecode", prepared.rgb(), prepared.rgb().length);
-      xobjects.append(" /").append(image.name()).append(' ').append(number).append(" 0 R");
-    }
-    String resources = "/Resources << /Font << /" + PageContent.FONT + " " + FONT + " 0 R >> /XObject << " + xobjects
+    String resources = "/Resources << /Font << /" + PageContent.FONT + " " + FONT + " 0 R >> /XObject << " + writeImages(file)
         + " >> /ExtGState << /" + PageContent.INK + " " + INK + " 0 R >> >>";
-
-    int[] pageNumbers = new int[pages.size()];
-    for (int p = 0; p < pages.size(); p++) {
-      pageNumbers[p] = file.reserve();
-    }
+    int[] pageNumbers = reservePages(file);
     int widget = signature == null ? 0 : file.reserve();
-    for (int p = 0; p < pages.size(); p++) {
-      PdfBytes content = pages.get(p).out;
-      int contents = file.reserve();
-      file.deflatedStream(contents, "", content.array(), content.size());
-      d.reset();
-      d.a("/Type /Page /Parent ").ref(PAGES).a(" /MediaBox ").a(MEDIA_BOX).sp().a(resources).a(" /Contents ")
-          .ref(contents);
-      if (p == 0 && widget != 0) {
-        d.a(" /Annots [").ref(widget).a("]");
-      }
-      file.dictionary(pageNumbers[p], d);
-    }
+    writePages(file, d, resources, pageNumbers, widget);
 
     writeFont(file, d);
-    ZonedDateTime created = info.meta().issuedAt();
-    PdfA.writeMetadata(file, METADATA, info.title(), info.author(), "kofu issuer", "kofu", created);
-    d.reset();
-    d.a("/Title ").text(info.title()).a(" /Author ").text(info.author()).a(" /Creator (kofu issuer) /Producer (kofu)")
-        .a(" /CreationDate ").text(date(created))
-        .sp().name(DocumentMeta.INFO_BINDING).sp().text(info.meta().bindingHex())
-        .sp().name(DocumentMeta.INFO_DOCUMENT_NUMBER).sp().text(info.meta().documentNumber())
-        .sp().name(DocumentMeta.INFO_MUNICIPALITY_CODE).sp().text(info.municipalityCode())
-        .sp().name(DocumentMeta.INFO_CERTIFICATE_TYPE).sp().text(info.type().name());
-    file.dictionary(INFO, d);
-    d.reset();
-    d.a("/Type /Pages /Count ").i(pages.size()).a(" /Kids [");
-    for (int p = 0; p < pages.size(); p++) {
-      d.sp().ref(pageNumbers[p]);
-    }
-    file.dictionary(PAGES, d.a(" ]"));
-
-    int byteRangeAt = -1;
-    int contentsStart = -1;
-    int contentsEnd = -1;
-    if (signature != null) {
-      int value = file.reserve();
-      int appearance = file.reserve();
-      // The widget is invisible (zero size) but printable and locked (/F 132), as PDF/A-2 wants of
-      // every annotation; its appearance is an empty form.
-      d.reset();
-      d.a("/Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [0 0 0 0] /F 132 /P ").ref(pageNumbers[0])
-          .a(" /V ").ref(value).a(" /AP << /N ").ref(appearance).a(" >>");
-      file.dictionary(widget, d);
-      file.rawStream(appearance, "/Type /XObject /Subtype /Form /BBox [0 0 0 0]", new byte[0], 0);
-      PdfBytes out = file.begin(value);
-      out.a("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ")
-          .text(date(signature.signingTime())).a(" /ByteRange ");
-      byteRangeAt = out.size();
-      out.a(BYTE_RANGE_PLACEHOLDER).a(" /Contents ");
-      contentsStart = out.size();
-      out.b('<');
-      for (int i = 0; i < 2 * signature.contentsBytes(); i++) {
-        out.b('0');
-      }
-      out.b('>');
-      contentsEnd = out.size();
-      out.a(">>");
-      file.end();
-    }
+    writeInfo(file, d, info);
+    writePageTree(file, d, pageNumbers);
+    int[] reserved = signature == null ? new int[] {-1, -1, -1} : writeSignature(file, d, signature, widget, pageNumbers[0]);
 
     d.reset();
     d.a("/Type /Catalog /Pages ").ref(PAGES).a(" /Metadata ").ref(METADATA).a(" /OutputIntents [").ref(OUTPUT_INTENT)
@@ -319,7 +245,111 @@ final class CertificatePdf {
     for (PageContent page : pages) {
       page.release();
     }
-    return new Written(pdf, pages.size(), byteRangeAt, contentsStart, contentsEnd);
+    return new Written(pdf, pages.size(), reserved[0], reserved[1], reserved[2]);
+  }
+
+  /*
+   * write() is kept short and each of its loops is a method of its own: C2 compiled the one long
+   * method again and again (profile_predicate deoptimisations at its loop bounds), and once crashed
+   * compiling it (Temurin 25.0.3, loop predication); bench/README.md, "Overhead".
+   */
+
+  /** Writes the images (and their alpha masks); answers the pages' /XObject entries. */
+  private StringBuilder writeImages(PdfFile file) {
+    StringBuilder xobjects = new StringBuilder("/").append(PageContent.BACKGROUND).append(' ').append(BACKGROUND)
+        .append(" 0 R");
+    for (Image image : images) {
+      PreparedImage prepared = image.prepared();
+      int mask = 0;
+      if (prepared.alpha() != null) {
+        mask = file.reserve();
+        file.rawStream(mask, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
+            + image.height() + " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", prepared.alpha(),
+            prepared.alpha().length);
+      }
+      int number = file.reserve();
+      file.rawStream(number, "/Type /XObject /Subtype /Image /Width " + image.width() + " /Height "
+          + image.height() + " /ColorSpace /DeviceRGB /BitsPerComponent 8" + (mask == 0 ? "" : " /SMask " + mask + " 0 R")
+          + " /Filter /FlateDecode", prepared.rgb(), prepared.rgb().length);
+      xobjects.append(" /").append(image.name()).append(' ').append(number).append(" 0 R");
+    }
+    return xobjects;
+  }
+
+  private int[] reservePages(PdfFile file) {
+    int[] pageNumbers = new int[pages.size()];
+    for (int p = 0; p < pages.size(); p++) {
+      pageNumbers[p] = file.reserve();
+    }
+    return pageNumbers;
+  }
+
+  /** Each page's content stream and dictionary; the first page carries the signature's widget. */
+  private void writePages(PdfFile file, PdfBytes d, String resources, int[] pageNumbers, int widget) {
+    for (int p = 0; p < pages.size(); p++) {
+      PdfBytes content = pages.get(p).out;
+      int contents = file.reserve();
+      file.deflatedStream(contents, "", content.array(), content.size());
+      d.reset();
+      d.a("/Type /Page /Parent ").ref(PAGES).a(" /MediaBox ").a(MEDIA_BOX).sp().a(resources).a(" /Contents ")
+          .ref(contents);
+      if (p == 0 && widget != 0) {
+        d.a(" /Annots [").ref(widget).a("]");
+      }
+      file.dictionary(pageNumbers[p], d);
+    }
+  }
+
+  /** The XMP metadata and the document information dictionary. */
+  private void writeInfo(PdfFile file, PdfBytes d, Info info) {
+    ZonedDateTime created = info.meta().issuedAt();
+    PdfA.writeMetadata(file, METADATA, info.title(), info.author(), "kofu issuer", "kofu", created);
+    d.reset();
+    d.a("/Title ").text(info.title()).a(" /Author ").text(info.author()).a(" /Creator (kofu issuer) /Producer (kofu)")
+        .a(" /CreationDate ").text(date(created))
+        .sp().name(DocumentMeta.INFO_BINDING).sp().text(info.meta().bindingHex())
+        .sp().name(DocumentMeta.INFO_DOCUMENT_NUMBER).sp().text(info.meta().documentNumber())
+        .sp().name(DocumentMeta.INFO_MUNICIPALITY_CODE).sp().text(info.municipalityCode())
+        .sp().name(DocumentMeta.INFO_CERTIFICATE_TYPE).sp().text(info.type().name());
+    file.dictionary(INFO, d);
+  }
+
+  private void writePageTree(PdfFile file, PdfBytes d, int[] pageNumbers) {
+    d.reset();
+    d.a("/Type /Pages /Count ").i(pages.size()).a(" /Kids [");
+    for (int p = 0; p < pages.size(); p++) {
+      d.sp().ref(pageNumbers[p]);
+    }
+    file.dictionary(PAGES, d.a(" ]"));
+  }
+
+  /**
+   * The signature's widget, its empty appearance and its value with /ByteRange and /Contents
+   * reserved; answers where the /ByteRange placeholder and the /Contents hex string are.
+   */
+  private static int[] writeSignature(PdfFile file, PdfBytes d, SignatureReservation signature, int widget, int firstPage) {
+    int value = file.reserve();
+    int appearance = file.reserve();
+    // The widget is invisible (zero size) but printable and locked (/F 132), as PDF/A-2 wants of
+    // every annotation; its appearance is an empty form.
+    d.reset();
+    d.a("/Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect [0 0 0 0] /F 132 /P ").ref(firstPage)
+        .a(" /V ").ref(value).a(" /AP << /N ").ref(appearance).a(" >>");
+    file.dictionary(widget, d);
+    file.rawStream(appearance, "/Type /XObject /Subtype /Form /BBox [0 0 0 0]", new byte[0], 0);
+    PdfBytes out = file.begin(value);
+    out.a("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ")
+        .text(date(signature.signingTime())).a(" /ByteRange ");
+    int byteRangeAt = out.size();
+    out.a(BYTE_RANGE_PLACEHOLDER).a(" /Contents ");
+    int contentsStart = out.size();
+    out.b('<');
+    out.repeat('0', 2 * signature.contentsBytes());
+    out.b('>');
+    int contentsEnd = out.size();
+    out.a(">>");
+    file.end();
+    return new int[] {byteRangeAt, contentsStart, contentsEnd};
   }
 
   private void writeFont(PdfFile file, PdfBytes d) {

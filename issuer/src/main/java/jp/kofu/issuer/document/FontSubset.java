@@ -27,13 +27,60 @@ final class FontSubset {
   /** CID to the code point first shown with it (0 for glyphs only referenced by composites). */
   private int[] codePoints = new int[128];
   private int count = 1;
-  /** Original glyph to CID + 1 (0: not in the subset yet). */
-  private final char[] cids;
+  /**
+   * Original glyph to CID, open addressing: {@code keys} holds glyph + 1 (0: free), {@code
+   * values} the CID. A document uses a few hundred of the font's glyphs; a table indexed by glyph
+   * cost {@code 2 * numGlyphs} bytes per document.
+   */
+  private int[] keys = new int[512];
+
+  private char[] values = new char[512];
+  private int used;
 
   FontSubset(CertificateFonts font) {
     this.font = font;
-    this.cids = new char[font.numGlyphs];
-    cids[0] = 1;
+    put(0, 0);
+  }
+
+  /** The CID of {@code glyph}, or -1 when it is not in the subset yet. */
+  private int cidOf(int glyph) {
+    int mask = keys.length - 1;
+    for (int i = hash(glyph) & mask; ; i = (i + 1) & mask) {
+      int k = keys[i];
+      if (k == glyph + 1) {
+        return values[i];
+      }
+      if (k == 0) {
+        return -1;
+      }
+    }
+  }
+
+  private void put(int glyph, int cid) {
+    if (2 * (used + 1) > keys.length) {
+      int[] oldKeys = keys;
+      char[] oldValues = values;
+      keys = new int[2 * oldKeys.length];
+      values = new char[2 * oldKeys.length];
+      used = 0;
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != 0) {
+          put(oldKeys[i] - 1, oldValues[i]);
+        }
+      }
+    }
+    int mask = keys.length - 1;
+    int i = hash(glyph) & mask;
+    while (keys[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    keys[i] = glyph + 1;
+    values[i] = (char) cid;
+    used++;
+  }
+
+  private static int hash(int glyph) {
+    return glyph * 0x9E3779B9 >>> 16;
   }
 
   /** Appends {@code text} as a hex string of CIDs, {@code <...>}, adding new glyphs to the subset. */
@@ -49,7 +96,7 @@ final class FontSubset {
   }
 
   private int cid(int glyph, int codePoint) {
-    int cid = cids[glyph] - 1;
+    int cid = cidOf(glyph);
     if (cid >= 0) {
       return cid;
     }
@@ -60,7 +107,7 @@ final class FontSubset {
     cid = count++;
     glyphs[cid] = glyph;
     codePoints[cid] = codePoint;
-    cids[glyph] = (char) (cid + 1);
+    put(glyph, cid);
     return cid;
   }
 
@@ -159,17 +206,12 @@ final class FontSubset {
    */
   Program program() {
     // Composites point to their components: give those CIDs first.
-    for (int cid = 0; cid < count; cid++) {
-      addComponents(glyphs[cid]);
-    }
+    addAllComponents();
     byte[] hinting = font.hintingTables();
-    String[] tags = CertificateFonts.SUBSET_TABLES;
+    int[] hintingLength = hintingLengths();
     int tableCount = 6;
-    int[] hintingLength = new int[HINTING_TABLES.length];
-    for (int t = 0; t < HINTING_TABLES.length; t++) {
-      byte[] table = font.table(HINTING_TABLES[t]);
-      hintingLength[t] = table == null ? -1 : table.length;
-      tableCount += table == null ? 0 : 1;
+    for (int length : hintingLength) {
+      tableCount += length < 0 ? 0 : 1;
     }
     int directory = 12 + 16 * tableCount;
     byte[] head = font.table("head");
@@ -181,7 +223,8 @@ final class FontSubset {
     int locaAt = maxpAt + pad4(maxp.length);
     int hmtxAt = locaAt + 4 * (count + 1);
     int hintingAt = hmtxAt + 4 * count;
-    int glyfAt = hintingAt + hinting.length;
+    Layout at = new Layout(headAt, head.length, hheaAt, hhea.length, maxpAt, maxp.length, locaAt, hmtxAt, hintingAt,
+        hintingAt + hinting.length);
 
     byte[] part = new byte[hintingAt];
     System.arraycopy(head, 0, part, headAt, head.length);
@@ -193,20 +236,70 @@ final class FontSubset {
     putShort(part, maxpAt + 4, count);
 
     CertificateFonts.Glyph[] pieces = new CertificateFonts.Glyph[count];
+    long glyf = locaAndMetrics(part, at, pieces);
+    int glyfLength = (int) (glyf >>> 32);
+    int glyfChecksum = (int) glyf;
+    putInt(part, locaAt + 4 * count, glyfLength);
+
+    int fileChecksum = directory(part, tableCount, at, hinting, hintingLength, glyfLength, glyfChecksum);
+    fileChecksum += checksum(part, 0, part.length) + glyfChecksum;
+    putInt(part, headAt + 8, (int) (0xB1B0AFBAL - (fileChecksum & 0xFFFFFFFFL)));
+
+    Zlib.Piece own = Zlib.piece(part, 0, part.length, PdfFile.DEFLATE_LEVEL);
+    return new Program(assemble(own, font.compressedHintingTables(), pieces), at.glyf() + glyfLength);
+  }
+
+  /*
+   * program() is kept short and each of its loops is a method of its own: C2 compiled the one long
+   * method again and again (profile_predicate deoptimisations at its loop bounds), seconds of
+   * compiler time that lined up with the load run's slow seconds (bench/README.md, "Overhead").
+   */
+
+  /** Where each table of the subset program starts (the hinting tables are one block). */
+  private record Layout(
+      int head, int headLength, int hhea, int hheaLength, int maxp, int maxpLength, int loca, int hmtx, int hinting,
+      int glyf) {}
+
+  private void addAllComponents() {
+    for (int cid = 0; cid < count; cid++) {
+      addComponents(glyphs[cid]);
+    }
+  }
+
+  /** Each hinting table's length, or -1 for one the font lacks. */
+  private int[] hintingLengths() {
+    int[] lengths = new int[HINTING_TABLES.length];
+    for (int t = 0; t < HINTING_TABLES.length; t++) {
+      byte[] table = font.table(HINTING_TABLES[t]);
+      lengths[t] = table == null ? -1 : table.length;
+    }
+    return lengths;
+  }
+
+  /**
+   * Writes loca and hmtx and picks each CID's glyph piece; answers the glyf table's length (high
+   * 32 bits) and checksum (low 32 bits).
+   */
+  private long locaAndMetrics(byte[] part, Layout at, CertificateFonts.Glyph[] pieces) {
     int glyfLength = 0;
     int glyfChecksum = 0;
     for (int cid = 0; cid < count; cid++) {
       int g = glyphs[cid];
-      putInt(part, locaAt + 4 * cid, glyfLength);
-      putShort(part, hmtxAt + 4 * cid, font.advanceUnits(g));
-      putShort(part, hmtxAt + 4 * cid + 2, font.leftSideBearing(g));
+      putInt(part, at.loca() + 4 * cid, glyfLength);
+      putShort(part, at.hmtx() + 4 * cid, font.advanceUnits(g));
+      putShort(part, at.hmtx() + 4 * cid + 2, font.leftSideBearing(g));
       pieces[cid] = isComposite(g) ? renumbered(g) : font.compressedGlyph(g);
       glyfLength += pieces[cid].piece().length();
       glyfChecksum += pieces[cid].checksum();
     }
-    putInt(part, locaAt + 4 * count, glyfLength);
+    return ((long) glyfLength << 32) | (glyfChecksum & 0xFFFFFFFFL);
+  }
 
-    // The table directory, sorted by tag.
+  /**
+   * Writes the table directory, sorted by tag; answers the sum of the hinting tables' checksums
+   * (the whole file's checksum covers them; they are not in {@code part}).
+   */
+  private int directory(byte[] part, int tableCount, Layout at, byte[] hinting, int[] hintingLength, int glyfLength, int glyfChecksum) {
     putInt(part, 0, 0x00010000);
     putShort(part, 4, tableCount);
     int power = Integer.highestOneBit(tableCount);
@@ -214,47 +307,63 @@ final class FontSubset {
     putShort(part, 8, Integer.numberOfTrailingZeros(power));
     putShort(part, 10, tableCount * 16 - power * 16);
     int entry = 12;
-    int fileChecksum = 0;
-    for (String tag : tags) {
+    int hintingChecksum = 0;
+    for (String tag : CertificateFonts.SUBSET_TABLES) {
       int offset;
       int length;
       int sum;
       switch (tag) {
-        case "head" -> { offset = headAt; length = head.length; sum = checksum(part, headAt, pad4(length)); }
-        case "hhea" -> { offset = hheaAt; length = hhea.length; sum = checksum(part, hheaAt, pad4(length)); }
-        case "maxp" -> { offset = maxpAt; length = maxp.length; sum = checksum(part, maxpAt, pad4(length)); }
-        case "loca" -> { offset = locaAt; length = 4 * (count + 1); sum = checksum(part, locaAt, length); }
-        case "hmtx" -> { offset = hmtxAt; length = 4 * count; sum = checksum(part, hmtxAt, length); }
-        case "glyf" -> { offset = glyfAt; length = glyfLength; sum = glyfChecksum; }
+        case "head" -> { offset = at.head(); length = at.headLength(); sum = checksum(part, offset, pad4(length)); }
+        case "hhea" -> { offset = at.hhea(); length = at.hheaLength(); sum = checksum(part, offset, pad4(length)); }
+        case "maxp" -> { offset = at.maxp(); length = at.maxpLength(); sum = checksum(part, offset, pad4(length)); }
+        case "loca" -> { offset = at.loca(); length = 4 * (count + 1); sum = checksum(part, offset, length); }
+        case "hmtx" -> { offset = at.hmtx(); length = 4 * count; sum = checksum(part, offset, length); }
+        case "glyf" -> { offset = at.glyf(); length = glyfLength; sum = glyfChecksum; }
         default -> {
-          int at = hintingAt;
-          int t = 0;
-          while (!HINTING_TABLES[t].equals(tag)) {
-            at += Math.max(0, pad4(hintingLength[t]));
-            t++;
-          }
+          int t = hintingIndex(tag);
           if (hintingLength[t] < 0) {
             continue;
           }
-          offset = at;
+          offset = hintingOffset(at.hinting(), hintingLength, t);
           length = hintingLength[t];
-          sum = checksum(hinting, at - hintingAt, pad4(length));
-          fileChecksum += sum;
+          sum = checksum(hinting, offset - at.hinting(), pad4(length));
+          hintingChecksum += sum;
         }
       }
-      for (int k = 0; k < 4; k++) {
-        part[entry + k] = (byte) tag.charAt(k);
-      }
-      putInt(part, entry + 4, sum);
-      putInt(part, entry + 8, offset);
-      putInt(part, entry + 12, length);
+      directoryEntry(part, entry, tag, sum, offset, length);
       entry += 16;
     }
-    fileChecksum += checksum(part, 0, part.length) + glyfChecksum;
-    putInt(part, headAt + 8, (int) (0xB1B0AFBAL - (fileChecksum & 0xFFFFFFFFL)));
+    return hintingChecksum;
+  }
 
-    Zlib.Piece own = Zlib.piece(part, 0, part.length, PdfFile.DEFLATE_LEVEL);
-    Zlib.Piece hints = font.compressedHintingTables();
+  private static int hintingIndex(String tag) {
+    int t = 0;
+    while (!HINTING_TABLES[t].equals(tag)) {
+      t++;
+    }
+    return t;
+  }
+
+  /** Where hinting table {@code t} starts: after the tables before it that the font has. */
+  private static int hintingOffset(int hintingAt, int[] hintingLength, int t) {
+    int at = hintingAt;
+    for (int i = 0; i < t; i++) {
+      at += Math.max(0, pad4(hintingLength[i]));
+    }
+    return at;
+  }
+
+  private static void directoryEntry(byte[] part, int entry, String tag, int sum, int offset, int length) {
+    for (int k = 0; k < 4; k++) {
+      part[entry + k] = (byte) tag.charAt(k);
+    }
+    putInt(part, entry + 4, sum);
+    putInt(part, entry + 8, offset);
+    putInt(part, entry + 12, length);
+  }
+
+  /** The zlib stream: a header, the deflated pieces in order, and their combined Adler-32. */
+  private static PdfBytes assemble(Zlib.Piece own, Zlib.Piece hints, CertificateFonts.Glyph[] pieces) {
     int size = 16 + own.deflated().length + hints.deflated().length;
     for (CertificateFonts.Glyph p : pieces) {
       size += p.piece().deflated().length;
@@ -269,7 +378,7 @@ final class FontSubset {
       adler = Zlib.combine(adler, p.piece().adler(), p.piece().length());
     }
     Zlib.trailer(zlib, adler);
-    return new Program(zlib, glyfAt + glyfLength);
+    return zlib;
   }
 
   private boolean isComposite(int glyph) {
@@ -298,7 +407,7 @@ final class FontSubset {
     do {
       flags = readShort(file, p);
       int component = readShort(file, p + 2);
-      if (cids[component] == 0) {
+      if (cidOf(component) < 0) {
         cid(component, 0);
       }
       p += componentLength(flags);
@@ -311,7 +420,7 @@ final class FontSubset {
     do {
       flags = readShort(glyf, p);
       int component = readShort(glyf, p + 2);
-      putShort(glyf, p + 2, cids[component] - 1);
+      putShort(glyf, p + 2, cidOf(component));
       p += componentLength(flags);
     } while ((flags & COMPOSITE_MORE) != 0);
   }

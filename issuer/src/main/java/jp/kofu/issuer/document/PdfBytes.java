@@ -122,6 +122,14 @@ final class PdfBytes {
     return this;
   }
 
+  /** The byte {@code c}, {@code n} times. */
+  PdfBytes repeat(int c, int n) {
+    ensure(n);
+    Arrays.fill(buf, size, size + n, (byte) c);
+    size += n;
+    return this;
+  }
+
   /** ASCII text (operators, keys, fixed syntax); the caller guarantees it is ASCII. */
   PdfBytes a(String ascii) {
     int n = ascii.length();
