@@ -80,6 +80,9 @@ public final class CopierProcess {
   private CopierProcess() {}
 
   public static void main(String[] args) throws Exception {
+    // A child of the measuring JVM: if that one ends (a crash, a kill), so does this one, instead
+    // of retrying against a gateway that is gone and taking the CPU of the next run.
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     InetSocketAddress gateway = address(args[0]);
     TrustWorld pki = TrustWorld.openOrCreate(Path.of(args[1]), Clock.fixed(Instant.parse(args[3]), ZoneOffset.UTC));
     CardWallet wallet = CardWallet.open(Path.of(args[2]), pki);
