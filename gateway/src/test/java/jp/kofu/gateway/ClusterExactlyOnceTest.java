@@ -34,6 +34,7 @@ import jp.kofu.sim.copier.Copier;
 import jp.kofu.sim.copier.ReceivedDocument;
 import jp.kofu.storage.Database;
 import jp.kofu.storage.Databases;
+import jp.kofu.testing.FakeClock;
 import jp.kofu.testing.WholeWorld;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,8 +72,11 @@ class ClusterExactlyOnceTest {
         """
             .formatted(url));
     GatewayConfig config = GatewayConfig.load(file);
-    KofuWorld a = KofuWorld.embedded().config(config).clock(Clock.systemUTC()).start();
-    EmbeddedWorld b = EmbeddedWorld.start(EmbeddedWorld.options().config(config));
+    // One clock for the cluster, running in real time (real deadlines between the gateways) but in
+    // service hours: on the machine's own clock the municipality refuses after 23:00 in Japan.
+    Clock clock = FakeClock.runningInServiceHours();
+    KofuWorld a = KofuWorld.embedded().config(config).clock(clock).start();
+    EmbeddedWorld b = EmbeddedWorld.start(EmbeddedWorld.options().config(config).clock(clock));
     EmbeddedWorld restarted = null;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -114,7 +118,7 @@ class ClusterExactlyOnceTest {
       ReceivedDocument first = toA.issue(token, order, entry.municipalityCode(), residence());
       toB.close();
       b.close();
-      restarted = EmbeddedWorld.start(EmbeddedWorld.options().config(config));
+      restarted = EmbeddedWorld.start(EmbeddedWorld.options().config(config).clock(clock));
       try (Copier toRestarted = Copier.forWorld(restarted.address(), restarted.pki(), "test-chain", "store-1", "cluster-copier")) {
         ReceivedDocument again = toRestarted.issue(token, order, entry.municipalityCode(), residence());
         assertThat(again.header().getReplayed()).isTrue();
