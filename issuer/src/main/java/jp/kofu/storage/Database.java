@@ -30,6 +30,9 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
   }
 
+  /** Statements each H2 session keeps parsed (H2's own default is 8). */
+  static final int H2_QUERY_CACHE = 64;
+
   /** The embedded default: an H2 database in {@code file} (without extension). */
   public static String h2FileUrl(Path file) {
     return "jdbc:h2:file:" + file.toAbsolutePath()
@@ -53,6 +56,12 @@ public final class Database implements AutoCloseable {
     Dialect dialect;
     if (url.startsWith("jdbc:h2:")) {
       dialect = Dialect.H2;
+      if (!url.toUpperCase(java.util.Locale.ROOT).contains(";QUERY_CACHE_SIZE=")) {
+        // H2 parses a statement again unless it is among the session's last 8 (its default); the
+        // registry's reads for one issuance are more than that, and parsing them again was 2.3 %
+        // of the server's CPU per issuance (and a tenth of its allocation).
+        url = url + ";QUERY_CACHE_SIZE=" + H2_QUERY_CACHE;
+      }
     } else if (url.startsWith("jdbc:postgresql:")) {
       dialect = Dialect.POSTGRESQL;
     } else {
