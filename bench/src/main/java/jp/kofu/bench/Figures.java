@@ -209,63 +209,68 @@ public final class Figures {
         String muni = holder.entry().municipalityCode();
         String gatewayAt = "127.0.0.1:" + world.world.address().getPort();
         String bareAt = "127.0.0.1:" + bare.getPort();
-        // Warmed up as StreamCost is: after streams / 2 (200) the gateway's path was still being
-        // compiled (4.3 ms of JIT per stream against 3.2 ms of the rest).
-        int streamWarmup = Integer.getInteger("figures.streams.warmup", Math.max(streams / 2, 2000));
-        child.run(String.join(" ", "stream", gatewayAt, "figures-local", tokenText, order, muni, Integer.toString(streamWarmup)));
-        child.run(String.join(" ", "stream", bareAt, "figures-local", tokenText, order, muni, Integer.toString(streamWarmup)));
-        // The steady state, as for the issuance: the JIT compiler's threads left out (the gateway's
-        // longer path is still compiled thousands of streams in), the whole printed beside it.
-        double[] gatewayJit = {0};
-        double[] bareJit = {0};
-        Cost gateway =
-            steadyInThisProcess(() -> child.run(String.join(" ", "stream", gatewayAt, "figures-local", tokenText, order, muni, Integer.toString(streams))), streams, gatewayJit);
-        Cost bareCost =
-            steadyInThisProcess(() -> child.run(String.join(" ", "stream", bareAt, "figures-local", tokenText, order, muni, Integer.toString(streams))), streams, bareJit);
-        row("stream a " + first.pdf().length / 1024 + " KB document, bare grpc-java, server CPU (steady state) / allocation", bareCost, "1; JIT " + ms(bareJit[0]) + " more");
-        row(
-            "stream the same, gateway (replayed order), server CPU (steady state) / allocation",
-            gateway,
-            String.format(Locale.ROOT, "**%.2f×** bare grpc-java; JIT %s more", gateway.cpuNanos / bareCost.cpuNanos, ms(gatewayJit[0])));
-        target(
-            "gateway stream CPU / bare grpc-java (steady state: JIT compilation excluded)",
-            String.format(
-                Locale.ROOT,
-                "**%.2f×** (%s against %s; with the JIT's: %.2f×, %s against %s)",
-                gateway.cpuNanos / bareCost.cpuNanos, ms(gateway.cpuNanos), ms(bareCost.cpuNanos),
-                (gateway.cpuNanos + gatewayJit[0]) / (bareCost.cpuNanos + bareJit[0]), ms(gateway.cpuNanos + gatewayJit[0]), ms(bareCost.cpuNanos + bareJit[0])),
-            "≤ 1.3×");
+        if (streams > 0) {
+          // Warmed up as StreamCost is: after streams / 2 (200) the gateway's path was still being
+          // compiled (4.3 ms of JIT per stream against 3.2 ms of the rest).
+          int streamWarmup = Integer.getInteger("figures.streams.warmup", Math.max(streams / 2, 2000));
+          child.run(String.join(" ", "stream", gatewayAt, "figures-local", tokenText, order, muni, Integer.toString(streamWarmup)));
+          child.run(String.join(" ", "stream", bareAt, "figures-local", tokenText, order, muni, Integer.toString(streamWarmup)));
+          // The steady state, as for the issuance: the JIT compiler's threads left out (the gateway's
+          // longer path is still compiled thousands of streams in), the whole printed beside it.
+          double[] gatewayJit = {0};
+          double[] bareJit = {0};
+          Cost gateway =
+              steadyInThisProcess(() -> child.run(String.join(" ", "stream", gatewayAt, "figures-local", tokenText, order, muni, Integer.toString(streams))), streams, gatewayJit);
+          Cost bareCost =
+              steadyInThisProcess(() -> child.run(String.join(" ", "stream", bareAt, "figures-local", tokenText, order, muni, Integer.toString(streams))), streams, bareJit);
+          row("stream a " + first.pdf().length / 1024 + " KB document, bare grpc-java, server CPU (steady state) / allocation", bareCost, "1; JIT " + ms(bareJit[0]) + " more");
+          row(
+              "stream the same, gateway (replayed order), server CPU (steady state) / allocation",
+              gateway,
+              String.format(Locale.ROOT, "**%.2f×** bare grpc-java; JIT %s more", gateway.cpuNanos / bareCost.cpuNanos, ms(gatewayJit[0])));
+          target(
+              "gateway stream CPU / bare grpc-java (steady state: JIT compilation excluded)",
+              String.format(
+                  Locale.ROOT,
+                  "**%.2f×** (%s against %s; with the JIT's: %.2f×, %s against %s)",
+                  gateway.cpuNanos / bareCost.cpuNanos, ms(gateway.cpuNanos), ms(bareCost.cpuNanos),
+                  (gateway.cpuNanos + gatewayJit[0]) / (bareCost.cpuNanos + bareJit[0]), ms(gateway.cpuNanos + gatewayJit[0]), ms(bareCost.cpuNanos + bareJit[0])),
+              "≤ 1.3×");
+        }
 
-        // TLS: the same bare server and client on the JDK's TLS, then on BoringSSL.
-        List<String> providers = boringSsl ? List.of("jdk", "openssl") : List.of("jdk");
-        Map<String, Cost[]> tls = new java.util.LinkedHashMap<>();
-        for (String p : providers) {
-          String at = "127.0.0.1:" + (p.equals("jdk") ? bareJdk : bareOpenSsl).getPort();
-          String stream = String.join(" ", "stream", at, "figures-local", tokenText, order, muni);
-          child.run(stream + " " + streams / 2 + " " + p);
-          long[] clientCpu = new long[1];
-          Cost server = inThisProcess(() -> clientCpu[0] = cpuOf(child.run(stream + " " + streams + " " + p)), streams);
-          Cost client = new Cost((double) clientCpu[0] / streams, 0, streams);
-          child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(Math.max(20, connections / 4))));
-          long[] clientHs = new long[1];
-          Cost handshake =
-              inThisProcess(() -> clientHs[0] = cpuOf(child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(connections)))), connections);
-          tls.put(p, new Cost[] {server, client, handshake, new Cost((double) clientHs[0] / connections, 0, connections)});
-        }
-        Cost[] jdk = tls.get("jdk");
-        Cost[] ossl = tls.get("openssl");
-        String[] labels = {
-          "stream the same, bare grpc-java, server CPU", "stream the same, bare grpc-java, client CPU (copiers' JVM)",
-          "new connection (mutual-TLS handshake, one OpenSession), server CPU", "new connection, client CPU (copiers' JVM)"
-        };
-        for (int i = 0; i < labels.length; i++) {
-          row(labels[i] + ", JDK TLS", jdk[i], "");
-          if (ossl != null) {
-            row(labels[i] + ", BoringSSL (netty-tcnative)", ossl[i], String.format(Locale.ROOT, "%.2f× the JDK's", ossl[i].cpuNanos / jdk[i].cpuNanos));
+        // (figures.streams=0 or figures.connections=0: the rows are left out, not printed as NaN)
+        if (streams > 0 && connections > 0) {
+          // TLS: the same bare server and client on the JDK's TLS, then on BoringSSL.
+          List<String> providers = boringSsl ? List.of("jdk", "openssl") : List.of("jdk");
+          Map<String, Cost[]> tls = new java.util.LinkedHashMap<>();
+          for (String p : providers) {
+            String at = "127.0.0.1:" + (p.equals("jdk") ? bareJdk : bareOpenSsl).getPort();
+            String stream = String.join(" ", "stream", at, "figures-local", tokenText, order, muni);
+            child.run(stream + " " + streams / 2 + " " + p);
+            long[] clientCpu = new long[1];
+            Cost server = inThisProcess(() -> clientCpu[0] = cpuOf(child.run(stream + " " + streams + " " + p)), streams);
+            Cost client = new Cost((double) clientCpu[0] / streams, 0, streams);
+            child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(Math.max(20, connections / 4))));
+            long[] clientHs = new long[1];
+            Cost handshake =
+                inThisProcess(() -> clientHs[0] = cpuOf(child.run(String.join(" ", "connect", at, "figures-local", p, Integer.toString(connections)))), connections);
+            tls.put(p, new Cost[] {server, client, handshake, new Cost((double) clientHs[0] / connections, 0, connections)});
           }
-        }
-        if (ossl == null) {
-          other("BoringSSL (netty-tcnative)", "not available here", String.valueOf(OpenSsl.unavailabilityCause()));
+          Cost[] jdk = tls.get("jdk");
+          Cost[] ossl = tls.get("openssl");
+          String[] labels = {
+            "stream the same, bare grpc-java, server CPU", "stream the same, bare grpc-java, client CPU (copiers' JVM)",
+            "new connection (mutual-TLS handshake, one OpenSession), server CPU", "new connection, client CPU (copiers' JVM)"
+          };
+          for (int i = 0; i < labels.length; i++) {
+            row(labels[i] + ", JDK TLS", jdk[i], "");
+            if (ossl != null) {
+              row(labels[i] + ", BoringSSL (netty-tcnative)", ossl[i], String.format(Locale.ROOT, "%.2f× the JDK's", ossl[i].cpuNanos / jdk[i].cpuNanos));
+            }
+          }
+          if (ossl == null) {
+            other("BoringSSL (netty-tcnative)", "not available here", String.valueOf(OpenSsl.unavailabilityCause()));
+          }
         }
 
         // p99 end to end at half the capacity just measured, the simulator in the copiers' JVM.
