@@ -53,11 +53,25 @@ final class GroupCommit {
   /** Durable transitions wait, after their batch committed, for a sync (H2 file, PostgreSQL). */
   private final boolean deferredSync;
   private final boolean postgres;
+  /**
+   * PostgreSQL: rows of {@code journal_flush} there are at most; each appender bumps one of them,
+   * drawn at random when it starts. A row per start (as before) grew the table by one row on every
+   * gateway start, forever; a fixed set bounds it without any clean-up. Two gateways that draw the
+   * same row only queue their barriers on its lock (1 in 64 for two gateways), and a barrier waits
+   * for the WAL flush anyway.
+   */
+  static final int FLUSH_ROWS = 64;
+
   /** PostgreSQL: this appender's row of {@code journal_flush}, the write whose synchronous commit flushes the WAL. */
   private final String flushSql =
       "SET synchronous_commit TO ON; INSERT INTO journal_flush (id, n) VALUES ('"
-          + java.util.UUID.randomUUID().toString().replace("-", "")
+          + flushRowId(java.util.concurrent.ThreadLocalRandom.current().nextInt(FLUSH_ROWS))
           + "', 1) ON CONFLICT (id) DO UPDATE SET n = journal_flush.n + 1";
+
+  /** The id of flush row {@code slot}: 32 characters, as the column is. */
+  static String flushRowId(int slot) {
+    return String.format(java.util.Locale.ROOT, "%032d", slot);
+  }
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();

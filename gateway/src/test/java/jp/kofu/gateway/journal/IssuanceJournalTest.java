@@ -350,6 +350,30 @@ class IssuanceJournalTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void gatewayStartsOnPostgresqlLeaveABoundedSetOfFlushRows() throws Exception {
+    try (Journals j = new Journals(Databases.Kind.POSTGRESQL)) {
+      // Each new journal is a gateway's start: its appender bumps a flush row at its first
+      // durable transition. Before, each start added a row of its own, never removed.
+      int starts = GroupCommit.FLUSH_ROWS * 3;
+      for (int i = 0; i < starts; i++) {
+        IssuanceJournal started = new IssuanceJournal(j.db, IssuanceJournal.chainKey(Journals.SECRET));
+        Issuance.Order order = Journals.order();
+        Issuance begun = started.begin(order, Journals.attempt(), T0).issuance();
+        byte[] pdf = Journals.pdf();
+        started.markIssued(begun, Journals.facts(300, 1, pdf), pdf, T0.plusSeconds(1)).orElseThrow();
+      }
+      try (java.sql.Connection c = j.db.connection();
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT count(*), sum(n) FROM journal_flush")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isBetween(1, GroupCommit.FLUSH_ROWS);
+        assertThat(rs.getLong(2)).as("every start's barriers bumped a row").isGreaterThanOrEqualTo(starts);
+      }
+      assertThat(j.audit().findings()).isEmpty();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
   void aRefusedOrderCanBeRetriedAndARefusalKeepsItsTrueReason(Databases.Kind kind) {
