@@ -295,6 +295,34 @@ public final class StrictRequests {
     }
   }
 
+  /**
+   * A message's bytes, all of {@code stream}. gRPC hands a message as a {@link io.grpc.KnownLength}
+   * stream whose {@code available()} is the message's length: exactly that array is read, where
+   * {@code readAllBytes} took a 16 KiB buffer and a copy per request (4.5 % of the server's
+   * allocation for the six small requests of an issuance). Any other stream, or one that holds more
+   * or less than it announced, is read to its end all the same: the bytes are the stream's.
+   */
+  static byte[] readMessage(InputStream stream) throws IOException {
+    if (!(stream instanceof io.grpc.KnownLength)) {
+      return stream.readAllBytes();
+    }
+    int size = Math.max(0, stream.available());
+    byte[] bytes = new byte[size];
+    int read = stream.readNBytes(bytes, 0, size);
+    if (read < size) {
+      return java.util.Arrays.copyOf(bytes, read);
+    }
+    int next = stream.read();
+    if (next < 0) {
+      return bytes;
+    }
+    byte[] rest = stream.readAllBytes();
+    byte[] all = java.util.Arrays.copyOf(bytes, size + 1 + rest.length);
+    all[size] = (byte) next;
+    System.arraycopy(rest, 0, all, size + 1, rest.length);
+    return all;
+  }
+
   /** Requests as bytes: the transport has already bounded their size. */
   private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
     INSTANCE;
@@ -307,7 +335,7 @@ public final class StrictRequests {
     @Override
     public byte[] parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
+        return readMessage(stream);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -305,7 +305,9 @@ public final class IssuanceService {
       }
       throw e;
     }
-    byte[] pdf = document.pdf();
+    // The document's own bytes, uncopied (SPI 1.2): the gateway only reads them, and what it
+    // checks here is what it journals and streams (IssuedDocument says who may write them: nobody).
+    byte[] pdf = document.sharedPdf();
     DocumentCheck.Result checked = documentCheck.check(pdf, code, binding, row.issuanceId());
     String problem = checked.problem();
     if (problem == null && document.verificationCode() != null && !document.verificationCode().equals(verificationCode)) {

@@ -108,7 +108,7 @@ class AdapterFactoriesTest {
   void aFactoryOfSpi10IsHosted() throws Exception {
     AdapterFactories f = AdapterFactories.discover(loaderListing(FromSpi10.class));
     assertThat(f.kinds()).containsKey("old");
-    assertThat(SpiVersion.CURRENT).isEqualTo(SpiVersion.parse("1.1"));
+    assertThat(SpiVersion.CURRENT).isEqualTo(SpiVersion.parse("1.2"));
   }
 
   /**

@@ -15,7 +15,7 @@ public interface IssuerAdapterFactory {
    * compiled against from {@link #spiVersion()}; the default does exactly that, because the
    * constant is inlined into the plugin's class file at compile time.
    */
-  String SPI_VERSION = "1.1";
+  String SPI_VERSION = "1.2";
 
   /** The kind named in the gateway's configuration, e.g. "embedded", "remote": lowercase, unique. */
   String kind();

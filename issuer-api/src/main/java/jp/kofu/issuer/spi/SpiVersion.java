@@ -12,7 +12,9 @@ import java.util.Objects;
  *
  * <p>History: 1.0, the first; 1.1 adds {@link IssuerAdapter#issue(CardIssueCommand)} (one call per
  * attempt: the adapter resolves the card itself), a default method over the 1.0 pair, so adapters
- * of 1.0 load and work unchanged.
+ * of 1.0 load and work unchanged; 1.2 adds {@link IssuedDocument#handOver} and {@link
+ * IssuedDocument#sharedPdf()} (a document's bytes handed over and read without a copy), which
+ * adapters of 1.0 and 1.1 never call.
  *
  * @param major breaking changes
  * @param minor additions

@@ -24,8 +24,9 @@ import jp.kofu.issuer.spi.document.IssuingMunicipality;
  *       certificate (with its chain) and key, issued by the municipal signing CA the gateway trusts.
  * </ul>
  *
- * <p>Built against SPI 1.1 (the default {@link #spiVersion()}): it uses the document facade, which a
- * host of 1.0 would lack, and such a host refuses it when it loads.
+ * <p>Reports the SPI it is compiled against (the default {@link #spiVersion()}, now 1.2); it needs
+ * 1.1 at least, for the document facade, which a host of 1.0 would lack, and such a host refuses
+ * it when it loads.
  */
 public final class CsvRegistryAdapterFactory implements IssuerAdapterFactory {
   public static final String KIND = "csv-registry";

@@ -387,20 +387,25 @@ final class CertificateLayout {
    * the code beneath it for those who type.
    */
   private void qr(String text, float left, float bottom) {
-    BitMatrix matrix;
-    try {
-      matrix = new QRCodeWriter().encode(
-          text, BarcodeFormat.QR_CODE, 0, 0,
-          Map.of(
-              EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-              EncodeHintType.MARGIN, 0,
-              // Any of the eight masks is a valid code (ISO/IEC 18004 §7.8); choosing one saves
-              // trying all eight and scoring each, most of the QR code's cost.
-              EncodeHintType.QR_MASK_PATTERN, QR_MASK));
-    } catch (WriterException e) {
-      throw new IllegalArgumentException("verification link: cannot be encoded as a QR code", e);
+    // The modules ZXing would place, without its Reed–Solomon polynomial objects (QrModules);
+    // ZXing itself for a text QrModules does not take.
+    QrModules modules = QrModules.encode(text, ErrorCorrectionLevel.M, QR_MASK);
+    BitMatrix matrix = null;
+    if (modules == null) {
+      try {
+        matrix = new QRCodeWriter().encode(
+            text, BarcodeFormat.QR_CODE, 0, 0,
+            Map.of(
+                EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
+                EncodeHintType.MARGIN, 0,
+                // Any of the eight masks is a valid code (ISO/IEC 18004 §7.8); choosing one saves
+                // trying all eight and scoring each, most of the QR code's cost.
+                EncodeHintType.QR_MASK_PATTERN, QR_MASK));
+      } catch (WriterException e) {
+        throw new IllegalArgumentException("verification link: cannot be encoded as a QR code", e);
+      }
     }
-    int n = matrix.getWidth();
+    int n = modules != null ? modules.size : matrix.getWidth();
     float module = QR_SIZE / n;
     // The four-module quiet zone of ISO/IEC 18004, kept white so the 地紋 cannot confuse a scanner.
     float quiet = 4 * module;
@@ -412,12 +417,12 @@ final class CertificateLayout {
     for (int row = 0; row < n; row++) {
       int column = 0;
       while (column < n) {
-        if (!matrix.get(column, row)) {
+        if (!(modules != null ? modules.dark(column, row) : matrix.get(column, row))) {
           column++;
           continue;
         }
         int run = column;
-        while (run < n && matrix.get(run, row)) {
+        while (run < n && (modules != null ? modules.dark(run, row) : matrix.get(run, row))) {
           run++;
         }
         content.addRect(left + column * module, top - (row + 1) * module, (run - column) * module, module);

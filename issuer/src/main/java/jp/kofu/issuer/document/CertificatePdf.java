@@ -60,6 +60,8 @@ final class CertificatePdf {
   private static final String MEDIA_BOX =
       "[0 0 " + Float.toString(CertificateLayout.PAGE_WIDTH) + " " + Float.toString(CertificateLayout.PAGE_HEIGHT) + "]";
   private static final int MAX_PREFIXES = 2048;
+  /** The ToUnicode CMaps' buffers, lent while a document's font is written. */
+  private static final PdfBytes.Pool CMAPS = new PdfBytes.Pool(32);
   private static final Map<String, PdfFile.Prefix> PREFIXES = new ConcurrentHashMap<>();
 
   private final CertificateFonts fonts;
@@ -358,6 +360,7 @@ final class CertificatePdf {
     String name = subset.tag() + "+" + fonts.postScriptName;
     file.rawStream(FONT_FILE, "/Length1 " + program.length() + " /Filter /FlateDecode", program.zlib().array(),
         program.zlib().size());
+    program.release();
     d.reset();
     d.a("/Type /FontDescriptor /FontName ").name(name).sp().raw(fonts.descriptorEntries).a(" /FontFile2 ")
         .ref(FONT_FILE);
@@ -368,9 +371,10 @@ final class CertificatePdf {
         .ref(DESCRIPTOR).a(" /CIDToGIDMap /Identity /W ");
     subset.widths(d);
     file.dictionary(CID_FONT, d);
-    PdfBytes cmap = new PdfBytes(8 * 1024);
+    PdfBytes cmap = CMAPS.take(8 * 1024);
     subset.toUnicode(cmap);
     file.deflatedStream(TO_UNICODE, "", cmap.array(), cmap.size());
+    CMAPS.give(cmap);
     d.reset();
     d.a("/Type /Font /Subtype /Type0 /BaseFont ").name(name).a(" /Encoding /Identity-H /DescendantFonts [")
         .ref(CID_FONT).a("] /ToUnicode ").ref(TO_UNICODE);

@@ -191,8 +191,18 @@ final class FontSubset {
   /** The hinting tables, carried over unchanged, in the order they sit in a subset's file. */
   static final String[] HINTING_TABLES = {"cvt ", "fpgm", "gasp", "prep"};
 
-  /** A font program as a zlib stream, and its uncompressed length (the stream's /Length1). */
-  record Program(PdfBytes zlib, int length) {}
+  /**
+   * A font program as a zlib stream, and its uncompressed length (the stream's /Length1); {@link
+   * #release} gives {@code zlib}'s buffer back to its pool once it is written into the file.
+   */
+  record Program(PdfBytes zlib, int length) {
+    void release() {
+      PROGRAMS.give(zlib);
+    }
+  }
+
+  /** The buffers of the compressed programs, lent per document ({@link Program#release}). */
+  private static final PdfBytes.Pool PROGRAMS = new PdfBytes.Pool(32);
 
   /**
    * The TrueType font program of the subset, compressed: glyph {@code i} is the glyph of CID
@@ -368,7 +378,7 @@ final class FontSubset {
     for (CertificateFonts.Glyph p : pieces) {
       size += p.piece().deflated().length;
     }
-    PdfBytes zlib = new PdfBytes(size);
+    PdfBytes zlib = PROGRAMS.take(size);
     Zlib.header(zlib);
     zlib.raw(own.deflated());
     zlib.raw(hints.deflated());

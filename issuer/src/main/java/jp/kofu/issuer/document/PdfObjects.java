@@ -679,6 +679,26 @@ final class PdfObjects {
     }
 
     private Object number() throws Malformed {
+      // The usual integer (object numbers, offsets, lengths, coordinates), read from the bytes
+      // without a String: what Long.parseLong would answer, and anything else as before.
+      skipWhitespace(true);
+      int start = pos;
+      int end = start;
+      while (end < limit && !whitespace(b[end] & 0xff) && !delimiter(b[end] & 0xff)) {
+        end++;
+      }
+      int digits = start < end && (b[start] == '+' || b[start] == '-') ? start + 1 : start;
+      if (digits < end && end - digits <= 18) {
+        long v = 0;
+        int i = digits;
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
+          v = 10 * v + (b[i++] - '0');
+        }
+        if (i == end) {
+          pos = end;
+          return b[start] == '-' ? -v : v;
+        }
+      }
       String word = word();
       try {
         if (word.indexOf('.') >= 0) {
@@ -692,6 +712,16 @@ final class PdfObjects {
 
     private Name name() throws Malformed {
       pos++;
+      // The usual name, without #-escapes: its bytes as they are, without a buffer between.
+      int end = pos;
+      while (end < limit && !whitespace(b[end] & 0xff) && !delimiter(b[end] & 0xff) && b[end] != '#') {
+        end++;
+      }
+      if (end >= limit || b[end] != '#') {
+        String plain = new String(b, pos, end - pos, StandardCharsets.UTF_8);
+        pos = end;
+        return new Name(plain);
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       while (pos < limit && !whitespace(b[pos] & 0xff) && !delimiter(b[pos] & 0xff)) {
         int c = b[pos++] & 0xff;

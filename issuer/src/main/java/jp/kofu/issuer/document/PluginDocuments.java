@@ -78,7 +78,8 @@ public final class PluginDocuments implements CertificateDocuments {
       throw new IssuanceRefusedException(RefusalReason.DATA_TOO_LONG, e.getMessage());
     }
     PadesSigner.Signed signed = signer.signCounted(unsigned, held.key());
-    return new IssuedDocument(signed.pdf(), signed.pageCount(), feePerCopyYen, command.verificationCode());
+    // Handed over, not copied: the signer made the array for this document, and the plugin never sees it.
+    return IssuedDocument.handOver(signed.pdf(), signed.pageCount(), feePerCopyYen, command.verificationCode());
   }
 
   private static Sex sex(ResidenceEntry.Sex sex) {

@@ -447,7 +447,8 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       throw new IssuanceRefusedException(RefusalReason.DATA_TOO_LONG, e.getMessage());
     }
     byte[] pdf = longTerm == null ? signed.pdf() : longTerm.extend(signed.pdf(), signer);
-    return new IssuedDocument(pdf, signed.pageCount(), terms.feeYen(), command.verificationCode());
+    // Handed over, not copied: the array was made for this document and nothing here keeps it.
+    return IssuedDocument.handOver(pdf, signed.pageCount(), terms.feeYen(), command.verificationCode());
   }
 
   /** The certificate's content, from records read now (those the rules read, from that same read). */

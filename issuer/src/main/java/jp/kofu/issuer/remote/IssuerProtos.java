@@ -154,7 +154,8 @@ public final class IssuerProtos {
   public static IssueDocumentResponse encode(IssuedDocument d) {
     IssueDocumentResponse.Builder b =
         IssueDocumentResponse.newBuilder()
-            .setPdf(ByteString.copyFrom(d.pdf()))
+            // Wrapped, not copied (SPI 1.2): the message only reads the document's bytes.
+            .setPdf(com.google.protobuf.UnsafeByteOperations.unsafeWrap(d.sharedPdf()))
             .setPageCount(d.pageCount())
             .setFeePerCopyYen(d.feePerCopyYen());
     if (d.verificationCode() != null) {
@@ -164,7 +165,8 @@ public final class IssuerProtos {
   }
 
   public static IssuedDocument decode(IssueDocumentResponse r) {
-    return new IssuedDocument(
+    // toByteArray is a copy of the message's bytes, made for this document: handed over as it is.
+    return IssuedDocument.handOver(
         r.getPdf().toByteArray(), r.getPageCount(), r.getFeePerCopyYen(), r.getVerificationCode().isEmpty() ? null : r.getVerificationCode());
   }
 
