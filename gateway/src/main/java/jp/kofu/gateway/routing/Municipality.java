@@ -246,8 +246,16 @@ public final class Municipality implements AutoCloseable {
     // The call's log keys (request_id, trace_id, …) go with it: what the adapter logs on the
     // worker thread names the request it serves.
     Map<String, String> logKeys = org.slf4j.MDC.getCopyOfContextMap();
+    // The permit goes back exactly once: when the work ends, or when the call is aborted before
+    // the work began (a task cancelled before its thread ran never runs its finally; its permit
+    // was lost for good, and a municipality aborted often enough under load stayed "at its
+    // concurrency limit" until the gateway restarted). Whoever claims the call first returns it.
+    java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable task =
         () -> {
+          if (!claimed.compareAndSet(false, true)) {
+            return; // aborted before it began: the abort returned the permit
+          }
           if (logKeys != null) {
             org.slf4j.MDC.setContextMap(logKeys);
           }
@@ -273,7 +281,7 @@ public final class Municipality implements AutoCloseable {
         ctx -> {
           // First the answer, then the interrupt: what the interrupted work returns comes too late.
           answer.completeExceptionally(new Aborted());
-          running.cancel(true);
+          abort(running, claimed);
         };
     scope.addListener(abort, Runnable::run);
     try {
@@ -282,7 +290,7 @@ public final class Municipality implements AutoCloseable {
       record(operation, Outcome.OK, started, span);
       return result;
     } catch (InterruptedException e) {
-      running.cancel(true);
+      abort(running, claimed);
       Thread.currentThread().interrupt();
       return abandoned(operation, started, caller, span);
     } catch (ExecutionException e) {
@@ -312,6 +320,14 @@ public final class Municipality implements AutoCloseable {
       scope.removeListener(abort);
       scope.cancel(null);
     }
+  }
+
+  /** Stops a call's work: not begun, it never will and its permit is returned here; begun, it is interrupted and returns its own. */
+  private void abort(Future<?> running, java.util.concurrent.atomic.AtomicBoolean claimed) {
+    if (claimed.compareAndSet(false, true)) {
+      bulkhead.onComplete();
+    }
+    running.cancel(true);
   }
 
   /** Why the caller stopped waiting: the call's context was cancelled (deadline or caller gone). */

@@ -141,6 +141,34 @@ class MunicipalityTimeTest {
     assertThat(municipality.<String>call("issue", a -> String.valueOf(org.slf4j.MDC.get("request_id")))).isEqualTo("null");
   }
 
+  /**
+   * A call whose caller is already gone when it starts is aborted at once, often before its worker
+   * thread ever ran: its concurrency permit must come back all the same. Before, such a task's
+   * permit was lost for good; two of them filled this municipality's limit of 2, and every later
+   * call was MUNICIPALITY_BUSY until a restart (seen under load: a cluster gateway refused its
+   * municipality for minutes after the load ended).
+   */
+  @Test
+  void callsAbortedBeforeTheirWorkBeganGiveTheirPermitBack() throws Exception {
+    Context.CancellableContext gone = Context.current().withCancellation();
+    gone.cancel(null);
+    for (int i = 0; i < 200; i++) {
+      try {
+        gone.call(() -> municipality.<String>call("offerings", a -> "answered"));
+      } catch (KofuException e) {
+        assertThat(e.reason()).as("call " + i).isEqualTo(Reason.MUNICIPALITY_TIMEOUT);
+      }
+    }
+    // Work that did begin returns its permit when it ends, on its own thread: wait for that event.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (municipality.inFlight() > 0 && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(municipality.inFlight()).isZero();
+    String answer = municipality.call("offerings", a -> "answered");
+    assertThat(answer).isEqualTo("answered");
+  }
+
   @Test
   void aHungCallIsAbortedWhenTheFakeClockPassesItsDeadlineAndNotBefore() throws Exception {
     Hang hang = new Hang();
