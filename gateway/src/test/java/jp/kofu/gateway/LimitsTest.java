@@ -120,6 +120,36 @@ class LimitsTest {
 
   @ParameterizedTest
   @EnumSource(Databases.Kind.class)
+  void aTrueSignatureClearsTheFailuresOnEveryGateway(Databases.Kind kind) throws Exception {
+    Database first = Databases.fresh(kind, IssuanceJournal.MIGRATIONS);
+    HikariDataSource ds = (HikariDataSource) first.dataSource();
+    Database second = Database.open(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), IssuanceJournal.MIGRATIONS, 4);
+    Gateway a = bench.start(first, b -> b.cardLockout(3, Duration.ofMinutes(10), Duration.ofMinutes(15)));
+    Gateway b = bench.start(second, g -> g.cardLockout(3, Duration.ofMinutes(10), Duration.ofMinutes(15)));
+    Copier onA = bench.copier(a, "clear-a");
+    Copier onB = bench.copier(b, "clear-b");
+    SimulatedCard card = bench.card();
+
+    // Two failures on A, a success on B clears them; two more on A, and the card is not locked out
+    // (four failures in the window, but never three since the last success).
+    for (int round = 0; round < 2; round++) {
+      for (Copier c : new Copier[] {onA, onA}) {
+        StatusRuntimeException e = refusal(() -> call(() -> c.stub().authenticate(forged(c.openSession(), card))));
+        assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.SIGNATURE_INVALID);
+      }
+      assertThat(onB.authenticate(onB.openSession(), card, "1234").getSessionToken().isEmpty()).as("round %d", round).isFalse();
+    }
+    // After the last success, three failures still lock the card out.
+    for (Copier c : new Copier[] {onA, onB, onA}) {
+      StatusRuntimeException e = refusal(() -> call(() -> c.stub().authenticate(forged(c.openSession(), card))));
+      assertThat(KofuException.reasonOf(e)).isEqualTo(Reason.SIGNATURE_INVALID);
+    }
+    StatusRuntimeException locked = refusal(() -> call(() -> onB.authenticate(onB.openSession(), card, "1234")));
+    assertThat(KofuException.reasonOf(locked)).isEqualTo(Reason.CARD_LOCKED_OUT);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Databases.Kind.class)
   void failuresOutsideTheWindowDoNotAddUpAndASuccessClearsTheCount(Databases.Kind kind) {
     try (Database db = Databases.fresh(kind, IssuanceJournal.MIGRATIONS)) {
       CardFailures failures = new CardFailures(db);

@@ -182,7 +182,7 @@ class TracingTest {
       }
       // The other calls of the issuance (open, authenticate, offerings, confirm, close) are in the same trace.
       awaitSpan(flush, span("kofu-gateway", SpanKind.SERVER, "kofu.kiosk.v1.KioskService/Authenticate").and(s -> s.getTraceId().equals(issued.traceId())));
-      awaitSpan(flush, span("kofu-gateway", SpanKind.INTERNAL, "municipality resolve").and(s -> s.getTraceId().equals(issued.traceId())));
+      awaitSpan(flush, span("kofu-gateway", SpanKind.INTERNAL, "municipality offerings").and(s -> s.getTraceId().equals(issued.traceId())));
 
       // The access log line of the Issue call carries the gateway span's trace and span ids.
       assertThat(logs.lines())

@@ -30,21 +30,32 @@ public final class CardFailures {
 
   /** Until when the card is locked out, if it is at {@code now}. */
   public Optional<Instant> lockedUntil(String cardKey, Instant now) {
+    return standing(cardKey, now).lockedUntil();
+  }
+
+  /**
+   * What the journal records of a card at {@code now}, in one read: whether any failure (or a
+   * lockout) is recorded at all, and until when the card is locked out, if it is.
+   */
+  public Standing standing(String cardKey, Instant now) {
     try (Connection c = db.connection();
         PreparedStatement s = c.prepareStatement("SELECT locked_until FROM card_auth_failure WHERE card_key = ?")) {
       s.setString(1, cardKey);
       try (ResultSet rs = s.executeQuery()) {
-        if (rs.next()) {
-          OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-          if (t != null && t.toInstant().isAfter(now)) {
-            return Optional.of(t.toInstant());
-          }
+        if (!rs.next()) {
+          return Standing.CLEAN;
         }
-        return Optional.empty();
+        OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+        return new Standing(true, t != null && t.toInstant().isAfter(now) ? Optional.of(t.toInstant()) : Optional.empty());
       }
     } catch (SQLException e) {
       throw JournalUnavailable.of(e);
     }
+  }
+
+  /** A card's record: {@code recorded} false when the journal holds nothing for it. */
+  public record Standing(boolean recorded, Optional<Instant> lockedUntil) {
+    static final Standing CLEAN = new Standing(false, Optional.empty());
   }
 
   /**

@@ -50,13 +50,19 @@ public final class CardLockout {
     this.lockout = lockout;
   }
 
-  /** Throws CARD_LOCKED_OUT with retry_after_ms while the card is locked out. */
-  public void checkNotLocked(CardRef card) {
+  /**
+   * Throws CARD_LOCKED_OUT with retry_after_ms while the card is locked out.
+   *
+   * @return whether the journal recorded failures of the card when it was read (for {@link
+   *     #succeeded(CardRef, boolean)})
+   */
+  public boolean checkNotLocked(CardRef card) {
     Instant now = clock.instant();
-    Optional<Instant> until = failures.lockedUntil(cardKey.apply(card), now);
-    if (until.isPresent()) {
-      throw lockedOut(until.get(), now);
+    CardFailures.Standing standing = failures.standing(cardKey.apply(card), now);
+    if (standing.lockedUntil().isPresent()) {
+      throw lockedOut(standing.lockedUntil().get(), now);
     }
+    return standing.recorded();
   }
 
   /** Counts a failure; the failure that reaches the limit starts the lockout (and is logged). */
@@ -77,8 +83,21 @@ public final class CardLockout {
     return this;
   }
 
+  /** A success clears the card's failures. */
   public void succeeded(CardRef card) {
     failures.clear(cardKey.apply(card));
+  }
+
+  /**
+   * The same after {@link #checkNotLocked} of this authentication said whether failures were
+   * recorded: with none there is nothing to clear (no DELETE on every authentication). A failure
+   * another gateway records after that read is then kept, as if it came after this success (the
+   * stricter of the two orders).
+   */
+  public void succeeded(CardRef card, boolean failuresRecorded) {
+    if (failuresRecorded) {
+      succeeded(card);
+    }
   }
 
   /** Forgets finished windows (housekeeping). */

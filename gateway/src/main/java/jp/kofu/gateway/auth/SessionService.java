@@ -57,7 +57,7 @@ public final class SessionService {
       throw new KofuException(Reason.CHALLENGE_REUSED, "challenge was already used");
     }
     CardAuthenticator.Presented presented = cards.inspect(certificate, signature, kind);
-    lockout.checkNotLocked(presented.ref());
+    boolean failuresRecorded = lockout.checkNotLocked(presented.ref());
     VerifiedCard card;
     try {
       card = cards.verifySignature(presented, challenge);
@@ -66,7 +66,7 @@ public final class SessionService {
       throw e;
     }
     revocation.checkCard(card.certificate(), card.issuer());
-    lockout.succeeded(card.ref());
+    lockout.succeeded(card.ref(), failuresRecorded);
     String municipality =
         directory.addressMunicipality(card.ref(), clock.instant())
             .orElseThrow(() -> new KofuException(Reason.CARD_NOT_REGISTERED, "no municipality knows this card yet"));

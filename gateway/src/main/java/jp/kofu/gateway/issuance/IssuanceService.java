@@ -109,19 +109,35 @@ public final class IssuanceService {
     }
     Municipality m = municipality.get();
     try {
-      ResidentRef resident = m.call("resolve", a -> a.resolveCard(new CardQuery(code, card, relation, now)));
-      MunicipalityOfferings offerings =
-          m.call("offerings", a -> a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
+      Listed listed = listed(m, code, card, relation, now);
+      MunicipalityOfferings offerings = listed.offerings();
       out.add(
           new OfferedMunicipality(
               code, offerings.municipalityName(), relation, memberHandles.forSession(session.sessionId(), code, offerings.offerings()), null));
-      return Optional.ofNullable(resident.familyRegisterMunicipalityCode());
+      return Optional.ofNullable(listed.resident().familyRegisterMunicipalityCode());
     } catch (IssuanceRefusedException e) {
       out.add(new OfferedMunicipality(code, name, relation, List.of(), Reasons.forCopier(e.reason())));
     } catch (KofuException e) {
       out.add(new OfferedMunicipality(code, name, relation, List.of(), e.reason()));
     }
     return Optional.empty();
+  }
+
+  /** The card resolved and its offerings listed: what one call to the municipality answers. */
+  private record Listed(ResidentRef resident, MunicipalityOfferings offerings) {}
+
+  /**
+   * The card resolved to its holder and the holder's offerings listed, in one call to the
+   * municipality (operation "offerings"): one permit of its limit, one deadline over both, one
+   * thread hop, as {@code issue} makes one call for an attempt (SPI 1.1).
+   */
+  private static Listed listed(Municipality m, String code, CardRef card, Relation relation, Instant now) throws IssuanceRefusedException {
+    return m.call(
+        "offerings",
+        a -> {
+          ResidentRef resident = a.resolveCard(new CardQuery(code, card, relation, now));
+          return new Listed(resident, a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
+        });
   }
 
   /**
@@ -191,8 +207,7 @@ public final class IssuanceService {
     String code = order.municipalityCode();
     Map<String, String> municipal = new java.util.HashMap<>();
     try {
-      ResidentRef resident = m.call("resolve", a -> a.resolveCard(new CardQuery(code, session.card(), relation, now)));
-      MunicipalityOfferings offerings = m.call("offerings", a -> a.offerings(new OfferingsQuery(code, resident.residentHandle(), relation, now)));
+      MunicipalityOfferings offerings = listed(m, code, session.card(), relation, now).offerings();
       for (jp.kofu.issuer.spi.Offering o : offerings.offerings()) {
         if (o.type() == r.type()) {
           for (jp.kofu.issuer.spi.Offering.HouseholdMember member : o.householdMembers()) {

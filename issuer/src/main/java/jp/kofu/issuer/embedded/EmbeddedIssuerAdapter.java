@@ -124,7 +124,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     MunicipalityProfile profile = profile(query.municipalityCode());
     LocalDate today = JapanTime.date(query.at());
     if (query.relation() == Relation.FAMILY_REGISTER) {
-      FamilyRegisterMember member = registeredMember(profile, query.card(), today);
+      FamilyRegisterMember member = registeredMember(profile, query.card(), today).member();
       return new ResidentRef(member.handle(), null);
     }
     Resident resident = residentOfCard(profile, query.card(), today);
@@ -132,23 +132,25 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     return new ResidentRef(resident.handle(), domicileCode == null || domicileCode.equals(profile.code()) ? null : domicileCode);
   }
 
-  /** The resident a card maps to here, read live, once the card is usable (the day after the batch). */
+  /**
+   * The resident a card maps to here, read live (card and resident in one read), once the card is
+   * usable (the day after the batch).
+   */
   private Resident residentOfCard(MunicipalityProfile profile, CardRef cardRef, LocalDate today) throws IssuanceRefusedException {
-    CardRecord card = read(() -> registry.findCard(cardRef.issuerKeyId(), cardRef.serial()))
-        .filter(c -> c.municipalityCode().equals(profile.code()))
+    ResidentRegistry.CardHolder held = read(() -> registry.cardHolder(cardRef.issuerKeyId(), cardRef.serial()))
+        .filter(h -> h.card().municipalityCode().equals(profile.code()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card unknown in " + profile.code()));
-    if (today.isBefore(card.usableFrom())) {
+    if (today.isBefore(held.card().usableFrom())) {
       throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card usable from the next batch");
     }
-    return read(() -> registry.resident(card.residentId()))
-        .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card maps to no resident"));
+    return held.resident();
   }
 
   /**
    * The register entry a card's 利用登録 names at this 本籍地, if the registration is in effect
    * today (5 business days after filing).
    */
-  private FamilyRegisterMember registeredMember(MunicipalityProfile profile, CardRef card, LocalDate today)
+  private ResidentRegistry.RegisterEntry registeredMember(MunicipalityProfile profile, CardRef card, LocalDate today)
       throws IssuanceRefusedException {
     UseRegistration use = read(() -> registry.useRegistration(profile.code(), card))
         .filter(u -> u.cancelledOn() == null || u.cancelledOn().isAfter(today))
@@ -159,13 +161,13 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
           "use registration not yet in effect",
           Map.of("effective_on", use.effectiveOn().toString()));
     }
-    FamilyRegisterMember member = read(() -> registry.familyRegisterMember(use.memberId()))
+    // The member and its register in one read.
+    ResidentRegistry.RegisterEntry entry = read(() -> registry.familyRegisterEntry(use.memberId()))
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "use registration names no member"));
-    FamilyRegister register = read(() -> registry.familyRegister(member.registerId())).orElseThrow();
-    if (!register.municipalityCode().equals(profile.code())) {
+    if (!entry.register().municipalityCode().equals(profile.code())) {
       throw new IssuanceRefusedException(RefusalReason.DOMICILE_NOT_REGISTERED, "register kept elsewhere");
     }
-    return member;
+    return entry;
   }
 
   /**
@@ -181,13 +183,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
 
   private Optional<Holder> holder(MunicipalityProfile profile, String handle, Relation relation) {
     if (relation == Relation.FAMILY_REGISTER) {
-      Optional<FamilyRegisterMember> member = read(() -> registry.familyRegisterMemberByHandle(handle));
-      if (member.isEmpty()) {
-        return Optional.empty();
-      }
-      return read(() -> registry.familyRegister(member.get().registerId()))
-          .filter(f -> f.municipalityCode().equals(profile.code()))
-          .map(f -> new Holder(relation, null, member.get(), f));
+      return read(() -> registry.familyRegisterEntryByHandle(handle))
+          .filter(e -> e.register().municipalityCode().equals(profile.code()))
+          .map(e -> new Holder(relation, null, e.member(), e.register()));
     }
     return read(() -> registry.residentByHandle(handle))
         .filter(r -> r.municipalityCode().equals(profile.code()))
@@ -199,9 +197,10 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     if (!profile.code().equals(r.domicileMunicipalityCode())) {
       return new Holder(Relation.ADDRESS, r, null, null);
     }
-    Optional<FamilyRegisterMember> member = read(() -> registry.familyRegisterMemberOfResident(r.id(), profile.code()));
-    FamilyRegister register = member.flatMap(m -> read(() -> registry.familyRegister(m.registerId()))).orElse(null);
-    return new Holder(Relation.ADDRESS, r, register == null ? null : member.get(), register);
+    // The register entry and its register in one read.
+    return read(() -> registry.familyRegisterEntryOfResident(r.id(), profile.code()))
+        .map(e -> new Holder(Relation.ADDRESS, r, e.member(), e.register()))
+        .orElseGet(() -> new Holder(Relation.ADDRESS, r, null, null));
   }
 
   /**
@@ -211,9 +210,9 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
   private Holder holderOfCard(MunicipalityProfile profile, CardRef card, Relation relation, LocalDate today)
       throws IssuanceRefusedException {
     if (relation == Relation.FAMILY_REGISTER) {
-      FamilyRegisterMember member = registeredMember(profile, card, today);
-      FamilyRegister register = read(() -> registry.familyRegister(member.registerId())).orElseThrow();
-      return new Holder(relation, null, member, register);
+      // The register as read with the member (it was read a second time here before).
+      ResidentRegistry.RegisterEntry entry = registeredMember(profile, card, today);
+      return new Holder(relation, null, entry.member(), entry.register());
     }
     Resident resident = residentOfCard(profile, card, today);
     if (!resident.municipalityCode().equals(profile.code())) {
@@ -249,7 +248,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
    */
   private Checked check(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
       throws IssuanceRefusedException {
-    Verdict v = verdict(profile, holder, type, fiscalYear, at);
+    Verdict v = verdict(profile, holder, type, fiscalYear, at, false);
     if (v.reason() != null) {
       throw new IssuanceRefusedException(v.reason(), v.message(), v.details());
     }
@@ -275,8 +274,13 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     }
   }
 
-  /** The rules of {@link #check}, a refusal returned rather than thrown. */
-  private Verdict verdict(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at)
+  /**
+   * The rules of {@link #check}, a refusal returned rather than thrown. For a {@code menu}
+   * (offerings: only the reason is used) the same rules read only what they judge: the latest seal
+   * registration's dates without its impression, whether the year's tax was filed without its
+   * amounts; what they return then is no record to print ({@link Checked#NOTHING}).
+   */
+  private Verdict verdict(MunicipalityProfile profile, Holder holder, CertificateType type, int fiscalYear, Instant at, boolean menu)
       throws IssuanceRefusedException {
     ServiceHours hours = profile.hours();
     if (!hours.isOpen(type, at)) {
@@ -293,6 +297,10 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     }
     switch (type) {
       case SEAL_REGISTRATION -> {
+        if (menu) {
+          RefusalReason refused = IssuanceRules.seal(read(() -> registry.latestSealRegistrationActiveOn(holder.resident().id(), today)));
+          return refused != null ? Verdict.refused(refused) : Verdict.issuable(Checked.NOTHING);
+        }
         SealRegistration seal = read(() -> registry.latestSealRegistration(holder.resident().id())).orElse(null);
         RefusalReason refused = IssuanceRules.seal(seal, today);
         return refused != null ? Verdict.refused(refused) : Verdict.issuable(new Checked(seal, null));
@@ -303,6 +311,10 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
           return Verdict.refused(
               RefusalReason.FISCAL_YEAR_NOT_OFFERED, "fiscal_year: " + fiscalYear + " (expected: " + current + ")",
               Map.of("field", "fiscal_year", "expected", Integer.toString(current)));
+        }
+        if (menu) {
+          RefusalReason refused = IssuanceRules.tax(read(() -> registry.taxFiled(holder.resident().id(), current)).orElse(false));
+          return refused != null ? Verdict.refused(refused) : Verdict.issuable(Checked.NOTHING);
         }
         TaxRecord tax = read(() -> registry.taxRecord(holder.resident().id(), current)).orElse(null);
         RefusalReason refused = IssuanceRules.tax(tax);
@@ -348,7 +360,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       if (holder.isEmpty()) {
         reason = RefusalReason.CARD_NOT_REGISTERED;
       } else {
-        reason = verdict(profile, holder.get(), terms.type(), 0, query.at()).reason();
+        reason = verdict(profile, holder.get(), terms.type(), 0, query.at(), true).reason();
         if (reason == RefusalReason.OUT_OF_SERVICE_HOURS) {
           nextOpen = profile.hours().nextOpen(terms.type(), query.at());
         }
@@ -387,7 +399,7 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
     Holder holder = holder(profile, command.residentHandle(), command.relation())
         .orElseThrow(() -> new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "unknown resident handle"));
     if (command.relation() == Relation.FAMILY_REGISTER) {
-      if (registeredMember(profile, command.card(), today).id() != holder.member().id()) {
+      if (registeredMember(profile, command.card(), today).member().id() != holder.member().id()) {
         throw new IssuanceRefusedException(RefusalReason.CARD_NOT_REGISTERED, "card is registered for another person");
       }
     } else {
@@ -469,13 +481,16 @@ public final class EmbeddedIssuerAdapter implements IssuerAdapter {
       };
     }
     Resident resident = holder.resident();
+    if (type == CertificateType.RESIDENCE || type == CertificateType.RESIDENCE_ITEMS) {
+      // The household and its members in one read.
+      ResidentRegistry.HouseholdWithMembers household = read(() -> registry.householdWithMembers(resident.householdId()))
+          .orElseThrow(() -> new IllegalStateException("resident without household"));
+      return CertificateContents.residence(
+          profile, resident, household.household(), household.members(), request, type == CertificateType.RESIDENCE_ITEMS);
+    }
     Household home = read(() -> registry.household(resident.householdId()))
         .orElseThrow(() -> new IllegalStateException("resident without household"));
     return switch (type) {
-      case RESIDENCE, RESIDENCE_ITEMS ->
-          CertificateContents.residence(
-              profile, resident, home, read(() -> registry.householdMembers(resident.householdId())), request,
-              type == CertificateType.RESIDENCE_ITEMS);
       case SEAL_REGISTRATION -> {
         SealRegistration seal = Optional.ofNullable(checked.seal())
             .filter(s -> s.activeOn(today))

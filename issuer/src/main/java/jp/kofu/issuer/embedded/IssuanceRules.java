@@ -81,12 +81,22 @@ final class IssuanceRules {
 
   /** No registration, or one cancelled by today (廃止): never certified. */
   static RefusalReason seal(SealRegistration latest, LocalDate today) {
-    return latest == null || !latest.activeOn(today) ? RefusalReason.NO_SEAL_REGISTRATION : null;
+    return seal(latest != null && latest.activeOn(today));
+  }
+
+  /** The same, told only whether the latest registration is in effect today. */
+  static RefusalReason seal(boolean latestActive) {
+    return latestActive ? null : RefusalReason.NO_SEAL_REGISTRATION;
   }
 
   /** Without a filing for the year there is nothing to certify. */
   static RefusalReason tax(TaxRecord record) {
-    return record == null || !record.filed() ? RefusalReason.NO_TAX_FILING : null;
+    return tax(record != null && record.filed());
+  }
+
+  /** The same, told only whether the year's assessment was filed. */
+  static RefusalReason tax(boolean filed) {
+    return filed ? null : RefusalReason.NO_TAX_FILING;
   }
 
   /**

@@ -64,6 +64,38 @@ public final class ResidentRegistry {
   }
 
 
+  /**
+   * A card and the resident it maps to, in one read (what {@link #findCard} and {@link #resident}
+   * read one after the other): the card's municipality is its resident's.
+   */
+  public Optional<CardHolder> cardHolder(String issuerKeyId, String serial) throws SQLException {
+    return db.first(
+        "SELECT " + RESIDENT_COLUMNS + ", c.credential_kind, c.usable_from"
+            + " FROM card c JOIN resident r ON r.id = c.resident_id"
+            + " WHERE c.issuer_key_id = ? AND c.serial = ?",
+        rs -> {
+          Resident r = resident(rs);
+          return new CardHolder(
+              new CardRecord(
+                  new CardRef(serial, issuerKeyId, CardRef.CredentialKind.valueOf(rs.getString(28))),
+                  r.id(),
+                  r.municipalityCode(),
+                  rs.getDate(29).toLocalDate()),
+              r);
+        },
+        issuerKeyId,
+        serial);
+  }
+
+  /** A card and its resident, read together. */
+  public record CardHolder(CardRecord card, Resident resident) {
+    @Override
+    public String toString() {
+      return "CardHolder";
+    }
+  }
+
+
   public Optional<Resident> residentByHandle(String handle) throws SQLException {
     return one("SELECT " + RESIDENT_COLUMNS + " FROM resident r WHERE r.handle = ?", handle);
   }
@@ -78,6 +110,44 @@ public final class ResidentRegistry {
         "SELECT " + RESIDENT_COLUMNS + " FROM resident r WHERE r.household_id = ? ORDER BY r.household_order, r.id",
         ResidentRegistry::resident,
         householdId);
+  }
+
+
+  /**
+   * The household and every person recorded in it (removed ones included, in household order), in
+   * one read: what {@link #household} and {@link #householdMembers} read one after the other.
+   */
+  public Optional<HouseholdWithMembers> householdWithMembers(long id) throws SQLException {
+    try (Connection c = db.connection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT " + RESIDENT_COLUMNS + ", h.id, h.municipality_code, h.postal_code, h.address"
+                    + " FROM household h LEFT JOIN resident r ON r.household_id = h.id"
+                    + " WHERE h.id = ? ORDER BY r.household_order, r.id")) {
+      s.setLong(1, id);
+      try (ResultSet rs = s.executeQuery()) {
+        Household home = null;
+        List<Resident> members = new ArrayList<>();
+        while (rs.next()) {
+          if (home == null) {
+            home = new Household(rs.getLong(28), rs.getString(29), rs.getString(30), rs.getString(31));
+          }
+          rs.getLong(1);
+          if (!rs.wasNull()) {
+            members.add(resident(rs));
+          }
+        }
+        return home == null ? Optional.empty() : Optional.of(new HouseholdWithMembers(home, List.copyOf(members)));
+      }
+    }
+  }
+
+  /** A household and its members, read together. */
+  public record HouseholdWithMembers(Household household, List<Resident> members) {
+    @Override
+    public String toString() {
+      return "HouseholdWithMembers[" + household.id() + "]";
+    }
   }
 
 
@@ -125,6 +195,19 @@ public final class ResidentRegistry {
   }
 
 
+  /**
+   * Only whether the resident's latest seal registration (the one {@link #latestSealRegistration}
+   * returns) is in effect on {@code day}: its dates, without the impression.
+   */
+  public boolean latestSealRegistrationActiveOn(long residentId, LocalDate day) throws SQLException {
+    return db.first(
+            "SELECT registered_on, cancelled_on FROM seal_registration WHERE resident_id = ?"
+                + " ORDER BY registered_on DESC, registration_number DESC LIMIT 1",
+            rs -> SealRegistration.activeOn(rs.getDate(1).toLocalDate(), date(rs, 2), day),
+            residentId)
+        .orElse(false);
+  }
+
 
 
   // ---- family registers (戸籍) and their annexes (附票)
@@ -136,6 +219,53 @@ public final class ResidentRegistry {
         "SELECT " + MEMBER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
             + " WHERE m.resident_id = ? AND f.municipality_code = ? AND m.removed = FALSE",
         residentId, municipalityCode);
+  }
+
+  /**
+   * {@link #familyRegisterMemberOfResident} and the register it is in ({@link #familyRegister}),
+   * in one read.
+   */
+  public Optional<RegisterEntry> familyRegisterEntryOfResident(long residentId, String municipalityCode)
+      throws SQLException {
+    return db.first(
+        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+            + " WHERE m.resident_id = ? AND f.municipality_code = ? AND m.removed = FALSE",
+        ResidentRegistry::entry,
+        residentId, municipalityCode);
+  }
+
+  /** {@link #familyRegisterMemberByHandle} and the register it is in, in one read. */
+  public Optional<RegisterEntry> familyRegisterEntryByHandle(String handle) throws SQLException {
+    return db.first(
+        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+            + " WHERE m.handle = ?",
+        ResidentRegistry::entry,
+        handle);
+  }
+
+  /** {@link #familyRegisterMember} and the register it is in, in one read. */
+  public Optional<RegisterEntry> familyRegisterEntry(long memberId) throws SQLException {
+    return db.first(
+        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+            + " WHERE m.id = ?",
+        ResidentRegistry::entry,
+        memberId);
+  }
+
+  /** A register member and the register it is in. */
+  public record RegisterEntry(FamilyRegisterMember member, FamilyRegister register) {
+    @Override
+    public String toString() {
+      return "RegisterEntry[" + register + "]";
+    }
+  }
+
+  private static final String REGISTER_COLUMNS = "f.id, f.municipality_code, f.domicile, f.family_name, f.head_name, f.notice_pending";
+
+  private static RegisterEntry entry(ResultSet rs) throws SQLException {
+    return new RegisterEntry(
+        member(rs),
+        new FamilyRegister(rs.getLong(15), rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19), rs.getBoolean(20)));
   }
 
   public Optional<FamilyRegisterMember> familyRegisterMember(long id) throws SQLException {
@@ -256,6 +386,15 @@ public final class ResidentRegistry {
                 rs.getBoolean(5), rs.getInt(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
       }
     }
+  }
+
+  /**
+   * Only whether an assessment of {@code fiscalYear} was filed (what {@link #taxRecord}'s
+   * {@code filed} says), without its amounts: empty when nothing at all is recorded.
+   */
+  public Optional<Boolean> taxFiled(long residentId, int fiscalYear) throws SQLException {
+    return db.first(
+        "SELECT filed FROM tax_record WHERE resident_id = ? AND fiscal_year = ?", rs -> rs.getBoolean(1), residentId, fiscalYear);
   }
 
   // ---- use registrations (利用登録)

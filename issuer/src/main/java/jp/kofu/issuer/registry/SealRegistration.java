@@ -34,6 +34,11 @@ public record SealRegistration(
 
   /** Registered by {@code day} and not cancelled on or before it. */
   public boolean activeOn(LocalDate day) {
+    return activeOn(registeredOn, cancelledOn, day);
+  }
+
+  /** {@link #activeOn(LocalDate)} of a registration with these dates. */
+  public static boolean activeOn(LocalDate registeredOn, LocalDate cancelledOn, LocalDate day) {
     return !registeredOn.isAfter(day) && (cancelledOn == null || cancelledOn.isAfter(day));
   }
 
