@@ -89,12 +89,13 @@ public final class StreamCost {
         jp.kofu.gateway.journal.Issuance row = journal.findByOrder(order).orElseThrow();
         jp.kofu.gateway.auth.AuthStore sessionsClosed = new jp.kofu.gateway.auth.AuthStore(journal.database());
         String sessionId = row.order().sessionId();
+        java.time.Clock clock = world.world.clock(); // the gateway's own: the replay's time as the gateway would record it
         for (int r = 0; r < (journalCalls > 0 ? rounds + 1 : 0); r++) {
           // The reads ten times as often: a read is ~20 µs and the process clock ticks every 10 ms.
           double[] find = inThisProcess(() -> repeat(10 * journalCalls, () -> journal.findByOrder(order).orElseThrow()), 10 * journalCalls);
           double[] closed = inThisProcess(() -> repeat(10 * journalCalls, () -> sessionsClosed.isSessionClosed(sessionId)), 10 * journalCalls);
           double[] replay =
-              inThisProcess(() -> repeat(journalCalls, () -> journal.replay(row.issuanceId(), sessionId, java.time.Instant.now()).orElseThrow()), journalCalls);
+              inThisProcess(() -> repeat(journalCalls, () -> journal.replay(row.issuanceId(), sessionId, clock.instant()).orElseThrow()), journalCalls);
           if (r == 0) {
             continue; // warm-up
           }

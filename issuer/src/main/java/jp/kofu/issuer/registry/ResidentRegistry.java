@@ -228,7 +228,7 @@ public final class ResidentRegistry {
   public Optional<RegisterEntry> familyRegisterEntryOfResident(long residentId, String municipalityCode)
       throws SQLException {
     return db.first(
-        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+        ENTRY_SELECT
             + " WHERE m.resident_id = ? AND f.municipality_code = ? AND m.removed = FALSE",
         ResidentRegistry::entry,
         residentId, municipalityCode);
@@ -237,7 +237,7 @@ public final class ResidentRegistry {
   /** {@link #familyRegisterMemberByHandle} and the register it is in, in one read. */
   public Optional<RegisterEntry> familyRegisterEntryByHandle(String handle) throws SQLException {
     return db.first(
-        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+        ENTRY_SELECT
             + " WHERE m.handle = ?",
         ResidentRegistry::entry,
         handle);
@@ -246,7 +246,7 @@ public final class ResidentRegistry {
   /** {@link #familyRegisterMember} and the register it is in, in one read. */
   public Optional<RegisterEntry> familyRegisterEntry(long memberId) throws SQLException {
     return db.first(
-        "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id"
+        ENTRY_SELECT
             + " WHERE m.id = ?",
         ResidentRegistry::entry,
         memberId);
@@ -419,6 +419,10 @@ public final class ResidentRegistry {
   private static final String MEMBER_COLUMNS =
       "m.id, m.register_id, m.member_order, m.handle, m.resident_id, m.given_name, m.birth_date, m.sex, m.spouse_role,"
           + " m.father, m.mother, m.relationship, m.removed, m.support_measure";
+
+  /** The columns of a {@link RegisterEntry}: a member joined with its register. */
+  private static final String ENTRY_SELECT =
+      "SELECT " + MEMBER_COLUMNS + ", " + REGISTER_COLUMNS + " FROM family_register_member m JOIN family_register f ON f.id = m.register_id";
 
   private Optional<FamilyRegisterMember> oneMember(String sql, Object... keys) throws SQLException {
     return db.first(sql, ResidentRegistry::member, keys);
