@@ -57,8 +57,9 @@ import jp.kofu.sim.copier.ReceivedDocument;
  *       capacity; then the load simulator ({@code kofu sim load}'s runner, in the copiers' JVM)
  *       offers half of it, open-model, and reports end-to-end latency from the intended start;
  *   <li>the journal's durable rate on the embedded default and on PostgreSQL ({@link
- *       JournalBenchmark#issuance}, 8 threads, through JMH in a forked JVM) and its syncs to disk
- *       per issuance.
+ *       JournalBenchmark#issuance}, 8 and 64 threads, through JMH in a forked JVM) and its syncs to
+ *       disk per issuance; on PostgreSQL also the floor under it, the held document alone
+ *       ({@link DocumentFloorBenchmark}), and the journal's rate as a fraction of it.
  * </ul>
  *
  * Every CPU figure is also given in RSA-2048 signatures measured in the same run. System
@@ -347,6 +348,7 @@ public final class Figures {
 
   private void journal(int threads, Path syncs) throws Exception {
     List<String> rates = new ArrayList<>();
+    double postgresRate = Double.NaN;
     for (String database : List.of("h2-file", "postgresql")) {
       org.openjdk.jmh.runner.options.Options options =
           new org.openjdk.jmh.runner.options.OptionsBuilder()
@@ -377,8 +379,41 @@ public final class Figures {
       other("durable journal, issuances/s, " + name + ", " + threads + " threads (JournalBenchmark.issuance)", String.format(Locale.ROOT, "%.0f /s", rate),
           perIssuance + (database.equals("h2-file") ? " fsyncs per issuance (the journal's counter)" : " WAL syncs per issuance (pg_stat_wal.wal_sync)"));
       rates.add(String.format(Locale.ROOT, "%s %.0f (%s syncs per issuance)", database.equals("h2-file") ? "embedded" : "PostgreSQL", rate, perIssuance));
+      if (database.equals("postgresql")) {
+        postgresRate = rate;
+      }
+    }
+    double floor = documentFloor(threads);
+    if (!Double.isNaN(floor)) {
+      other("the document alone on PostgreSQL, " + threads + " threads (DocumentFloorBenchmark: 64 KB inserted and deleted, each committed synchronously)",
+          String.format(Locale.ROOT, "%.0f /s", floor),
+          String.format(Locale.ROOT, "no journal on this machine does better; the journal reaches %.2f of it", postgresRate / floor));
+      rates.add(String.format(Locale.ROOT, "the document alone on PostgreSQL %.0f", floor));
     }
     target("durable journal, issuances/s, embedded default and PostgreSQL, " + threads + " threads", String.join(", ", rates), "≥ 1,000");
+  }
+
+  /** {@link DocumentFloorBenchmark#document} with {@code threads} threads: the floor under PostgreSQL's journal rate. */
+  private static double documentFloor(int threads) {
+    org.openjdk.jmh.runner.options.Options options =
+        new org.openjdk.jmh.runner.options.OptionsBuilder()
+            .include(DocumentFloorBenchmark.class.getName() + ".document$")
+            .threads(threads)
+            .forks(1)
+            .warmupIterations(2)
+            .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+            .measurementIterations(3)
+            .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3))
+            .build();
+    double rate = Double.NaN;
+    try {
+      for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options).run()) {
+        rate = r.getPrimaryResult().getScore();
+      }
+    } catch (org.openjdk.jmh.runner.RunnerException | RuntimeException e) {
+      System.err.println("figures: the document floor on PostgreSQL not measured: " + e);
+    }
+    return rate;
   }
 
   /**

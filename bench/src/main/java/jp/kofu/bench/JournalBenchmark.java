@@ -127,39 +127,13 @@ public class JournalBenchmark {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /**
-   * CPU time of the PostgreSQL server's processes (the postmaster, its live children, and the
-   * children it has reaped), from /proc; 0 on H2 (which runs in this JVM) or without /proc.
-   */
+  /** CPU time of the PostgreSQL server's processes; 0 on H2 (which runs in this JVM). */
   private long serverCpuNanos() throws java.sql.SQLException {
     if (postgres == null) {
       return 0;
     }
-    try (var c = db.connection(); var s = c.createStatement(); var rs = s.executeQuery("SHOW data_directory")) {
-      rs.next();
-      long postmaster = Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
-      long ticks = procTicks(postmaster, true);
-      for (String child : Files.readString(Path.of("/proc", "" + postmaster, "task", "" + postmaster, "children")).trim().split("\\s+")) {
-        if (!child.isEmpty()) {
-          ticks += procTicks(Long.parseLong(child), false);
-        }
-      }
-      return ticks * 10_000_000L; // USER_HZ = 100 on Linux
-    } catch (java.io.IOException | RuntimeException e) {
-      return 0;
-    }
-  }
-
-  /** utime + stime (+ cutime + cstime) of a process, in clock ticks; 0 if it is gone. */
-  private static long procTicks(long pid, boolean withChildren) {
-    try {
-      String stat = Files.readString(Path.of("/proc", "" + pid, "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // Fields from the state (field 3): utime is 14, stime 15, cutime 16, cstime 17.
-      long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
-    } catch (java.io.IOException e) {
-      return 0;
+    try (var c = db.connection()) {
+      return PostgresCpu.nanos(c);
     }
   }
 
