@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * bench/run DocumentFloorBenchmark -t 8
+ * bench/run DocumentFloorBenchmark -t 8 -p bytes=1024,16384,65536
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -43,6 +45,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class DocumentFloorBenchmark {
+  /** The document's size: 64 KB as the journal benchmark's; smaller sizes show what its bytes cost. */
+  @Param({"65536"})
+  public int bytes;
+
   private EmbeddedPostgres postgres;
   private final AtomicLong operations = new AtomicLong();
   private final AtomicLong keys = new AtomicLong();
@@ -70,10 +76,11 @@ public class DocumentFloorBenchmark {
     Connection connection;
     PreparedStatement insert;
     PreparedStatement delete;
-    final byte[] pdf = new byte[64 * 1024];
+    byte[] pdf;
 
     @Setup(Level.Trial)
     public void open(DocumentFloorBenchmark benchmark) throws SQLException {
+      pdf = new byte[benchmark.bytes];
       ThreadLocalRandom.current().nextBytes(pdf);
       connection = benchmark.connection();
       insert = connection.prepareStatement("INSERT INTO held_document (id, pdf) VALUES (?, ?)");
@@ -108,8 +115,8 @@ public class DocumentFloorBenchmark {
       long serverCpu = PostgresCpu.nanos(c) - serverCpuBefore;
       long cpu = processCpuNanos() - cpuBefore;
       if (n > 0) {
-        System.out.printf("%n[document floor] JVM CPU per document: %.3f ms; PostgreSQL server CPU per document: %.3f ms (JVM + server: %.3f ms)%n",
-            cpu / 1e6 / n, serverCpu / 1e6 / n, (cpu + serverCpu) / 1e6 / n);
+        System.out.printf("%n[document floor, %d bytes] JVM CPU per document: %.3f ms; PostgreSQL server CPU per document: %.3f ms (JVM + server: %.3f ms)%n",
+            bytes, cpu / 1e6 / n, serverCpu / 1e6 / n, (cpu + serverCpu) / 1e6 / n);
       }
     }
     postgres.close();
