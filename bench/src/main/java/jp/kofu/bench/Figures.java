@@ -351,15 +351,8 @@ public final class Figures {
     double postgresRate = Double.NaN;
     for (String database : List.of("h2-file", "postgresql")) {
       org.openjdk.jmh.runner.options.Options options =
-          new org.openjdk.jmh.runner.options.OptionsBuilder()
-              .include(JournalBenchmark.class.getName() + ".issuance$")
+          jmh(JournalBenchmark.class.getName() + ".issuance$", threads)
               .param("database", database)
-              .threads(threads)
-              .forks(1)
-              .warmupIterations(2)
-              .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
-              .measurementIterations(3)
-              .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3))
               .jvmArgsAppend("-Djournal.setup.issuances=50", "-Djournal.syncs.out=" + syncs)
               .build();
       double rate = Double.NaN;
@@ -393,18 +386,21 @@ public final class Figures {
     target("durable journal, issuances/s, embedded default and PostgreSQL, " + threads + " threads", String.join(", ", rates), "≥ 1,000");
   }
 
+  /** The journal figures' JMH run of {@code include}: one fork, 2 × 2 s of warm-up, 3 × 3 s measured. */
+  private static org.openjdk.jmh.runner.options.ChainedOptionsBuilder jmh(String include, int threads) {
+    return new org.openjdk.jmh.runner.options.OptionsBuilder()
+        .include(include)
+        .threads(threads)
+        .forks(1)
+        .warmupIterations(2)
+        .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
+        .measurementIterations(3)
+        .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3));
+  }
+
   /** {@link DocumentFloorBenchmark#document} with {@code threads} threads: the floor under PostgreSQL's journal rate. */
   private static double documentFloor(int threads) {
-    org.openjdk.jmh.runner.options.Options options =
-        new org.openjdk.jmh.runner.options.OptionsBuilder()
-            .include(DocumentFloorBenchmark.class.getName() + ".document$")
-            .threads(threads)
-            .forks(1)
-            .warmupIterations(2)
-            .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(2))
-            .measurementIterations(3)
-            .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(3))
-            .build();
+    org.openjdk.jmh.runner.options.Options options = jmh(DocumentFloorBenchmark.class.getName() + ".document$", threads).build();
     double rate = Double.NaN;
     try {
       for (org.openjdk.jmh.results.RunResult r : new org.openjdk.jmh.runner.Runner(options).run()) {
