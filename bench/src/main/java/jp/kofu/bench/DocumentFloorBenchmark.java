@@ -123,6 +123,6 @@ public class DocumentFloorBenchmark {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ProcessCpu.processNanos();
   }
 }

@@ -380,7 +380,8 @@ public final class Figures {
     if (!Double.isNaN(floor)) {
       other("the document alone on PostgreSQL, " + threads + " threads (DocumentFloorBenchmark: 64 KB inserted and deleted, each committed synchronously)",
           String.format(Locale.ROOT, "%.0f /s", floor),
-          String.format(Locale.ROOT, "no journal on this machine does better; the journal reaches %.2f of it", postgresRate / floor));
+          "no journal on this machine does better"
+              + (Double.isNaN(postgresRate) ? "" : String.format(Locale.ROOT, "; the journal reaches %.2f of it", postgresRate / floor)));
       rates.add(String.format(Locale.ROOT, "the document alone on PostgreSQL %.0f", floor));
     }
     target("durable journal, issuances/s, embedded default and PostgreSQL, " + threads + " threads", String.join(", ", rates), "≥ 1,000");

@@ -124,7 +124,7 @@ public class JournalBenchmark {
 
   /** CPU time of this JVM (the benchmark's threads and the journal; not PostgreSQL's server processes). */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ProcessCpu.processNanos();
   }
 
   /** CPU time of the PostgreSQL server's processes; 0 on H2 (which runs in this JVM). */

@@ -41,6 +41,11 @@ final class ProcessCpu {
 
   private ProcessCpu() {}
 
+  /** This process's CPU time so far, every thread. */
+  static long processNanos() {
+    return OS.getProcessCpuTime();
+  }
+
   static Snapshot snapshot() {
     Map<String, Long> jit = new HashMap<>();
     Map<String, Long> gc = new HashMap<>();
